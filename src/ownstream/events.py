@@ -1,0 +1,114 @@
+"""The in-process event bus: services publish typed events, other services subscribe.
+
+Handlers may be plain functions or coroutine functions. Plain handlers run inline; coroutine handlers
+run as owned, named tasks so a slow subscriber never delays the publisher. Failures are logged with
+their traceback and never reach the publisher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+E = TypeVar("E")
+Handler = Callable[[Any], Awaitable[None] | None]
+
+
+@dataclass(frozen=True)
+class StreamStarted:
+    """A publisher was accepted and the transcoder is starting."""
+
+    stream_id: str
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class StreamOnline:
+    """The grace period after connect has passed; `/api/status` now reports online."""
+
+    stream_id: str
+
+
+@dataclass(frozen=True)
+class StreamStopped:
+    """The stream has ended (publisher gone, timeout, admin disconnect or transcoder exit)."""
+
+    stream_id: str
+    stopped_at: datetime
+
+
+@dataclass(frozen=True)
+class SegmentWritten:
+    """A new media segment is complete on disk."""
+
+    variant_index: int
+    path: str
+    duration: float
+
+
+@dataclass(frozen=True)
+class PlaylistWritten:
+    """A variant playlist (index >= 0) or the master playlist (index -1) was (re)written."""
+
+    variant_index: int
+    path: str
+
+
+@dataclass(frozen=True)
+class ConfigChanged:
+    """A runtime configuration value was changed and stored."""
+
+    key: str
+    value: Any = field(default=None, compare=False)
+
+
+class EventBus:
+    """Fan-out of typed events to subscribers. Seam for a Redis-backed bus when one box is not enough."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[type, list[Handler]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def subscribe(self, event_type: type[E], handler: Callable[[E], Awaitable[None] | None]) -> Callable[[], None]:
+        handlers = self._handlers.setdefault(event_type, [])
+        handlers.append(handler)
+
+        def unsubscribe() -> None:
+            if handler in handlers:
+                handlers.remove(handler)
+
+        return unsubscribe
+
+    def publish(self, event: object) -> None:
+        for handler in list(self._handlers.get(type(event), ())):
+            try:
+                result = handler(event)
+            except Exception:
+                log.exception("event handler %r failed on %s", handler, type(event).__name__)
+                continue
+            if result is not None:
+                self._track(result, type(event).__name__)
+
+    def _track(self, awaitable: Awaitable[None], name: str) -> None:
+        async def run() -> None:
+            try:
+                await awaitable
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("async event handler failed on %s", name)
+
+        task = asyncio.get_running_loop().create_task(run(), name=f"event:{name}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self, timeout: float = 5.0) -> None:
+        """Wait for in-flight async handlers (used at shutdown and in tests)."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout)
