@@ -1,4 +1,4 @@
-"""The few domain errors services raise. `api/errors.py` maps them to Owncast-shaped responses in one place."""
+"""The few domain errors services raise; `api/errors.py` maps them to Owncast-shaped responses."""
 
 from __future__ import annotations
 

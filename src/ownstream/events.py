@@ -75,7 +75,9 @@ class EventBus:
         self._handlers: dict[type, list[Handler]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def subscribe(self, event_type: type[E], handler: Callable[[E], Awaitable[None] | None]) -> Callable[[], None]:
+    def subscribe(
+        self, event_type: type[E], handler: Callable[[E], Awaitable[None] | None]
+    ) -> Callable[[], None]:
         handlers = self._handlers.setdefault(event_type, [])
         handlers.append(handler)
 

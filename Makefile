@@ -1,0 +1,47 @@
+# Ownstream: `make run` sets up everything and starts the server; `make test` sets up and runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STATIC := src/ownstream/web/static/index.html
+
+.PHONY: setup run test lint typecheck unit e2e frontend bench wheel clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+$(STATIC): web/node_modules/.installed $(shell find web/src -type f 2>/dev/null) web/index.html web/embed-video.html web/build.mjs
+	cd web && npm run build
+
+frontend: $(STATIC)
+
+setup: $(VENV)/.installed frontend
+
+run: setup
+	$(VENV)/bin/ownstream
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy src
+
+typecheck-web: web/node_modules/.installed
+	cd web && npm run check
+
+test: setup lint typecheck-web
+	$(VENV)/bin/pytest -n 2 --dist loadgroup
+
+bench: setup
+	$(PY) bench/run_all.py
+
+wheel: setup
+	$(PY) -m pip wheel --no-deps --wheel-dir dist .
+
+clean:
+	rm -rf $(VENV) web/node_modules src/ownstream/web/static dist

@@ -1,0 +1,3 @@
+from ownstream.cli import main
+
+main()

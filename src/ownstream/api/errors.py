@@ -1,0 +1,68 @@
+"""Exceptions become responses here, and only here, in the shape of the endpoint that raised them.
+
+Owncast endpoints answer errors in one of two shapes: the simple response `{"success": false,
+"message": …}` or the error object `{"error": …}`. A handler declares its shape with `@error_shape`.
+Anything unexpected is logged with its traceback and answered 500 in that shape; bad input never is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal, TypeVar
+
+from aiohttp import web
+
+from ownstream.api.responses import json_response
+from ownstream.errors import DomainError, Invalid
+
+log = logging.getLogger(__name__)
+
+Shape = Literal["simple", "error"]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+H = TypeVar("H", bound=Handler)
+
+_SHAPE_ATTRIBUTE = "__owncast_error_shape__"
+
+
+def error_shape(shape: Shape) -> Callable[[H], H]:
+    def mark(handler: H) -> H:
+        setattr(handler, _SHAPE_ATTRIBUTE, shape)
+        return handler
+
+    return mark
+
+
+def error_body(shape: Shape, message: str) -> dict[str, Any]:
+    if shape == "simple":
+        return {"success": False, "message": message}
+    return {"error": message}
+
+
+def _shape_of(request: web.Request) -> Shape:
+    handler = getattr(request.match_info, "handler", None)
+    shape = getattr(handler, _SHAPE_ATTRIBUTE, "error")
+    return "simple" if shape == "simple" else "error"
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except DomainError as exc:
+        return json_response(error_body(_shape_of(request), exc.message), status=exc.status)
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return json_response(error_body(_shape_of(request), "internal server error"), status=500)
+
+
+async def read_json(request: web.Request, message: str = "unable to parse request") -> Any:
+    """The request body as JSON, or `Invalid(message)`."""
+    try:
+        raw = await request.read()
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid(message) from None

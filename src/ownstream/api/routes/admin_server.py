@@ -1,0 +1,52 @@
+"""Admin read endpoints about the running server (reference §2.3). The admin gate is a middleware."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ownstream import OWNCAST_API_VERSION
+from ownstream.api.errors import error_shape
+from ownstream.api.responses import json_response, simple_response
+from ownstream.api.state import services
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/api/admin/status")
+async def admin_status(request: web.Request) -> web.Response:
+    svc = services(request)
+    lifecycle = svc.lifecycle
+    broadcaster = lifecycle.broadcaster
+    broadcast = lifecycle.current_broadcast
+    return json_response(
+        {
+            "broadcaster": broadcaster.to_json() if broadcaster else None,
+            "currentBroadcast": broadcast.to_json() if broadcast else None,
+            "online": lifecycle.online,
+            "viewerCount": svc.stats.viewer_count,
+            "overallPeakViewerCount": svc.stats.overall_peak,
+            "sessionPeakViewerCount": svc.stats.session_peak,
+            "streamTitle": svc.config.current.stream_title,
+            "versionNumber": OWNCAST_API_VERSION,
+        },
+        no_cache=True,
+    )
+
+
+@routes.route("*", "/api/admin/disconnect")
+@error_shape("simple")
+async def admin_disconnect(request: web.Request) -> web.Response:
+    lifecycle = services(request).lifecycle
+    if not lifecycle.online or not await lifecycle.disconnect():
+        return simple_response(False, "no inbound stream connected")
+    return simple_response(True, "inbound stream disconnected")
+
+
+@routes.route("*", "/api/admin/logs")
+async def admin_logs(request: web.Request) -> web.Response:
+    return json_response([entry.to_json() for entry in services(request).logs.all])
+
+
+@routes.route("*", "/api/admin/logs/warnings")
+async def admin_log_warnings(request: web.Request) -> web.Response:
+    return json_response([entry.to_json() for entry in services(request).logs.warnings])

@@ -1,0 +1,117 @@
+"""Public read endpoints: status, config, ping, variants, logo (reference §2.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ownstream import OWNCAST_API_VERSION, __version__
+from ownstream.api.responses import json_response
+from ownstream.api.state import client_ip, services
+from ownstream.clock import rfc3339_seconds
+from ownstream.markdown import render_page_markdown
+from ownstream.social import platform_icon, social_platforms
+from ownstream.stream.logo import logo_content_type
+from ownstream.transcode.variants import variants_for_menu
+
+MAX_SOCKET_PAYLOAD_SIZE = 2048
+CORS_ANY = {"Access-Control-Allow-Origin": "*"}
+VERSION_STRING = f"Ownstream {__version__} (Owncast API {OWNCAST_API_VERSION})"
+
+routes = web.RouteTableDef()
+
+
+def status_document(request: web.Request) -> dict[str, Any]:
+    svc = services(request)
+    stats = svc.stats
+    return {
+        "online": svc.lifecycle.online,
+        "viewerCount": stats.viewer_count,
+        "lastConnectTime": rfc3339_seconds(stats.last_connect_time),
+        "lastDisconnectTime": rfc3339_seconds(stats.last_disconnect_time),
+        "versionNumber": OWNCAST_API_VERSION,
+        "streamTitle": svc.config.current.stream_title,
+    }
+
+
+@routes.get("/api/status")
+async def get_status(request: web.Request) -> web.Response:
+    return json_response(status_document(request), headers=CORS_ANY, no_cache=True)
+
+
+@routes.get("/api/config")
+async def get_config(request: web.Request) -> web.Response:
+    config = services(request).config.current
+    document: dict[str, Any] = {
+        "name": config.server_name,
+        "summary": render_page_markdown(config.server_summary),
+        "logo": "/logo",
+        "tags": list(config.tags),
+        "version": VERSION_STRING,
+        "nsfw": config.nsfw,
+        "extraPageContent": render_page_markdown(config.extra_page_content),
+        "socialHandles": [
+            {"platform": handle.platform, "url": handle.url, "icon": platform_icon(handle.platform)}
+            for handle in config.social_handles
+        ],
+        "chatDisabled": config.chat_disabled,
+        "externalActions": [action.to_json() for action in config.external_actions],
+        "customStyles": config.custom_styles,
+        "maxSocketPayloadSize": MAX_SOCKET_PAYLOAD_SIZE,
+        "federation": {"enabled": False},
+    }
+    if config.stream_title:
+        document["streamTitle"] = config.stream_title
+    return json_response(document, headers=CORS_ANY, no_cache=True)
+
+
+@routes.get("/api/ping")
+async def ping(request: web.Request) -> web.Response:
+    services(request).stats.viewer_seen(client_ip(request), request.headers.get("User-Agent", ""))
+    return web.Response(status=200)
+
+
+@routes.get("/api/socialplatforms")
+async def get_social_platforms(request: web.Request) -> web.Response:
+    return json_response(social_platforms(), headers=CORS_ANY)
+
+
+@routes.get("/api/video/variants")
+async def get_variants(request: web.Request) -> web.Response:
+    svc = services(request)
+    broadcast = svc.lifecycle.current_broadcast
+    variants = broadcast.variants if broadcast is not None else svc.config.current.video_variants
+    return json_response(variants_for_menu(variants))
+
+
+@routes.get("/logo")
+async def get_logo(request: web.Request) -> web.StreamResponse:
+    path = services(request).logo.logo_path()
+    max_age = 7200 if path.suffix.lower() == ".jpeg" else 604800
+    return web.FileResponse(
+        path,
+        headers={"Content-Type": logo_content_type(path), "Cache-Control": f"public, max-age={max_age}"},
+    )
+
+
+async def _image_or_logo(request: web.Request, path_name: str, content_type: str) -> web.StreamResponse:
+    svc = services(request)
+    path = svc.logo.thumbnail_path if path_name == "thumbnail" else svc.logo.preview_path
+    headers = {"Cache-Control": "public, max-age=20", **CORS_ANY}
+    if path.is_file():
+        return web.FileResponse(path, headers={"Content-Type": content_type, **headers})
+    if path_name == "preview":
+        raise web.HTTPNotFound()
+    logo = svc.logo.logo_path()
+    return web.FileResponse(logo, headers={"Content-Type": logo_content_type(logo), **headers})
+
+
+@routes.get("/thumbnail.jpg")
+async def get_thumbnail(request: web.Request) -> web.StreamResponse:
+    return await _image_or_logo(request, "thumbnail", "image/jpeg")
+
+
+@routes.get("/preview.gif")
+async def get_preview(request: web.Request) -> web.StreamResponse:
+    return await _image_or_logo(request, "preview", "image/gif")

@@ -1,0 +1,118 @@
+"""The runtime configuration: every value the admin API edits, typed, with first-start defaults.
+
+Protocol defaults follow Owncast (reference §1.4, §4); the texts are our own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+from ownstream.transcode.variants import DEFAULT_VARIANTS, StreamVariant
+
+DEFAULT_SUMMARY = (
+    "A live stream and chat on a server of its own. The streamer can change this text in the admin pages."
+)
+DEFAULT_PAGE_CONTENT = "Anything written here shows below the video. Edit it in the admin pages."
+DEFAULT_FORBIDDEN_USERNAMES = ("owncast", "operator", "admin", "system")
+DEFAULT_GO_LIVE_MESSAGE = "The stream is live now, come and watch!"
+
+
+class SocialHandle(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    platform: StrictStr
+    url: StrictStr
+
+
+class ExternalAction(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    url: StrictStr
+    title: StrictStr
+    description: StrictStr = ""
+    icon: StrictStr = ""
+    color: StrictStr = ""
+    open_externally: StrictBool = Field(default=False, alias="openExternally")
+
+    def to_json(self) -> dict[str, object]:
+        return self.model_dump(by_alias=True)
+
+
+class S3Config(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    enabled: StrictBool = False
+    endpoint: StrictStr = ""
+    serving_endpoint: StrictStr = Field(default="", alias="servingEndpoint")
+    access_key: StrictStr = Field(default="", alias="accessKey")
+    secret: StrictStr = ""
+    bucket: StrictStr = ""
+    region: StrictStr = ""
+    acl: StrictStr = ""
+    force_path_style: StrictBool = Field(default=False, alias="forcePathStyle")
+
+    def to_json(self) -> dict[str, object]:
+        """Owncast omits empty strings."""
+        out = self.model_dump(by_alias=True)
+        return {key: value for key, value in out.items() if value != ""}
+
+
+class RuntimeConfig(BaseModel):
+    """One snapshot of the stored configuration. Immutable: updates produce a new snapshot."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    # Server and page
+    stream_key: StrictStr = "abc123"
+    stream_title: StrictStr = ""
+    server_name: StrictStr = "Ownstream"
+    server_summary: StrictStr = DEFAULT_SUMMARY
+    welcome_message: StrictStr = ""
+    extra_page_content: StrictStr = DEFAULT_PAGE_CONTENT
+    logo_path: StrictStr = "logo.svg"
+    server_url: StrictStr = ""
+    tags: tuple[StrictStr, ...] = ("owncast", "streaming")
+    nsfw: StrictBool = False
+    social_handles: tuple[SocialHandle, ...] = (
+        SocialHandle(platform="github", url="https://github.com/owncast/owncast"),
+    )
+    external_actions: tuple[ExternalAction, ...] = ()
+    custom_styles: StrictStr = ""
+
+    # Network
+    web_server_port: StrictInt = Field(default=8080, ge=1, le=65535)
+    web_server_ip: StrictStr = "0.0.0.0"
+    rtmp_server_port: StrictInt = Field(default=1935, ge=1, le=65535)
+
+    # Video
+    ffmpeg_path: StrictStr = ""
+    video_latency_level: StrictInt = Field(default=2, ge=0, le=4)
+    video_variants: tuple[StreamVariant, ...] = DEFAULT_VARIANTS
+    video_codec: StrictStr = "libx264"
+    s3: S3Config = S3Config()
+
+    # Directory
+    directory_enabled: StrictBool = False
+    directory_registration_key: StrictStr = ""
+
+    # Chat
+    chat_disabled: StrictBool = False
+    forbidden_usernames: tuple[StrictStr, ...] = DEFAULT_FORBIDDEN_USERNAMES
+    suggested_usernames: tuple[StrictStr, ...] = ()
+
+    # Federation (the feature comes with a later issue; its settings exist now)
+    federation_enabled: StrictBool = False
+    federation_private: StrictBool = False
+    federation_username: StrictStr = "streamer"
+    federation_go_live_message: StrictStr = DEFAULT_GO_LIVE_MESSAGE
+    federation_show_engagement: StrictBool = True
+    federation_blocked_domains: tuple[StrictStr, ...] = ()
+
+    # Stream statistics that survive a restart
+    peak_viewers_session: StrictInt = 0
+    peak_viewers_overall: StrictInt = 0
+    last_connect_time: datetime | None = None
+    last_disconnect_time: datetime | None = None
+    server_init_date: datetime | None = None

@@ -1,0 +1,135 @@
+"""Bootstrap settings: defaults → `OWNSTREAM_*` environment → CLI flags, frozen for the run.
+
+Runtime configuration (stream key, ports, everything the admin API edits) lives in the database; the
+flags here that name such values (`--streamkey`, ports, listen IP) override it *and* are written to it,
+as Owncast's flags do (DESIGN.md, "Configuration: who wins").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_PREFIX = "OWNSTREAM_"
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Every interval the server waits on, so tests can shrink them instead of waiting minutes."""
+
+    rtmp_read_timeout: float = 10.0
+    viewer_expiry: float = 15.0
+    viewer_prune_interval: float = 5.0
+    stats_save_interval: float = 60.0
+    thumbnail_interval: float = 20.0
+    hls_poll_interval: float = 0.2
+    offline_cleanup_delay: float = 300.0
+    ffmpeg_stop_timeout: float = 10.0
+    online_grace: float | None = None
+    """Override of Owncast's max(3 × segment seconds, 7 s); None keeps Owncast's rule."""
+
+
+@dataclass(frozen=True)
+class RuntimeOverrides:
+    """Flags that override and persist runtime configuration (None = not given)."""
+
+    stream_key: str | None = None
+    web_server_port: int | None = None
+    web_server_ip: str | None = None
+    rtmp_port: int | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    database: Path | None = None
+    log_dir: Path | None = None
+    log_level: str = "info"
+    overrides: RuntimeOverrides = field(default_factory=RuntimeOverrides)
+    timings: Timings = field(default_factory=Timings)
+
+    @property
+    def database_path(self) -> Path:
+        return self.database if self.database is not None else self.data_dir / "ownstream.db"
+
+    @property
+    def logs_path(self) -> Path:
+        return self.log_dir if self.log_dir is not None else self.data_dir / "logs"
+
+    @property
+    def hls_path(self) -> Path:
+        return self.data_dir / "hls"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite+aiosqlite:///{self.database_path}"
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError("port must be between 1 and 65535")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ownstream",
+        description="Self-hosted live video and chat server (Owncast API compatible).",
+        epilog=f"Every flag can also be given as an environment variable {ENV_PREFIX}<FLAG>, "
+        f"e.g. {ENV_PREFIX}DATADIR=/srv/ownstream.",
+    )
+    parser.add_argument("--datadir", type=Path, help="data directory (default ./data)")
+    parser.add_argument("--database", type=Path, help="SQLite database file (default <datadir>/ownstream.db)")
+    parser.add_argument("--logdir", type=Path, help="log directory (default <datadir>/logs)")
+    parser.add_argument("--loglevel", choices=LOG_LEVELS, help="log level (default info)")
+    parser.add_argument("--streamkey", help="set and persist the stream key (also the admin password)")
+    parser.add_argument("--webserverport", type=_port, help="set and persist the HTTP port")
+    parser.add_argument("--webserverip", help="set and persist the HTTP listen address")
+    parser.add_argument("--rtmpport", type=_port, help="set and persist the RTMP port")
+    return parser
+
+
+def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Defaults, then environment, then flags."""
+    env = os.environ if environ is None else environ
+    parser = build_parser()
+    args = parser.parse_args(argv)
+
+    def pick(flag: str) -> str | None:
+        value = getattr(args, flag)
+        if value is not None:
+            return str(value)
+        return env.get(ENV_PREFIX + flag.upper()) or None
+
+    def pick_port(flag: str) -> int | None:
+        text = pick(flag)
+        if text is None:
+            return None
+        try:
+            return _port(text)
+        except (ValueError, argparse.ArgumentTypeError):
+            parser.error(f"{ENV_PREFIX}{flag.upper()}: port must be a number between 1 and 65535")
+
+    log_level = (pick("loglevel") or "info").lower()
+    if log_level not in LOG_LEVELS:
+        parser.error(f"log level must be one of {', '.join(LOG_LEVELS)}")
+    data_dir = Path(pick("datadir") or "data")
+    database = pick("database")
+    log_dir = pick("logdir")
+    return Settings(
+        data_dir=data_dir,
+        database=Path(database) if database else None,
+        log_dir=Path(log_dir) if log_dir else None,
+        log_level=log_level,
+        overrides=RuntimeOverrides(
+            stream_key=pick("streamkey"),
+            web_server_port=pick_port("webserverport"),
+            web_server_ip=pick("webserverip"),
+            rtmp_port=pick_port("rtmpport"),
+        ),
+    )

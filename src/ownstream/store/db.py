@@ -1,0 +1,54 @@
+"""Opening the database: migrations first (Alembic, sync, in a thread), then the async engine.
+
+SQLite runs in WAL mode with one writer; the design leaves room for PostgreSQL by URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _sync_url(async_url: str) -> str:
+    return async_url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
+
+
+def alembic_config(async_url: str) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", _sync_url(async_url))
+    cfg.attributes["configure_logger"] = False
+    return cfg
+
+
+def migrate(async_url: str) -> None:
+    command.upgrade(alembic_config(async_url), "head")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+async def open_database(async_url: str) -> AsyncEngine:
+    """Create the file's folder, apply migrations, and return a ready engine."""
+    if async_url.startswith("sqlite"):
+        path = Path(async_url.split(":///", 1)[1])
+        path.parent.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(migrate, async_url)
+    engine = create_async_engine(async_url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine

@@ -1,0 +1,35 @@
+"""Key/value rows of runtime configuration."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ownstream.store.schema import config
+
+
+class ConfigRepository:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def load_all(self) -> dict[str, Any]:
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(sa.select(config.c.key, config.c.value))
+            return {key: value for key, value in rows}
+
+    async def save(self, values: dict[str, Any]) -> None:
+        """Upsert several keys in one transaction."""
+        if not values:
+            return
+        now = datetime.now(UTC)
+        async with self._engine.begin() as conn:
+            for key, value in values.items():
+                statement = sqlite_insert(config).values(key=key, value=value, updated_at=now)
+                statement = statement.on_conflict_do_update(
+                    index_elements=[config.c.key], set_={"value": value, "updated_at": now}
+                )
+                await conn.execute(statement)

@@ -1,0 +1,327 @@
+"""The stream lifecycle: offline → starting → online (after the grace period) → ending → offline.
+
+This service is the `PublishGate` the RTMP server asks on every publish. It owns the per-stream parts
+(ffmpeg, the HLS output watcher, thumbnails) and is the only publisher of `StreamStarted`,
+`StreamOnline` and `StreamStopped`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ownstream.clock import Clock
+from ownstream.config.service import ConfigService
+from ownstream.events import EventBus, SegmentWritten, StreamOnline, StreamStarted, StreamStopped
+from ownstream.hls.output import HlsOutputWatcher, wipe_hls_dir
+from ownstream.ingest.publish import PublishRequest, StreamSink
+from ownstream.settings import Settings
+from ownstream.stream.broadcaster import Broadcaster
+from ownstream.stream.logo import LogoStore
+from ownstream.stream.stats import StreamStats
+from ownstream.transcode.ffmpeg import FfmpegProcess, TranscodeJob
+from ownstream.transcode.ffmpeg_binary import resolve_ffmpeg_path
+from ownstream.transcode.latency import latency_for
+from ownstream.transcode.thumbnails import ThumbnailGenerator
+from ownstream.transcode.variants import StreamVariant, best_variant_index
+
+log = logging.getLogger(__name__)
+
+LIVE_APP = "live"
+
+
+class StreamState(enum.Enum):
+    OFFLINE = "offline"
+    STARTING = "starting"
+    ONLINE = "online"
+    ENDING = "ending"
+
+
+class StreamEnded(Exception):
+    """Raised to the RTMP server when it writes to a stream that has already ended."""
+
+
+def stream_key_matches(offered: str, expected: str) -> bool:
+    return hmac.compare_digest(offered.encode("utf-8", "surrogateescape"), expected.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """What the current stream was started with (`currentBroadcast` in `/api/admin/status`)."""
+
+    stream_id: str
+    variants: tuple[StreamVariant, ...]
+    latency_level: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "outputSettings": [variant.to_owncast() for variant in self.variants],
+            "latencyLevel": {"level": self.latency_level},
+        }
+
+
+class _LiveSession:
+    def __init__(self, broadcast: Broadcast, broadcaster: Broadcaster, process: FfmpegProcess) -> None:
+        self.broadcast = broadcast
+        self.broadcaster = broadcaster
+        self.process = process
+        self.watcher: HlsOutputWatcher | None = None
+        self.thumbnails: ThumbnailGenerator | None = None
+        self.tasks: list[asyncio.Task[None]] = []
+        self.ended = asyncio.Event()
+        self.ending = False
+        self.first_segment_seen = False
+
+
+class _PublisherSink:
+    """The RTMP server's view of one live session."""
+
+    def __init__(self, lifecycle: StreamLifecycle, session: _LiveSession) -> None:
+        self._lifecycle = lifecycle
+        self._session = session
+
+    async def write(self, data: bytes) -> None:
+        if self._session.ending:
+            raise StreamEnded("the stream has ended")
+        try:
+            await self._session.process.write(data)
+        except Exception:
+            self._lifecycle.schedule_end(self._session, "the transcoder stopped accepting input")
+            raise
+
+    def update_metadata(self, metadata: dict[str, Any]) -> None:
+        session = self._session
+        session.broadcaster = Broadcaster(
+            remote_addr=session.broadcaster.remote_addr,
+            connected_at=session.broadcaster.connected_at,
+            metadata=dict(metadata),
+        )
+
+    async def close(self) -> None:
+        await self._lifecycle.end(self._session, "the publisher disconnected")
+
+
+class StreamLifecycle:
+    def __init__(
+        self,
+        settings: Settings,
+        config: ConfigService,
+        stats: StreamStats,
+        bus: EventBus,
+        clock: Clock,
+        logo: LogoStore,
+    ) -> None:
+        self._settings = settings
+        self._config = config
+        self._stats = stats
+        self._bus = bus
+        self._clock = clock
+        self._logo = logo
+        self._state = StreamState.OFFLINE
+        self._session: _LiveSession | None = None
+        self._end_lock = asyncio.Lock()
+        self._background: set[asyncio.Task[None]] = set()
+        self._offline_cleanup: asyncio.TimerHandle | None = None
+
+    # --- state, for the API ---------------------------------------------------------------------------
+    @property
+    def state(self) -> StreamState:
+        return self._state
+
+    @property
+    def online(self) -> bool:
+        return self._state is StreamState.ONLINE
+
+    @property
+    def connected(self) -> bool:
+        return self._session is not None and not self._session.ending
+
+    @property
+    def broadcaster(self) -> Broadcaster | None:
+        return self._session.broadcaster if self.connected and self._session else None
+
+    @property
+    def current_broadcast(self) -> Broadcast | None:
+        return self._session.broadcast if self.connected and self._session else None
+
+    # --- the publish gate -----------------------------------------------------------------------------
+    async def open_publish(self, request: PublishRequest) -> StreamSink | None:
+        if request.app.strip("/") != LIVE_APP:
+            log.warning("refused a publish from %s: unknown application", request.remote_addr)
+            return None
+        if not stream_key_matches(request.stream_key, self._config.current.stream_key):
+            log.warning("refused a publish from %s: wrong stream key", request.remote_addr)
+            return None
+        if self._state is not StreamState.OFFLINE:
+            log.warning("refused a publish from %s: a stream is already live", request.remote_addr)
+            return None
+        self._state = StreamState.STARTING
+        try:
+            session = await self._start(request)
+        except Exception:
+            log.exception("could not start the stream from %s", request.remote_addr)
+            self._state = StreamState.OFFLINE
+            return None
+        return _PublisherSink(self, session)
+
+    async def _start(self, request: PublishRequest) -> _LiveSession:
+        if self._offline_cleanup is not None:
+            self._offline_cleanup.cancel()
+            self._offline_cleanup = None
+        config = self._config.current
+        stream_id = secrets.token_urlsafe(6)
+        latency = latency_for(config.video_latency_level)
+        variants = config.video_variants
+        hls_dir = self._settings.hls_path
+        await asyncio.to_thread(wipe_hls_dir, hls_dir)
+        ffmpeg_path = resolve_ffmpeg_path(config.ffmpeg_path)
+        job = TranscodeJob(
+            ffmpeg_path=ffmpeg_path,
+            variants=variants,
+            latency_level=config.video_latency_level,
+            codec=config.video_codec,
+            output_dir=hls_dir,
+            session_id=stream_id,
+        )
+        process = FfmpegProcess(job)
+        await process.start()
+        now = self._clock.now()
+        session = _LiveSession(
+            broadcast=Broadcast(stream_id, variants, config.video_latency_level),
+            broadcaster=Broadcaster(remote_addr=request.remote_addr, connected_at=now),
+            process=process,
+        )
+        session.watcher = HlsOutputWatcher(
+            hls_dir,
+            len(variants),
+            on_segment=lambda event: self._segment_written(session, event),
+            on_playlist=self._bus.publish,
+            poll_interval=self._settings.timings.hls_poll_interval,
+        )
+        session.watcher.start()
+        session.thumbnails = ThumbnailGenerator(
+            ffmpeg_path,
+            hls_dir,
+            best_variant_index(variants),
+            self._settings.data_dir,
+            interval=self._settings.timings.thumbnail_interval,
+        )
+        self._session = session
+        await self._stats.stream_connected()
+        grace = self._settings.timings.online_grace
+        if grace is None:
+            grace = latency.online_grace
+        session.tasks.append(asyncio.create_task(self._go_online_after(session, grace), name="stream:online"))
+        session.tasks.append(asyncio.create_task(self._watch_transcoder(session), name="stream:ffmpeg-exit"))
+        log.info("stream %s started from %s", stream_id, request.remote_addr)
+        self._bus.publish(StreamStarted(stream_id=stream_id, started_at=now))
+        return session
+
+    def _segment_written(self, session: _LiveSession, event: SegmentWritten) -> None:
+        if not session.first_segment_seen and session.thumbnails is not None:
+            session.first_segment_seen = True
+            session.thumbnails.start()
+        self._bus.publish(event)
+
+    async def _go_online_after(self, session: _LiveSession, grace: float) -> None:
+        await asyncio.sleep(grace)
+        if self._session is session and not session.ending:
+            self._state = StreamState.ONLINE
+            self._stats.stream_online()
+            log.info("stream %s is online", session.broadcast.stream_id)
+            self._bus.publish(StreamOnline(stream_id=session.broadcast.stream_id))
+
+    async def _watch_transcoder(self, session: _LiveSession) -> None:
+        code = await session.process.wait(None)
+        if not session.ending:
+            log.error("the transcoder exited on its own (code %s); ending the stream", code)
+            self.schedule_end(session, "the transcoder exited")
+
+    # --- ending ---------------------------------------------------------------------------------------
+    def schedule_end(self, session: _LiveSession, reason: str) -> None:
+        task = asyncio.get_running_loop().create_task(self.end(session, reason), name="stream:end")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def disconnect(self) -> bool:
+        """Admin disconnect: end the inbound stream. False when none is connected."""
+        session = self._session
+        if session is None or session.ending:
+            return False
+        await self.end(session, "an admin disconnected the stream")
+        return True
+
+    async def end(self, session: _LiveSession, reason: str) -> None:
+        async with self._end_lock:
+            if session.ending:
+                return
+            session.ending = True
+            self._state = StreamState.ENDING
+            log.info("stream %s ending: %s", session.broadcast.stream_id, reason)
+            current = asyncio.current_task()
+            for task in session.tasks:
+                if task is not current:
+                    task.cancel()
+            await session.process.stop(self._settings.timings.ffmpeg_stop_timeout)
+            if session.thumbnails is not None:
+                await session.thumbnails.stop()
+            if session.watcher is not None:
+                await session.watcher.stop()
+                await session.watcher.finalize()
+            await asyncio.to_thread(self._remove_master_playlist)
+            await self._logo.reset_thumbnail()
+            await self._stats.stream_disconnected()
+            self._session = None
+            self._state = StreamState.OFFLINE
+            session.ended.set()
+            stopped_at = self._clock.now()
+            self._schedule_offline_cleanup()
+        self._bus.publish(StreamStopped(stream_id=session.broadcast.stream_id, stopped_at=stopped_at))
+        log.info("stream %s is offline", session.broadcast.stream_id)
+
+    def _remove_master_playlist(self) -> None:
+        (self._settings.hls_path / "stream.m3u8").unlink(missing_ok=True)
+
+    def _schedule_offline_cleanup(self) -> None:
+        def wipe() -> None:
+            self._offline_cleanup = None
+            if self._state is StreamState.OFFLINE:
+                self.schedule_background(asyncio.to_thread(wipe_hls_dir, self._settings.hls_path))
+
+        delay = self._settings.timings.offline_cleanup_delay
+        self._offline_cleanup = asyncio.get_running_loop().call_later(delay, wipe)
+
+    def schedule_background(self, coroutine: Any) -> None:
+        async def run() -> None:
+            try:
+                await coroutine
+            except Exception:
+                log.exception("background stream task failed")
+
+        task = asyncio.get_running_loop().create_task(run(), name="stream:background")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def stop(self) -> None:
+        """Shutdown: end any live stream (ffmpeg finishes its last segment), then wait for stragglers."""
+        if self._offline_cleanup is not None:
+            self._offline_cleanup.cancel()
+            self._offline_cleanup = None
+        session = self._session
+        if session is not None:
+            await self.end(session, "the server is shutting down")
+        if self._background:
+            await asyncio.wait(list(self._background), timeout=self._settings.timings.ffmpeg_stop_timeout)
+
+    def hls_dir(self) -> Path:
+        return self._settings.hls_path
+
+    def connected_since(self) -> datetime | None:
+        return self._session.broadcaster.connected_at if self._session else None

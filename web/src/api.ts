@@ -1,0 +1,101 @@
+// Shapes of the Owncast-compatible public API the page reads, and small fetch helpers.
+
+export interface SocialHandle {
+  platform: string;
+  url: string;
+  icon?: string;
+}
+
+export interface ExternalAction {
+  url: string;
+  title: string;
+  description?: string;
+  icon?: string;
+  color?: string;
+  openExternally?: boolean;
+}
+
+export interface ServerConfig {
+  name: string;
+  summary: string;
+  logo: string;
+  tags: string[];
+  version: string;
+  nsfw: boolean;
+  extraPageContent: string;
+  streamTitle?: string;
+  socialHandles: SocialHandle[];
+  chatDisabled: boolean;
+  externalActions: ExternalAction[];
+  customStyles: string;
+  maxSocketPayloadSize: number;
+  federation: { enabled: boolean; account?: string; followerCount?: number };
+}
+
+export interface StreamStatus {
+  online: boolean;
+  viewerCount: number;
+  lastConnectTime: string | null;
+  lastDisconnectTime: string | null;
+  versionNumber: string;
+  streamTitle: string;
+}
+
+export interface Variant {
+  index: number;
+  name: string;
+}
+
+export const LOGO_URL = '/logo';
+export const THUMBNAIL_URL = '/thumbnail.jpg';
+export const STREAM_URL = '/hls/stream.m3u8';
+
+async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path, { cache: 'no-store', credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** `/api/config`, with every field defaulted so a partial or older server never breaks rendering. */
+export async function fetchConfig(): Promise<ServerConfig> {
+  const raw = await getJson<Partial<ServerConfig>>('/api/config');
+  return {
+    name: str(raw.name),
+    summary: str(raw.summary),
+    logo: str(raw.logo) || LOGO_URL,
+    tags: Array.isArray(raw.tags) ? raw.tags.filter((t): t is string => typeof t === 'string') : [],
+    version: str(raw.version),
+    nsfw: raw.nsfw === true,
+    extraPageContent: str(raw.extraPageContent),
+    streamTitle: str(raw.streamTitle),
+    socialHandles: Array.isArray(raw.socialHandles) ? raw.socialHandles : [],
+    chatDisabled: raw.chatDisabled === true,
+    externalActions: Array.isArray(raw.externalActions) ? raw.externalActions : [],
+    customStyles: str(raw.customStyles),
+    maxSocketPayloadSize: typeof raw.maxSocketPayloadSize === 'number' ? raw.maxSocketPayloadSize : 2048,
+    federation: raw.federation ?? { enabled: false },
+  };
+}
+
+export function fetchStatus(): Promise<StreamStatus> {
+  return getJson<StreamStatus>('/api/status');
+}
+
+/** Counts this viewer; the response body is empty. */
+export async function ping(): Promise<void> {
+  const response = await fetch('/api/ping', { cache: 'no-store', credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`/api/ping: HTTP ${response.status}`);
+}
+
+export async function fetchVariants(): Promise<Variant[]> {
+  try {
+    const list = await getJson<Variant[]>('/api/video/variants');
+    return Array.isArray(list) ? list.filter((v) => typeof v.index === 'number' && typeof v.name === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}

@@ -1,0 +1,48 @@
+// Pure text helpers for the status strip and links. No DOM access here.
+
+/** "H:MM:SS", prefixed with "N day(s) " past 24 hours. */
+export function formatElapsed(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const days = Math.floor(s / 86400);
+  const hours = Math.floor((s % 86400) / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  const seconds = s % 60;
+  const clock = `${hours}:${pad(minutes)}:${pad(seconds)}`;
+  if (days === 0) return clock;
+  return `${days} ${days === 1 ? 'day' : 'days'} ${clock}`;
+}
+
+export function formatViewers(count: number): string {
+  return `${count} ${count === 1 ? 'viewer' : 'viewers'}`;
+}
+
+/** "Last live: Today 14:05" on the same day, else the locale date. Empty when unknown. */
+export function formatLastLive(lastDisconnect: string | null, now: Date): string {
+  if (!lastDisconnect) return '';
+  const when = new Date(lastDisconnect);
+  if (Number.isNaN(when.getTime())) return '';
+  const sameDay =
+    when.getFullYear() === now.getFullYear() &&
+    when.getMonth() === now.getMonth() &&
+    when.getDate() === now.getDate();
+  if (sameDay) return `Last live: Today ${pad(when.getHours())}:${pad(when.getMinutes())}`;
+  return `Last live: ${when.toLocaleDateString()}`;
+}
+
+/**
+ * Returns the absolute URL when `raw` is an http(s) link (relative links resolve against the page),
+ * otherwise null, so `javascript:`, `data:` and friends never reach an href or src.
+ */
+export function safeHttpUrl(raw: string | undefined | null, base: string = location.href): string | null {
+  if (!raw) return null;
+  try {
+    const url = new URL(raw.trim(), base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function pad(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}

@@ -1,0 +1,10 @@
+// Build-time constants (see build.mjs `define`) and the hls.js "light" entry, which ships no typings.
+
+/** Public URL of hls.js's worker script, copied next to the bundle with a content hash. */
+declare const __HLS_WORKER_URL__: string;
+
+declare module 'hls.js/light' {
+  import Hls from 'hls.js';
+  export default Hls;
+  export * from 'hls.js';
+}

@@ -1,0 +1,63 @@
+// Polls /api/status and /api/ping together; a failed request counts as "offline".
+import { useEffect, useState } from 'preact/hooks';
+import { fetchStatus, ping, type StreamStatus } from './api';
+
+export const STATUS_POLL_MS = 5000;
+
+const UNREACHABLE: StreamStatus = {
+  online: false,
+  viewerCount: 0,
+  lastConnectTime: null,
+  lastDisconnectTime: null,
+  versionNumber: '',
+  streamTitle: '',
+};
+
+/**
+ * The latest stream status, `null` until the first answer. A new object arrives with every poll,
+ * so effects that depend on it run every 5 s (the player relies on that to retry after errors).
+ */
+export function useStreamStatus(intervalMs: number = STATUS_POLL_MS): StreamStatus | null {
+  const [status, setStatus] = useState<StreamStatus | null>(null);
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: number | undefined;
+    let last: StreamStatus | null = null;
+
+    const poll = async (): Promise<void> => {
+      let next: StreamStatus;
+      try {
+        const [fresh] = await Promise.all([fetchStatus(), ping()]);
+        next = { ...UNREACHABLE, ...fresh };
+      } catch {
+        // Keep what we knew about the last broadcast so "Last live" still shows.
+        next = { ...UNREACHABLE, lastDisconnectTime: last?.lastDisconnectTime ?? null };
+      }
+      if (stopped) return;
+      last = next;
+      setStatus(next);
+      timer = window.setTimeout(() => void poll(), intervalMs);
+    };
+
+    void poll();
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+    };
+  }, [intervalMs]);
+
+  return status;
+}
+
+/** Seconds-resolution clock that ticks once a second while `active`. */
+export function useNow(active: boolean): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    setNow(new Date());
+    if (!active) return undefined;
+    const timer = window.setInterval(() => setNow(new Date()), 1000);
+    return () => window.clearInterval(timer);
+  }, [active]);
+  return now;
+}
