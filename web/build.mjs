@@ -35,7 +35,7 @@ const result = await esbuild.build({
   bundle: true,
   splitting: true,
   format: 'esm',
-  target: ['es2020', 'chrome87', 'firefox78', 'safari14'],
+  target: ['es2020', 'chrome87', 'firefox78', 'safari15'],
   outdir: assetsDir,
   entryNames: '[name]-[hash]',
   chunkNames: 'chunk-[hash]',

@@ -8,3 +8,6 @@ declare module 'hls.js/light' {
   export default Hls;
   export * from 'hls.js';
 }
+
+/** Stylesheets are imported for their side effect; esbuild extracts them into a .css file. */
+declare module '*.css';

@@ -19,17 +19,15 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from ownstream.hls.playlist import PLAYLIST_NAME
 from ownstream.transcode.codecs import DEFAULT_CODEC, VideoCodec, codec_for
 from ownstream.transcode.latency import (
     DEFAULT_LATENCY_LEVEL,
     EXTRA_SEGMENTS_ON_DISK,
     LatencyLevel,
-    latency_level,
+    latency_for,
 )
 from ownstream.transcode.variants import StreamVariant
-
-PLAYLIST_NAME = "stream.m3u8"
-"""The master playlist in the output folder, and each variant's playlist in its own folder."""
 
 AUDIO_OVERHEAD_KBPS = 192
 """Owncast subtracts this from the configured video bitrate to leave room for audio."""
@@ -73,11 +71,11 @@ class TranscodeJob:
             raise ValueError(f"session id must be 1-32 letters, digits, '-' or '_': {self.session_id!r}")
         if "%" in str(self.output_dir):
             raise ValueError(f"the HLS output folder may not contain '%': {self.output_dir}")
-        latency_level(self.latency_level)  # rejects negative levels
+        latency_for(self.latency_level)  # rejects negative levels
 
     @property
     def latency(self) -> LatencyLevel:
-        return latency_level(self.latency_level)
+        return latency_for(self.latency_level)
 
     @property
     def video_codec(self) -> VideoCodec:

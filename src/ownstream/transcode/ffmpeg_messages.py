@@ -41,8 +41,8 @@ def _failure(pattern: str, message: str, *, secondary: bool = False) -> _KnownFa
 
 
 _NVENC = (
-    "NVIDIA hardware encoding (h264_nvenc) is not available: no NVIDIA GPU or CUDA driver (libcuda) was found. "
-    "Choose another video codec, such as libx264."
+    "NVIDIA hardware encoding (h264_nvenc) is not available: no NVIDIA GPU or CUDA driver (libcuda) "
+    "was found. Choose another video codec, such as libx264."
 )
 _VAAPI = (
     "VA-API hardware encoding (h264_vaapi) is not available: the device /dev/dri/renderD128 is missing or "
@@ -52,8 +52,8 @@ _VAAPI = (
 KNOWN_FAILURES: tuple[_KnownFailure, ...] = (
     _failure(
         r"Unknown encoder '([^']*)'",
-        "The video codec {0} is not available in this ffmpeg. Choose another codec (libx264 works everywhere) "
-        "or set an ffmpeg path that has it.",
+        "The video codec {0} is not available in this ffmpeg. Choose another codec (libx264 works "
+        "everywhere) or set an ffmpeg path that has it.",
     ),
     _failure(r"Cannot load libcuda|Could not dynamically load CUDA|device type cuda needed", _NVENC),
     _failure(r"No VA display found|Failed to set value '/dev/dri/\S+' for option 'vaapi_device'", _VAAPI),

@@ -21,7 +21,7 @@ class LatencyLevel:
     """`-hls_list_size`: segments listed in each variant playlist."""
 
     @property
-    def online_grace_seconds(self) -> int:
+    def online_grace(self) -> int:
         """Seconds after connect before the stream reports online: max(3 × segment, 7)."""
         return max(3 * self.segment_seconds, MIN_ONLINE_GRACE_SECONDS)
 
@@ -40,7 +40,7 @@ LATENCY_LEVELS: tuple[LatencyLevel, ...] = (
 )
 
 
-def latency_level(level: int) -> LatencyLevel:
+def latency_for(level: int) -> LatencyLevel:
     """The settings for a configured level. Levels above 4 read as 4; negative levels are invalid."""
     if level < 0:
         raise ValueError(f"latency level must be 0 or more, got {level}")

@@ -75,7 +75,7 @@ class StreamVariant(BaseModel):
 
 
 DEFAULT_VARIANTS: tuple[StreamVariant, ...] = (
-    StreamVariant(audio_passthrough=True, video_bitrate=1200, framerate=24, cpu_usage_level=2),
+    StreamVariant(audioPassthrough=True, videoBitrate=1200, framerate=24, cpuUsageLevel=2),
 )
 
 
@@ -88,7 +88,10 @@ def format_bitrate(kbps: int) -> str:
 
 
 def variants_for_menu(variants: list[StreamVariant] | tuple[StreamVariant, ...]) -> list[dict[str, object]]:
-    """`/api/video/variants`: passthrough first, then by video bitrate, highest first; index = config position."""
+    """`/api/video/variants`: passthrough first, then by video bitrate, highest first.
+
+    `index` is the variant's position in the configuration.
+    """
     indexed = list(enumerate(variants))
     indexed.sort(key=lambda item: (not item[1].video_passthrough, -item[1].effective_video_bitrate))
     return [{"index": index, "name": variant.display_name} for index, variant in indexed]

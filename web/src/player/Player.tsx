@@ -53,7 +53,6 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
 
   const [attached, setAttached] = useState(false);
   const [started, setStarted] = useState(false);
-  const [paused, setPaused] = useState(true);
   const [autoMuted, setAutoMuted] = useState(false);
   const [needsTap, setNeedsTap] = useState(false);
   const [ended, setEnded] = useState(false);
@@ -81,7 +80,6 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
     attachmentRef.current = null;
     setAttached(false);
     setStarted(false);
-    setPaused(true);
     setNeedsTap(false);
     setLevelUris([]);
     setSelectedVariant(-1);
@@ -235,28 +233,24 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
         controls={attached}
         playsInline
         autoplay
-        muted
         preload="auto"
         aria-label="Live video"
         onPlaying={() => {
           setStarted(true);
-          setPaused(false);
           setNeedsTap(false);
         }}
-        onPause={() => setPaused(true)}
-        onPlay={() => setPaused(false)}
         onEnded={onEndedEvent}
         onVolumeChange={onVolumeChange}
       />
       <Poster visible={!started} live={live} />
       {attached && started && autoMuted && !needsTap && (
         <button type="button" id="unmute-button" class="player-overlay-button unmute-button" onClick={turnSoundOn}>
-          <span aria-hidden="true" class="unmute-icon">🔇</span> Sound is off — tap for sound
+          <MutedIcon /> Turn sound on
         </button>
       )}
       {attached && needsTap && (
         <button type="button" id="play-button" class="player-overlay-button play-button" onClick={turnSoundOn}>
-          <span aria-hidden="true">▶</span> Watch live
+          <PlayIcon /> Watch live
         </button>
       )}
       {showQuality && (
@@ -275,7 +269,6 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
           </select>
         </label>
       )}
-      {attached && started && paused && !needsTap && <span class="player-paused-badge" aria-hidden="true">Paused</span>}
     </div>
   );
 }
@@ -292,4 +285,21 @@ function toggleFullscreen(container: HTMLElement, video: HTMLVideoElement): void
   // iOS Safari only offers fullscreen on the video element itself.
   const webkitVideo = video as HTMLVideoElement & { webkitEnterFullscreen?: () => void };
   webkitVideo.webkitEnterFullscreen?.();
+}
+
+function MutedIcon() {
+  return (
+    <svg class="overlay-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+      <path d="M3 9.5v5h4l5 4.5V5L7 9.5H3z" fill="currentColor" />
+      <path d="M16 9.5l5 5m0-5l-5 5" stroke="currentColor" stroke-width="2" stroke-linecap="round" fill="none" />
+    </svg>
+  );
+}
+
+function PlayIcon() {
+  return (
+    <svg class="overlay-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+      <path d="M7 4.5v15l13-7.5z" fill="currentColor" />
+    </svg>
+  );
 }

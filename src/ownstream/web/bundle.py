@@ -1,0 +1,67 @@
+"""The built front end (`web/` → `static/`) and the built-in images the pages need.
+
+`static/` is build output (git-ignored; `cd web && npm ci && npm run build` writes it, and the wheel ships
+it). `assets/` holds source files that are committed, such as the default logo.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+_PACKAGE_DIR: Final = Path(__file__).resolve().parent
+
+STATIC_DIR: Final = _PACKAGE_DIR / "static"
+"""Where `npm run build` puts the pages: `index.html`, `embed-video.html` and `assets/`."""
+
+DEFAULT_LOGO: Final = _PACKAGE_DIR / "assets" / "logo.svg"
+"""Our own logo, served at `/logo` until the streamer uploads one."""
+
+PAGE_FILES: Final = ("index.html", "embed-video.html")
+
+_ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def static_dir() -> Path:
+    """The directory holding the built front end (see `STATIC_DIR`)."""
+    return STATIC_DIR
+
+
+class FrontEndNotBuilt(RuntimeError):
+    """The viewer page bundle is missing: the server cannot serve `/`."""
+
+    def __init__(self, root: Path, missing: str) -> None:
+        super().__init__(
+            f"The web front end has not been built: {missing} not found in {root}. "
+            "Build it with `npm ci && npm run build` in the `web/` folder of the source tree "
+            "(needs Node.js 20+), or install Ownstream from a wheel, which includes it."
+        )
+        self.root = root
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The built pages (read once at start) and an index of the asset files next to them."""
+
+    root: Path
+    pages: dict[str, str]
+    assets: dict[str, Path]
+
+    @classmethod
+    def load(cls, root: Path) -> Bundle:
+        """Reads the bundle at `root`; raises `FrontEndNotBuilt` when any part is missing."""
+        pages: dict[str, str] = {}
+        for name in PAGE_FILES:
+            path = root / name
+            if not path.is_file():
+                raise FrontEndNotBuilt(root, name)
+            pages[name] = path.read_text(encoding="utf-8")
+        asset_dir = root / "assets"
+        if not asset_dir.is_dir():
+            raise FrontEndNotBuilt(root, "assets/")
+        assets = {p.name: p for p in sorted(asset_dir.iterdir()) if p.is_file() and _ASSET_NAME.match(p.name)}
+        if not any(name.endswith(".js") for name in assets):
+            raise FrontEndNotBuilt(root, "assets/*.js")
+        return cls(root=root, pages=pages, assets=assets)

@@ -1,0 +1,158 @@
+"""Routes for the browser-facing pages: the viewer page, the video embed and the bundle's assets.
+
+The API routes these pages call (`/api/status`, `/logo`, `/hls/…`, …) live elsewhere; this module only
+serves HTML and static files, and decides what bots and media players get instead of the app.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from pathlib import Path
+from typing import Final
+
+from aiohttp import web
+
+from .bundle import STATIC_DIR, Bundle, FrontEndNotBuilt, static_dir
+from .context import PageContext, PageContextProvider
+from .social_preview import render_social_preview
+from .user_agents import is_bot, is_media_player
+
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "STATIC_DIR",
+    "STATIC_PREFIX",
+    "FrontEndNotBuilt",
+    "PageContext",
+    "PageContextProvider",
+    "setup_pages",
+    "static_dir",
+]
+
+log = logging.getLogger(__name__)
+
+STATIC_PREFIX: Final = "/static"
+STREAM_PLAYLIST: Final = "/hls/stream.m3u8"
+INDEX_PATHS: Final = ("/", "/recordings", "/schedule")
+
+CONTENT_SECURITY_POLICY: Final = "; ".join(
+    (
+        "default-src 'self'",
+        # Module scripts from /static only; no inline script anywhere.
+        "script-src 'self'",
+        # hls.js transmuxes in a worker loaded from /static (blob: kept for browsers' MSE helpers).
+        "worker-src 'self' blob:",
+        # The admin's custom CSS is injected in a <style> element.
+        "style-src 'self' 'unsafe-inline'",
+        # Logos, social and action icons, and images in the summary may live anywhere.
+        "img-src 'self' data: blob: https: http:",
+        # hls.js plays from MediaSource blobs; segments may later come from S3 or a CDN.
+        "media-src 'self' blob: https: http:",
+        "connect-src 'self' https: http: ws: wss:",
+        # External actions open in a sandboxed frame.
+        "frame-src https: http:",
+        "font-src 'self' data: https:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self' https: http:",
+    )
+)
+
+_PAGE_HEADERS: Final = {
+    "Cache-Control": "no-cache",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Permissions-Policy": "interest-cohort=()",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+_CONTENT_TYPES: Final = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".map": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".woff2": "font/woff2",
+}
+_IMAGE_SUFFIXES: Final = frozenset({".svg", ".png", ".jpg", ".gif", ".webp", ".ico"})
+_HTML_TITLE: Final = "<title>Ownstream</title>"
+
+
+def _asset_cache_control(path: Path) -> str:
+    if path.suffix in (".js", ".css"):
+        # build.mjs puts a content hash in every script and stylesheet name.
+        return "public, max-age=31536000, immutable"
+    if path.suffix in _IMAGE_SUFFIXES:
+        return "public, max-age=604800"
+    return "public, max-age=10800"
+
+
+def _public_base(context: PageContext, request: web.Request) -> str:
+    if context.base_url:
+        return context.base_url.rstrip("/")
+    return f"{request.scheme}://{request.host}"
+
+
+class _Pages:
+    def __init__(self, bundle: Bundle, context: PageContextProvider) -> None:
+        self._bundle = bundle
+        self._context = context
+
+    def _page(self, name: str, server_name: str) -> web.Response:
+        html = self._bundle.pages[name]
+        if server_name:
+            html = html.replace(_HTML_TITLE, f"<title>{escape(server_name)}</title>", 1)
+        return web.Response(text=html, content_type="text/html", charset="utf-8", headers=_PAGE_HEADERS)
+
+    async def index(self, request: web.Request) -> web.StreamResponse:
+        user_agent = request.headers.get("User-Agent", "")
+        if is_bot(user_agent):
+            context = await self._context()
+            html = render_social_preview(context, _public_base(context, request))
+            return web.Response(text=html, content_type="text/html", charset="utf-8", headers=_PAGE_HEADERS)
+        if is_media_player(user_agent):
+            raise web.HTTPTemporaryRedirect(STREAM_PLAYLIST)
+        context = await self._context()
+        return self._page("index.html", context.server_name)
+
+    async def embed_video(self, request: web.Request) -> web.StreamResponse:
+        context = await self._context()
+        return self._page("embed-video.html", context.server_name)
+
+    async def asset(self, request: web.Request) -> web.StreamResponse:
+        path = self._bundle.assets.get(request.match_info["name"])
+        if path is None:
+            raise web.HTTPNotFound()
+        headers = {
+            "Cache-Control": _asset_cache_control(path),
+            "Access-Control-Allow-Origin": "*",
+            "X-Content-Type-Options": "nosniff",
+        }
+        content_type = _CONTENT_TYPES.get(path.suffix)
+        if content_type:
+            headers["Content-Type"] = content_type
+        return web.FileResponse(path, headers=headers)
+
+
+def setup_pages(
+    app: web.Application,
+    context: PageContextProvider,
+    *,
+    static_root: Path | None = None,
+) -> None:
+    """Registers `/`, `/recordings`, `/schedule`, `/embed/video` and `/static/{name}` on `app`.
+
+    `context` is awaited per page request for the server name and the bot preview's metadata.
+    Raises `FrontEndNotBuilt` (with build instructions) when the bundle is missing.
+    """
+    bundle = Bundle.load(static_root if static_root is not None else STATIC_DIR)
+    log.debug("serving the web front end from %s (%d assets)", bundle.root, len(bundle.assets))
+    pages = _Pages(bundle, context)
+    for path in INDEX_PATHS:
+        app.router.add_get(path, pages.index)
+    app.router.add_get("/embed/video", pages.embed_video)
+    app.router.add_get(STATIC_PREFIX + "/{name}", pages.asset)

@@ -1,0 +1,54 @@
+"""The admin gate: Basic auth with the stream key, 401 shape, CORS and OPTIONS (reference §2)."""
+
+import aiohttp
+
+from tests.harness import RunningServer, admin_auth, basic_auth
+
+ADMIN = admin_auth()
+
+
+async def test_admin_status_requires_credentials(server: RunningServer, http: aiohttp.ClientSession) -> None:
+    for auth in (None, basic_auth("admin", "wrong"), basic_auth("root", "abc123")):
+        async with http.get(server.base_url + "/api/admin/status", headers=auth) as response:
+            assert response.status == 401
+            assert response.headers["WWW-Authenticate"] == 'Basic realm="Owncast Authenticated Request"'
+            assert (await response.text()).strip() == "Unauthorized"
+
+
+async def test_admin_status_offline_shape(server: RunningServer, http: aiohttp.ClientSession) -> None:
+    headers = {"Origin": "https://admin.example"}
+    async with http.get(server.base_url + "/api/admin/status", headers={**ADMIN, **headers}) as response:
+        assert response.status == 200
+        assert response.headers["Access-Control-Allow-Origin"] == "https://admin.example"
+        assert response.headers["Access-Control-Allow-Credentials"] == "true"
+        body = await response.json()
+    assert body == {
+        "broadcaster": None,
+        "currentBroadcast": None,
+        "online": False,
+        "viewerCount": 0,
+        "overallPeakViewerCount": 0,
+        "sessionPeakViewerCount": 0,
+        "streamTitle": "",
+        "versionNumber": "0.0.11",
+    }
+
+
+async def test_options_answered_without_auth(server: RunningServer, http: aiohttp.ClientSession) -> None:
+    headers = {"Origin": "https://x.example", "Access-Control-Request-Method": "POST"}
+    async with http.options(server.base_url + "/api/admin/disconnect", headers=headers) as response:
+        assert response.status == 204
+        assert response.headers["Access-Control-Allow-Origin"] == "https://x.example"
+        assert "Authorization" in response.headers["Access-Control-Allow-Headers"]
+
+
+async def test_disconnect_when_offline(server: RunningServer, http: aiohttp.ClientSession) -> None:
+    async with http.post(server.base_url + "/api/admin/disconnect", headers=ADMIN) as response:
+        assert response.status == 400
+        assert await response.json() == {"success": False, "message": "no inbound stream connected"}
+
+
+async def test_logs_endpoint_lists_entries(server: RunningServer, http: aiohttp.ClientSession) -> None:
+    async with http.get(server.base_url + "/api/admin/logs", headers=ADMIN) as response:
+        assert response.status == 200
+        assert isinstance(await response.json(), list)

@@ -1,0 +1,105 @@
+"""The real command line: start, publish, SIGTERM — a clean exit with no ffmpeg left; flags persist."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+import psutil
+import pytest
+
+from tests.e2e.waiting import wait_until
+from tests.harness import admin_auth
+from tests.media import Clip, start_publisher, stop_process
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@asynccontextmanager
+async def cli_server(data_dir: Path, *flags: str) -> AsyncIterator[tuple[asyncio.subprocess.Process, int, int]]:
+    web_port, rtmp_port = free_port(), free_port()
+    env = {**os.environ, "OWNSTREAM_DATADIR": str(data_dir)}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "ownstream",
+        "--webserverport", str(web_port), "--rtmpport", str(rtmp_port), "--webserverip", "127.0.0.1",
+        *flags,
+        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        async with aiohttp.ClientSession() as http:
+
+            async def up() -> bool:
+                try:
+                    async with http.get(f"http://127.0.0.1:{web_port}/api/status") as response:
+                        return response.status == 200
+                except aiohttp.ClientError:
+                    return False
+
+            await wait_until(up, 30, "the server to answer")
+        yield process, web_port, rtmp_port
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+def transcoders_for(data_dir: Path) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        try:
+            cmdline = " ".join(proc.info["cmdline"] or [])
+        except psutil.Error:
+            continue
+        if "ffmpeg" in (proc.info["name"] or "") and str(data_dir) in cmdline:
+            found.append(proc)
+    return found
+
+
+async def test_sigterm_while_live_stops_cleanly(tmp_path: Path, clip: Clip) -> None:
+    data_dir = tmp_path / "data"
+    async with cli_server(data_dir) as (process, web_port, rtmp_port):
+        publisher = await start_publisher(clip, f"rtmp://127.0.0.1:{rtmp_port}/live/abc123")
+        try:
+
+            async def transcoding() -> bool:
+                return bool(transcoders_for(data_dir)) and any((data_dir / "hls").glob("*/*.ts"))
+
+            await wait_until(transcoding, 30, "ffmpeg to write segments")
+            process.send_signal(signal.SIGTERM)
+            code = await asyncio.wait_for(process.wait(), 20)
+        finally:
+            await stop_process(publisher)
+    assert code == 0
+    assert transcoders_for(data_dir) == []
+    assert (data_dir / "ownstream.db").is_file()
+    assert (data_dir / "logs" / "ownstream.log").is_file()
+    log_text = (data_dir / "logs" / "ownstream.log").read_text()
+    assert "abc123" not in log_text
+
+
+async def test_streamkey_flag_persists_across_restart(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    async with cli_server(data_dir, "--streamkey", "s3cret-key") as (process, web_port, _):
+        process.send_signal(signal.SIGINT)
+        assert await asyncio.wait_for(process.wait(), 20) == 0
+    async with cli_server(data_dir) as (process, web_port, _), aiohttp.ClientSession() as http:
+        url = f"http://127.0.0.1:{web_port}/api/admin/status"
+        async with http.get(url, headers=admin_auth("s3cret-key")) as response:
+            assert response.status == 200
+        async with http.get(url, headers=admin_auth("abc123")) as response:
+            assert response.status == 401
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 20) == 0

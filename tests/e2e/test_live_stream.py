@@ -1,0 +1,184 @@
+"""End to end on loopback: the bundled ffmpeg publishes over RTMP, the server transcodes to HLS."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+
+import aiohttp
+import psutil
+import pytest
+
+from ownstream.transcode.variants import StreamVariant
+from tests.e2e.waiting import wait_until
+from tests.harness import RunningServer, admin_auth, basic_auth
+from tests.media import Clip, probe_video_size, start_publisher, stop_process
+
+pytestmark = pytest.mark.e2e
+
+
+async def status(http: aiohttp.ClientSession, server: RunningServer) -> dict[str, object]:
+    async with http.get(server.base_url + "/api/status") as response:
+        return dict(await response.json())
+
+
+async def fetch(http: aiohttp.ClientSession, url: str) -> tuple[int, bytes]:
+    async with http.get(url) as response:
+        return response.status, await response.read()
+
+
+def ffmpeg_children() -> list[psutil.Process]:
+    found = []
+    for child in psutil.Process(os.getpid()).children(recursive=True):
+        try:
+            if "ffmpeg" in child.name() and "-var_stream_map" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+async def first_segment(server: RunningServer, variant: int = 0) -> Path:
+    folder = server.data_dir / "hls" / str(variant)
+
+    async def has_segment() -> bool:
+        return folder.is_dir() and any(folder.glob("*.ts"))
+
+    await wait_until(has_segment, 30, f"a segment in variant {variant}")
+    return sorted(folder.glob("*.ts"), key=lambda p: p.stat().st_mtime)[0]
+
+
+async def test_publish_online_segments_then_offline(
+    server: RunningServer, http: aiohttp.ClientSession, clip: Clip
+) -> None:
+    publisher = await start_publisher(clip, server.rtmp_url())
+    try:
+
+        async def master_served() -> bool:
+            code, body = await fetch(http, server.base_url + "/hls/stream.m3u8")
+            return code == 200 and b"#EXT-X-STREAM-INF" in body
+
+        await wait_until(master_served, 30, "the master playlist")
+        segment = await first_segment(server)
+        assert probe_video_size(segment) == (clip.width, clip.height)
+        code, body = await fetch(http, server.base_url + "/hls/0/stream.m3u8")
+        assert code == 200 and b"#EXTINF" in body
+
+        async def online() -> bool:
+            return (await status(http, server))["online"] is True
+
+        await wait_until(online, 15, "online status")
+        current = await status(http, server)
+        assert current["lastConnectTime"] is not None and current["lastDisconnectTime"] is None
+
+        async with http.get(server.base_url + "/api/admin/status", headers=admin_auth("abc123")) as r:
+            admin = await r.json()
+        assert admin["online"] is True
+        assert admin["broadcaster"]["streamDetails"]["width"] == clip.width
+        assert admin["broadcaster"]["streamDetails"]["videoCodec"] == "H.264"
+        assert admin["broadcaster"]["streamDetails"]["audioCodec"] == "AAC"
+        assert admin["currentBroadcast"]["latencyLevel"] == {"level": 0}
+    finally:
+        await stop_process(publisher)
+
+    async def offline() -> bool:
+        current = await status(http, server)
+        return current["online"] is False and current["lastDisconnectTime"] is not None
+
+    await wait_until(offline, 15, "offline status")
+    code, _ = await fetch(http, server.base_url + "/hls/stream.m3u8")
+    assert code == 404
+    code, body = await fetch(http, server.base_url + "/hls/0/stream.m3u8")
+    assert code == 200 and body.rstrip().endswith(b"#EXT-X-ENDLIST")
+    assert ffmpeg_children() == []
+
+
+async def test_two_variants(server: RunningServer, http: aiohttp.ClientSession, clip: Clip) -> None:
+    assert server.server.services is not None
+    variants = (
+        StreamVariant(video_bitrate=500, scaled_height=180, framerate=15, cpu_usage_level=0),
+        StreamVariant(video_bitrate=200, scaled_height=90, framerate=15, cpu_usage_level=0),
+    )
+    await server.server.services.config.update(video_variants=variants)
+    publisher = await start_publisher(clip, server.rtmp_url())
+    try:
+        first = await first_segment(server, 0)
+        second = await first_segment(server, 1)
+        assert probe_video_size(first) == (320, 180)
+        assert probe_video_size(second) == (160, 90)
+        code, body = await fetch(http, server.base_url + "/hls/stream.m3u8")
+        assert code == 200
+        assert body.count(b"#EXT-X-STREAM-INF") == 2
+        async with http.get(server.base_url + "/api/video/variants") as response:
+            assert await response.json() == [{"index": 0, "name": "180h"}, {"index": 1, "name": "90h"}]
+    finally:
+        await stop_process(publisher)
+
+
+async def test_video_passthrough(server: RunningServer, http: aiohttp.ClientSession, clip: Clip) -> None:
+    assert server.server.services is not None
+    await server.server.services.config.update(video_variants=(StreamVariant(video_passthrough=True),))
+    publisher = await start_publisher(clip, server.rtmp_url())
+    try:
+        segment = await first_segment(server)
+        assert probe_video_size(segment) == (clip.width, clip.height)
+    finally:
+        await stop_process(publisher)
+
+
+@pytest.mark.parametrize("url_parts", [("wrong-key", "live"), ("abc123", "other"), ("abc1234", "live")])
+async def test_wrong_key_or_app_refused(
+    server: RunningServer, http: aiohttp.ClientSession, clip: Clip, url_parts: tuple[str, str]
+) -> None:
+    key, app = url_parts
+    publisher = await start_publisher(clip, server.rtmp_url(key=key, app=app), loop=False)
+    code = await asyncio.wait_for(publisher.wait(), 20)
+    assert code != 0
+    assert (await status(http, server))["online"] is False
+    assert server.server.services is not None
+    assert server.server.services.lifecycle.connected is False
+    assert ffmpeg_children() == []
+
+
+async def test_second_publisher_refused(server: RunningServer, http: aiohttp.ClientSession, clip: Clip) -> None:
+    first = await start_publisher(clip, server.rtmp_url())
+    try:
+        await first_segment(server)
+        second = await start_publisher(clip, server.rtmp_url(), loop=False)
+        assert await asyncio.wait_for(second.wait(), 20) != 0
+        assert first.returncode is None
+        assert server.server.services is not None
+        assert server.server.services.lifecycle.connected
+    finally:
+        await stop_process(first)
+
+
+async def test_killed_publisher_goes_offline_and_next_publish_works(
+    server: RunningServer, http: aiohttp.ClientSession, clip: Clip
+) -> None:
+    publisher = await start_publisher(clip, server.rtmp_url())
+    await first_segment(server)
+    assert len(ffmpeg_children()) == 1
+    os.kill(publisher.pid, signal.SIGKILL)
+    await publisher.wait()
+    assert server.server.services is not None
+    lifecycle = server.server.services.lifecycle
+
+    async def disconnected() -> bool:
+        return not lifecycle.connected and lifecycle.state.value == "offline"
+
+    took = await wait_until(disconnected, 10, "offline after SIGKILL")
+    assert took < 10
+    assert ffmpeg_children() == []
+
+    again = await start_publisher(clip, server.rtmp_url())
+    try:
+
+        async def online() -> bool:
+            return (await status(http, server))["online"] is True
+
+        await wait_until(online, 20, "online after republish")
+    finally:
+        await stop_process(again)

@@ -1,0 +1,5 @@
+import '../styles/main.css';
+import { mount } from './mount';
+import { EmbedVideo } from './page/EmbedVideo';
+
+mount(<EmbedVideo />);
