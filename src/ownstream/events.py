@@ -114,3 +114,20 @@ class EventBus:
         """Wait for in-flight async handlers (used at shutdown and in tests)."""
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=timeout)
+
+
+@dataclass(frozen=True)
+class ChatEventOccurred:
+    """A chat event that integrations may care about (webhooks, later federation).
+
+    `type` is the Owncast event/webhook type (`CHAT`, `USER_JOINED`, `NAME_CHANGE`, `VISIBILITY-UPDATE`)
+    and `data` is the webhook `eventData` exactly as Owncast sends it (reference §5).
+    """
+
+    type: str
+    data: dict[str, Any] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class StreamTitleChanged:
+    title: str

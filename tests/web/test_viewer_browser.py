@@ -180,7 +180,7 @@ async def test_viewer_page_follows_the_stream(desktop: Page, base_url: str, fake
     assert await actions.count() == 1
     assert (await actions.get_attribute("href") or "").startswith("https://tips.example/jar?instance=")
     assert await page.text_content("footer") == "Ownstream 0.1.0 (Owncast API 0.0.11)"
-    await page.screenshot(path="/tmp/ownstream-desktop-offline.png")
+    await page.screenshot(path="/tmp/ownstream-desktop-offline.png", full_page=True)
 
     # --- goes live: muted autoplay near the live edge -----------------------------------------------------
     fake.go_live()
@@ -263,6 +263,7 @@ async def test_phone_layout(browser: Browser, base_url: str, fake: FakeOwncast) 
     )
     page = await context.new_page()
     problems = PageProblems(page)
+    fake.config["extraPageContent"] = "".join(f"<p>Paragraph {i} of the long page.</p>" for i in range(40))
     fake.go_live()
     await page.goto(base_url + "/")
     await wait_playing(page, 1.0)
@@ -280,11 +281,11 @@ async def test_phone_layout(browser: Browser, base_url: str, fake: FakeOwncast) 
     info = await page.locator("#user-content").bounding_box()
     assert info is not None and info["y"] > box["y"] + box["height"]
     await page.screenshot(path="/tmp/ownstream-phone.png")
-    await page.mouse.wheel(0, 400)
-    await page.evaluate("window.scrollBy(0, 400)")
+    await page.evaluate("window.scrollBy(0, 600)")
     await page.wait_for_timeout(300)
+    assert await page.evaluate("window.scrollY") > 500
     pinned = await page.locator("#video-container").bounding_box()
-    assert pinned is not None and abs(pinned["y"] - box["y"]) < 1.5
+    assert pinned is not None and abs(pinned["y"] - box["y"]) < 1.5, "the video stays pinned under the header"
     await page.screenshot(path="/tmp/ownstream-phone-scrolled.png")
     assert problems.messages == []
     await context.close()

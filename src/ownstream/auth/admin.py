@@ -12,6 +12,7 @@ import hmac
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from ownstream.config.service import ConfigService
 
@@ -55,9 +56,7 @@ def _cors_headers(request: web.Request) -> dict[str, str]:
     return headers
 
 
-def admin_middleware(
-    config: ConfigService,
-) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def admin_middleware(config: ConfigService) -> Middleware:
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not is_admin_path(request.path):
