@@ -139,7 +139,9 @@ JS_DECODER = f"""
     const buffered = video.buffered.length ? video.buffered.end(video.buffered.length - 1) : 0;
     const base = {{ now, currentTime: video.currentTime, bufferedAhead: buffered - video.currentTime,
                    playbackRate: video.playbackRate, paused: video.paused }};
-    for (let i = 0; i < MARKER.length; i++) if (bits[i] !== MARKER[i]) return {{ ...base, error: 'no marker' }};
+    for (let i = 0; i < MARKER.length; i++) {{
+      if (bits[i] !== MARKER[i]) return {{ ...base, error: 'no marker' }};
+    }}
     const valueBits = bits.slice(MARKER.length, MARKER.length + TIME_BITS);
     let value = 0;
     for (const bit of valueBits) value = value * 2 + bit;

@@ -97,10 +97,8 @@ async def stop_process(process: asyncio.subprocess.Process, grace: float = 10.0)
     if process.returncode is None:
         with contextlib.suppress(ProcessLookupError):
             process.send_signal(signal.SIGTERM)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(process.wait(), grace)
-        except TimeoutError:
-            pass
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     for child in descendants:
@@ -140,7 +138,7 @@ async def configure(datadir: Path, **changes: Any) -> None:
 def passthrough_variants() -> tuple[Any, ...]:
     from ownstream.transcode.variants import StreamVariant
 
-    return (StreamVariant(video_passthrough=True, audio_passthrough=True),)
+    return (StreamVariant(videoPassthrough=True, audioPassthrough=True),)
 
 
 @dataclass
@@ -256,7 +254,9 @@ async def get_status(http: aiohttp.ClientSession, server: Server) -> dict[str, A
         return data
 
 
-async def wait_online(http: aiohttp.ClientSession, server: Server, timeout: float, poll: float = 0.1) -> float:
+async def wait_online(
+    http: aiohttp.ClientSession, server: Server, timeout: float, poll: float = 0.1
+) -> float:
     """Wait until `/api/status` says online; returns the monotonic time it was first seen."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -356,7 +356,7 @@ def measured_kbps(path: Path) -> float:
     """Average total bitrate of a media file (all streams), from its size and duration (PyAV)."""
     import av
 
-    with av.open(str(path)) as container:
+    with av.open(str(path), mode="r") as container:
         seconds = float(container.duration or 0) / 1_000_000
     return path.stat().st_size * 8 / 1000 / seconds if seconds else 0.0
 
@@ -425,6 +425,12 @@ def save_result(name: str, data: dict[str, Any]) -> Path:
     """Also keep the numbers as JSON in bench/results/ (git-ignored) for run_all's summary."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
-    data = {"benchmark": name, "date": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(), **data}
+    data = {
+        "benchmark": name,
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "cpus": os.cpu_count(),
+        "loadavg_1_5_15": [round(v, 2) for v in os.getloadavg()],
+        **data,
+    }
     path.write_text(json.dumps(data, indent=2) + "\n")
     return path

@@ -80,6 +80,15 @@ async def measure_ours(clip: Path, windows: int, seconds: float) -> dict[str, An
     }
 
 
+async def wait_for_file(path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await asyncio.to_thread(path.exists):
+            return
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"{path} did not appear within {timeout:.0f} s")
+
+
 async def measure_reference(clip: Path, windows: int, seconds: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ownstream-relay-") as tmp:
         outdir = Path(tmp)
@@ -95,9 +104,7 @@ async def measure_reference(clip: Path, windows: int, seconds: float) -> dict[st
             await asyncio.sleep(IDLE_SETTLE_SECONDS)
             idle_rss = psutil.Process(relay.pid).memory_info().rss / 2**20
             publisher = await publish_file(clip, f"tcp://127.0.0.1:{port}")
-            deadline = time.monotonic() + 30
-            while not (outdir / "stream.m3u8").exists() and time.monotonic() < deadline:
-                await asyncio.sleep(0.1)
+            await wait_for_file(outdir / "stream.m3u8", timeout=30)
             await asyncio.sleep(LIVE_SETTLE_SECONDS)
             live = await sample_cpu(relay.pid, windows=windows, seconds=seconds)
         finally:
@@ -134,6 +141,7 @@ def print_row(row: dict[str, Any]) -> None:
         f"{row['target_kbps'] / 1000:>5.0f} Mbit/s (clip {row['clip_kbps'] / 1000:.2f}): "
         f"ours {fmt(ours['cpu_percent_median'])} % · reference {fmt(ref['cpu_percent_median'])} % · "
         f"ratio {fmt(row['ratio'])} | ours' ffmpeg {fmt(ours['children_cpu_percent_median'])} % | "
+        f"idle CPU {fmt(ours['idle_cpu_percent'])} % | "
         f"RSS idle {fmt(ours['idle_rss_mb'], 1)} MB, live {fmt(ours['rss_mb_median'], 1)} MB "
         f"(reference idle {fmt(ref['idle_rss_mb'], 1)}, live {fmt(ref['rss_mb_median'], 1)}) | "
         f"windows ours {ours['cpu_percent_windows']} ref {ref['cpu_percent_windows']}",
@@ -142,7 +150,9 @@ def print_row(row: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Server CPU/RSS while ingesting in passthrough vs a bare relay.")
+    parser = argparse.ArgumentParser(
+        description="Server CPU/RSS while ingesting in passthrough vs a bare relay."
+    )
     parser.add_argument("--bitrates", type=int, nargs="+", default=[3000, 8000], help="kbit/s")
     parser.add_argument("--windows", type=int, default=7)
     parser.add_argument("--window-seconds", type=float, default=5.0)

@@ -44,7 +44,9 @@ CHROMIUM_ARGS = [
 ]
 PUBLISHER = Path(__file__).with_name("clock_publisher.py")
 FPS = 15
-PLAYING_JS = "() => { const v = document.querySelector('video'); return !!v && !v.paused && v.currentTime > 0.5; }"
+PLAYING_JS = (
+    "() => { const v = document.querySelector('video'); return !!v && !v.paused && v.currentTime > 0.5; }"
+)
 
 
 async def measure_level(
@@ -105,7 +107,9 @@ async def run(levels: list[int], *, passthrough: bool, readings: int, steady: fl
 
     results: list[dict[str, Any]] = []
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         try:
             for level in levels:
                 try:
@@ -138,15 +142,20 @@ def print_row(r: dict[str, Any]) -> None:
         f"{r['level']:>5} {mode:>11} {fmt(r['glass_to_glass_median_s']):>8} "
         f"{fmt(r['glass_to_glass_min_s']):>6} {fmt(r['glass_to_glass_max_s']):>6} {r['readings']:>3} "
         f"{fmt(r['segment_duration_s']):>8} {fmt(r['first_frame_delay_s']):>9} "
-        f"{fmt(r['last_frame_delay_s']):>9} {fmt(r['player_share_s']):>7} {fmt(r['buffer_ahead_median_s']):>7}",
+        f"{fmt(r['last_frame_delay_s']):>9} {fmt(r['player_share_s']):>7} "
+        f"{fmt(r['buffer_ahead_median_s']):>7}",
         flush=True,
     )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Glass-to-glass latency per latency level (headless chromium).")
+    parser = argparse.ArgumentParser(
+        description="Glass-to-glass latency per latency level (headless chromium)."
+    )
     parser.add_argument("--levels", type=int, nargs="+", default=[0, 1, 2, 3, 4])
-    parser.add_argument("--passthrough", action="store_true", help="one passthrough variant instead of the default")
+    parser.add_argument(
+        "--passthrough", action="store_true", help="one passthrough variant instead of the default"
+    )
     parser.add_argument("--readings", type=int, default=12)
     parser.add_argument("--steady", type=float, default=15.0, help="seconds of playback before reading")
     args = parser.parse_args()
@@ -157,7 +166,9 @@ def main() -> None:
         flush=True,
     )
     print(HEADER, flush=True)
-    results = asyncio.run(run(args.levels, passthrough=args.passthrough, readings=args.readings, steady=args.steady))
+    results = asyncio.run(
+        run(args.levels, passthrough=args.passthrough, readings=args.readings, steady=args.steady)
+    )
     name = "latency-passthrough" if args.passthrough else "latency"
     save_result(name, {"fps": FPS, "results": results})
 

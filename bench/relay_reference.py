@@ -34,7 +34,9 @@ def hls_command(outdir: Path, segment_seconds: int) -> list[str]:
 
 
 async def relay(reader: asyncio.StreamReader, outdir: Path, segment_seconds: int) -> None:
-    packager = await asyncio.create_subprocess_exec(*hls_command(outdir, segment_seconds), stdin=asyncio.subprocess.PIPE)
+    packager = await asyncio.create_subprocess_exec(
+        *hls_command(outdir, segment_seconds), stdin=asyncio.subprocess.PIPE
+    )
     assert packager.stdin is not None
     try:
         while chunk := await reader.read(READ_SIZE):

@@ -92,7 +92,9 @@ def run_once(data: bytes, read_size: int, *, mux: bool) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=60.0, help="media seconds in the transcript")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--kbps", type=int, default=8000)

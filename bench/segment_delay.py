@@ -43,7 +43,7 @@ def segment_clocks(data: bytes) -> tuple[float, float] | None:
     import av
 
     clocks: list[int] = []
-    with av.open(io.BytesIO(data), format="mpegts") as container:
+    with av.open(io.BytesIO(data), mode="r", format="mpegts") as container:
         for frame in container.decode(video=0):
             plane = frame.planes[0]
             value = decode_gray(bytes(plane), frame.width, frame.height, plane.line_size)
@@ -61,7 +61,7 @@ class SegmentDelayWatcher:
     playlist_url: str
     poll_seconds: float = 0.05
     skip_first: int = 2
-    """Segments listed at the first look (and the first few after) are not timed: we did not see them arrive."""
+    """Segments listed at the first look are not timed (we did not see them arrive), nor the next few."""
     timings: list[SegmentTiming] = field(default_factory=list)
     _seen: set[str] = field(default_factory=set)
     _primed: bool = False
@@ -83,7 +83,9 @@ class SegmentDelayWatcher:
                         if self._skipped < self.skip_first:
                             self._skipped += 1  # the very first segments of a run are atypical
                             continue
-                        await self._time_segment(http, f"{base}/{segment.uri}", segment.uri, segment.duration, seen_at)
+                        await self._time_segment(
+                            http, f"{base}/{segment.uri}", segment.uri, segment.duration, seen_at
+                        )
                     self._primed = True
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.poll_seconds)

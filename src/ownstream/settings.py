@@ -31,6 +31,44 @@ class Timings:
     ffmpeg_stop_timeout: float = 10.0
     online_grace: float | None = None
     """Override of Owncast's max(3 × segment seconds, 7 s); None keeps Owncast's rule."""
+    viewer_sample_interval: float = 120.0
+    """How often the viewer count is sampled for `/api/admin/viewersOverTime`."""
+    hardware_sample_interval: float = 60.0
+    """How often CPU, memory and disk use are sampled for `/api/admin/hardwarestats`."""
+    hardware_warning_cooldown: float = 300.0
+    """At most one high-usage warning per kind (CPU, memory, disk) in this many seconds."""
+    directory_ping_interval: float = 240.0
+    """Directory (YP) pings: the first this long after connect, then at this interval."""
+    directory_request_timeout: float = 10.0
+    webfinger_timeout: float = 5.0
+    """Remote-follow lookups give up after this many seconds."""
+    chat_retention: float = 5 * 3600.0
+    """Stored chat messages older than this many seconds are deleted."""
+    chat_prune_interval: float = 300.0
+    welcome_delay: float = 7.0
+    join_suppression: float = 300.0
+    """No second USER_JOINED for a user who joined or chatted within this many seconds."""
+    chat_offline_grace: float = 300.0
+    """While offline, chat is accepted only this long after the last disconnect."""
+    banned_close_delay: float = 2.0
+    chat_heartbeat: float = 54.0
+    webhook_timeout: float = 10.0
+    webhook_retry_delay: float = 1.0
+    """First back-off before a failed webhook delivery is retried; it doubles on each retry."""
+    storage_retry_delay: float = 0.5
+    """First back-off before a failed S3 upload is retried; it doubles on each retry (4 tries in all)."""
+    storage_flush_timeout: float = 15.0
+    """At stream end, how long queued uploads and the final playlists may take before they are dropped."""
+
+
+@dataclass(frozen=True)
+class Remotes:
+    """Where outbound requests go. Tests point these at stubs on loopback."""
+
+    directory_url: str = "https://directory.owncast.online"
+    """Base URL of the Owncast directory (YP) that pings are sent to."""
+    webfinger_scheme: str = "https"
+    """Scheme of remote WebFinger lookups; only tests use `http`."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +89,7 @@ class Settings:
     log_level: str = "info"
     overrides: RuntimeOverrides = field(default_factory=RuntimeOverrides)
     timings: Timings = field(default_factory=Timings)
+    remotes: Remotes = field(default_factory=Remotes)
 
     @property
     def database_path(self) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from ownstream.transcode.variants import StreamVariant
 from tests.e2e.waiting import wait_until
 from tests.harness import RunningServer, admin_auth, basic_auth
-from tests.media import Clip, probe_video_size, start_publisher, stop_process
+from tests.media import FFMPEG, Clip, probe_video_size, start_publisher, stop_process
 
 pytestmark = pytest.mark.e2e
 
@@ -182,3 +183,51 @@ async def test_killed_publisher_goes_offline_and_next_publish_works(
         await wait_until(online, 20, "online after republish")
     finally:
         await stop_process(again)
+
+
+async def test_video_only_publisher(server: RunningServer, http: aiohttp.ClientSession, clip: Clip) -> None:
+    process = await asyncio.create_subprocess_exec(
+        FFMPEG, "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", str(clip.path),
+        "-map", "0:v", "-c", "copy", "-f", "flv", server.rtmp_url(),
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        segment = await first_segment(server)
+        assert probe_video_size(segment) == (clip.width, clip.height)
+        async with http.get(server.base_url + "/api/admin/status", headers=admin_auth()) as response:
+            details = (await response.json())["broadcaster"]["streamDetails"]
+        assert details["audioCodec"] == "No audio"
+    finally:
+        await stop_process(process)
+
+
+async def test_stream_key_containing_a_slash(server: RunningServer, clip: Clip) -> None:
+    assert server.server.services is not None
+    await server.server.services.config.update(stream_key="team/secret")
+    publisher = await start_publisher(clip, server.rtmp_url(key="team/secret"))
+    try:
+        await first_segment(server)
+    finally:
+        await stop_process(publisher)
+    refused = await start_publisher(clip, server.rtmp_url(key="secret", app="live/team/x"), loop=False)
+    assert await asyncio.wait_for(refused.wait(), 20) != 0
+
+
+@pytest.mark.skipif(shutil.which("gst-launch-1.0") is None, reason="GStreamer is not installed")
+async def test_gstreamer_rtmp2sink_publisher(server: RunningServer, http: aiohttp.ClientSession, clip: Clip) -> None:
+    pipeline = (
+        f"filesrc location={clip.path} ! flvdemux name=d "
+        "d.video ! queue ! h264parse ! m.video "
+        "d.audio ! queue ! aacparse ! m.audio "
+        f"flvmux name=m streamable=true ! rtmp2sink location={server.rtmp_url()}"
+    )
+    process = await asyncio.create_subprocess_exec(
+        "gst-launch-1.0", "-q", *pipeline.split(),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        segment = await first_segment(server)
+        assert probe_video_size(segment) == (clip.width, clip.height)
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    finally:
+        await stop_process(process)

@@ -9,8 +9,12 @@ HEADER_AUDIO_VIDEO = b"FLV\x01\x05\x00\x00\x00\x09" + b"\x00\x00\x00\x00"
 
 def test_file_header_flags() -> None:
     assert encode_file_header(has_audio=True, has_video=True) == HEADER_AUDIO_VIDEO
-    assert encode_file_header(has_audio=False, has_video=True) == b"FLV\x01\x01\x00\x00\x00\x09\x00\x00\x00\x00"
-    assert encode_file_header(has_audio=True, has_video=False) == b"FLV\x01\x04\x00\x00\x00\x09\x00\x00\x00\x00"
+    assert (
+        encode_file_header(has_audio=False, has_video=True) == b"FLV\x01\x01\x00\x00\x00\x09\x00\x00\x00\x00"
+    )
+    assert (
+        encode_file_header(has_audio=True, has_video=False) == b"FLV\x01\x04\x00\x00\x00\x09\x00\x00\x00\x00"
+    )
 
 
 def test_tag_layout_with_extended_timestamp_byte() -> None:

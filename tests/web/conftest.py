@@ -37,13 +37,18 @@ def hls_source(tmp_path_factory: pytest.TempPathFactory) -> HlsSource:
     return encode_hls_source(tmp_path_factory.mktemp("hls-source"))
 
 
-@pytest.fixture
-async def browser(built_bundle: Bundle) -> AsyncIterator[Browser]:
+@pytest.fixture(scope="session")
+def chromium() -> Path:
     if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}")
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)", pytrace=False)
+    return CHROMIUM
+
+
+@pytest.fixture
+async def browser(built_bundle: Bundle, chromium: Path) -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
         )
         try:
             yield browser

@@ -1,4 +1,4 @@
-import '../styles/main.css';
+import './styles/main.css';
 import { mount } from './mount';
 import { App } from './page/App';
 

@@ -5,9 +5,26 @@ from __future__ import annotations
 from aiohttp import web
 
 from ownstream.api.errors import error_middleware
-from ownstream.api.routes import admin_server, hls, public
+from ownstream.api.routes import (
+    admin_chat,
+    admin_config,
+    admin_server,
+    admin_serverconfig,
+    admin_stats,
+    admin_stream,
+    admin_tokens,
+    admin_webhooks,
+    chat,
+    directory,
+    federation_admin,
+    followers,
+    hls,
+    integrations,
+    public,
+)
 from ownstream.api.state import SERVICES, Services
 from ownstream.auth.admin import admin_middleware
+from ownstream.chat import ws as chat_socket
 from ownstream.web.pages import PageContext, setup_pages
 
 
@@ -20,6 +37,27 @@ def create_web_app(svc: Services) -> web.Application:
     app.add_routes(public.routes)
     app.add_routes(hls.routes)
     app.add_routes(admin_server.routes)
+    app.add_routes(admin_stats.routes)
+    app.add_routes(directory.routes)
+    app.add_routes(followers.routes)
+    app.add_routes(federation_admin.routes)
+    app.add_routes(admin_serverconfig.routes)
+    app.add_routes(admin_config.routes)
+    app.add_routes(admin_webhooks.routes)
+    app.add_routes(admin_tokens.routes)
+    app.add_routes(admin_stream.routes)
+    app.add_routes(integrations.routes)
+    app.on_response_prepare.append(integrations.allow_any_origin)
+    app.add_routes(chat.routes)
+    app.add_routes(admin_chat.routes)
+    app.add_routes(chat_socket.routes)
+
+    async def close_chat_sockets(_app: web.Application) -> None:
+        # Runs after the listeners stop and before aiohttp waits for handlers; WebSocket handlers
+        # would otherwise hold shutdown for its whole timeout.
+        await svc.chat.close_sockets()
+
+    app.on_shutdown.append(close_chat_sockets)
 
     async def page_context() -> PageContext:
         config = svc.config.current

@@ -6,14 +6,21 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from ownstream.auth.tokens import IntegrationTokens
+from ownstream.chat.service import ChatService
 from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
 from ownstream.events import EventBus
+from ownstream.federation.store import FederationStore
+from ownstream.federation.webfinger import WebfingerClient
 from ownstream.logbuffer import LogBuffer
 from ownstream.settings import Settings
+from ownstream.stream.hardware import HardwareMonitor
+from ownstream.stream.history import ViewerHistory
 from ownstream.stream.lifecycle import StreamLifecycle
 from ownstream.stream.logo import LogoStore
 from ownstream.stream.stats import StreamStats
+from ownstream.webhooks.registry import WebhookRegistry
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,13 @@ class Services:
     lifecycle: StreamLifecycle
     logo: LogoStore
     logs: LogBuffer
+    viewer_history: ViewerHistory
+    hardware: HardwareMonitor
+    federation: FederationStore
+    webfinger: WebfingerClient
+    chat: ChatService
+    webhooks: WebhookRegistry
+    tokens: IntegrationTokens
 
 
 SERVICES = web.AppKey("services", Services)

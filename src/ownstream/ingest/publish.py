@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 
+class PublishClosed(Exception):
+    """Raised by a sink to end the publisher's connection on purpose (stream ended, transcoder gone)."""
+
+
 @dataclass(frozen=True)
 class PublishRequest:
     """What a client asked for when it sent `publish`."""
@@ -28,7 +32,8 @@ class StreamSink(Protocol):
     meanwhile, which is the backpressure path.
     """
 
-    async def write(self, data: bytes) -> None: ...
+    async def write(self, data: bytes) -> None:
+        """Raises `PublishClosed` when the stream no longer takes media; the connection is then closed."""
 
     def update_metadata(self, metadata: dict[str, Any]) -> None:
         """The publisher's `onMetaData` (from `@setDataFrame` or a bare `onMetaData`), as decoded AMF0."""

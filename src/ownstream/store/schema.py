@@ -14,3 +14,92 @@ config = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 """Runtime configuration, one typed JSON value per key (Owncast's `datastore`, without gob blobs)."""
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("access_token", sa.String(64), nullable=True),
+    sa.Column("display_name", sa.Text, nullable=False),
+    sa.Column("display_color", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("disabled_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("previous_names", sa.JSON, nullable=False),
+    sa.Column("namechanged_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("scopes", sa.JSON, nullable=False),
+    sa.Column("type", sa.String(16), nullable=False, server_default="STANDARD"),
+    sa.Column("last_used", sa.DateTime(timezone=True), nullable=True),
+)
+"""Chat users and integration (API) users. Tokens are looked up by their SHA-256; only API users keep the
+token itself, because the admin lists integration tokens (reference §4)."""
+
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("user_id", sa.String(32), nullable=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("hidden_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("timestamp", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("title", sa.Text, nullable=True),
+    sa.Column("subtitle", sa.Text, nullable=True),
+    sa.Column("image", sa.Text, nullable=True),
+    sa.Column("link", sa.Text, nullable=True),
+    sa.Index("ix_messages_timestamp", "timestamp"),
+    sa.Index("ix_messages_user_id", "user_id"),
+)
+"""Stored chat messages (rendered HTML bodies); rows older than the retention window are pruned."""
+
+webhooks = sa.Table(
+    "webhooks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("events", sa.JSON, nullable=False),
+    sa.Column("timestamp", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_used", sa.DateTime(timezone=True), nullable=True),
+    sqlite_autoincrement=True,
+)
+"""Outbound webhooks: the URL and the event types it is subscribed to (reference §4, §5)."""
+
+ap_followers = sa.Table(
+    "ap_followers",
+    metadata,
+    sa.Column("iri", sa.Text, primary_key=True),
+    sa.Column("inbox", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=True),
+    sa.Column("username", sa.Text, nullable=False),
+    sa.Column("image", sa.Text, nullable=True),
+    sa.Column("request", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("disabled_at", sa.DateTime(timezone=True), nullable=True),
+)
+"""Fediverse followers: approved (`approved_at` set), pending (neither set) or blocked (`disabled_at` set)."""
+
+ap_outbox = sa.Table(
+    "ap_outbox",
+    metadata,
+    sa.Column("iri", sa.Text, primary_key=True),
+    sa.Column("value", sa.JSON, nullable=False),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("live_notification", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index("ix_ap_outbox_created_at", "created_at"),
+)
+"""Objects this server published (Notes), served at their IRI and counted in the outbox."""
+
+ap_accepted_activities = sa.Table(
+    "ap_accepted_activities",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("iri", sa.Text, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("timestamp", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_ap_accepted_activities_timestamp", "timestamp"),
+    sa.Index("ix_ap_accepted_activities_seen", "iri", "actor", "type"),
+)
+"""Inbound activities that were handled (follows, likes, shares): de-duplication and the admin list."""

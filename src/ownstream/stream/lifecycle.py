@@ -12,7 +12,7 @@ import enum
 import hmac
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,12 +21,14 @@ from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
 from ownstream.events import EventBus, SegmentWritten, StreamOnline, StreamStarted, StreamStopped
 from ownstream.hls.output import HlsOutputWatcher, wipe_hls_dir
-from ownstream.ingest.publish import PublishRequest, StreamSink
+from ownstream.ingest.publish import PublishClosed, PublishRequest, StreamSink
 from ownstream.settings import Settings
+from ownstream.storage.backend import StreamStorage
+from ownstream.storage.stream_storage import open_stream_storage
 from ownstream.stream.broadcaster import Broadcaster
 from ownstream.stream.logo import LogoStore
 from ownstream.stream.stats import StreamStats
-from ownstream.transcode.ffmpeg import FfmpegProcess, TranscodeJob
+from ownstream.transcode.ffmpeg import FfmpegError, FfmpegProcess, TranscodeJob
 from ownstream.transcode.ffmpeg_binary import resolve_ffmpeg_path
 from ownstream.transcode.latency import latency_for
 from ownstream.transcode.thumbnails import ThumbnailGenerator
@@ -44,7 +46,7 @@ class StreamState(enum.Enum):
     ENDING = "ending"
 
 
-class StreamEnded(Exception):
+class StreamEnded(PublishClosed):
     """Raised to the RTMP server when it writes to a stream that has already ended."""
 
 
@@ -68,12 +70,15 @@ class Broadcast:
 
 
 class _LiveSession:
-    def __init__(self, broadcast: Broadcast, broadcaster: Broadcaster, process: FfmpegProcess) -> None:
+    def __init__(self, broadcast: Broadcast, broadcaster: Broadcaster, job: TranscodeJob) -> None:
         self.broadcast = broadcast
         self.broadcaster = broadcaster
-        self.process = process
+        self.job = job
+        self.process: FfmpegProcess | None = None
+        self.starting_transcoder = asyncio.Lock()
         self.watcher: HlsOutputWatcher | None = None
         self.thumbnails: ThumbnailGenerator | None = None
+        self.storage: StreamStorage | None = None
         self.tasks: list[asyncio.Task[None]] = []
         self.ended = asyncio.Event()
         self.ending = False
@@ -90,11 +95,12 @@ class _PublisherSink:
     async def write(self, data: bytes) -> None:
         if self._session.ending:
             raise StreamEnded("the stream has ended")
+        process = self._session.process or await self._lifecycle.start_transcoder(self._session)
         try:
-            await self._session.process.write(data)
-        except Exception:
+            await process.write(data)
+        except FfmpegError as error:
             self._lifecycle.schedule_end(self._session, "the transcoder stopped accepting input")
-            raise
+            raise StreamEnded(f"the transcoder stopped: {error}") from None
 
     def update_metadata(self, metadata: dict[str, Any]) -> None:
         session = self._session
@@ -148,15 +154,24 @@ class StreamLifecycle:
         return self._session.broadcaster if self.connected and self._session else None
 
     @property
+    def segment_storage(self) -> StreamStorage | None:
+        """The live stream's storage (decides what `/hls/…` serves locally); None when offline."""
+        return self._session.storage if self._session else None
+
+    @property
     def current_broadcast(self) -> Broadcast | None:
         return self._session.broadcast if self.connected and self._session else None
 
     # --- the publish gate -----------------------------------------------------------------------------
     async def open_publish(self, request: PublishRequest) -> StreamSink | None:
-        if request.app.strip("/") != LIVE_APP:
+        # Clients split `rtmp://host/live/a/b` as app `live/a`, name `b`: rebuild the whole path so a
+        # stream key containing `/` works and only `/live/<whole key>` is accepted (Owncast's rule).
+        path = f"{request.app.strip('/')}/{request.stream_key}"
+        prefix = LIVE_APP + "/"
+        if not path.startswith(prefix):
             log.warning("refused a publish from %s: unknown application", request.remote_addr)
             return None
-        if not stream_key_matches(request.stream_key, self._config.current.stream_key):
+        if not stream_key_matches(path[len(prefix) :], self._config.current.stream_key):
             log.warning("refused a publish from %s: wrong stream key", request.remote_addr)
             return None
         if self._state is not StreamState.OFFLINE:
@@ -190,13 +205,15 @@ class StreamLifecycle:
             output_dir=hls_dir,
             session_id=stream_id,
         )
-        process = FfmpegProcess(job)
-        await process.start()
         now = self._clock.now()
         session = _LiveSession(
             broadcast=Broadcast(stream_id, variants, config.video_latency_level),
             broadcaster=Broadcaster(remote_addr=request.remote_addr, connected_at=now),
-            process=process,
+            job=job,
+        )
+        # Storage (local or S3, settings re-read now) listens for the watcher's events: start it first.
+        session.storage = await open_stream_storage(
+            config.s3, hls_dir, len(variants), self._bus, self._settings.timings
         )
         session.watcher = HlsOutputWatcher(
             hls_dir,
@@ -219,7 +236,6 @@ class StreamLifecycle:
         if grace is None:
             grace = latency.online_grace
         session.tasks.append(asyncio.create_task(self._go_online_after(session, grace), name="stream:online"))
-        session.tasks.append(asyncio.create_task(self._watch_transcoder(session), name="stream:ffmpeg-exit"))
         log.info("stream %s started from %s", stream_id, request.remote_addr)
         self._bus.publish(StreamStarted(stream_id=stream_id, started_at=now))
         return session
@@ -238,8 +254,29 @@ class StreamLifecycle:
             log.info("stream %s is online", session.broadcast.stream_id)
             self._bus.publish(StreamOnline(stream_id=session.broadcast.stream_id))
 
-    async def _watch_transcoder(self, session: _LiveSession) -> None:
-        code = await session.process.wait(None)
+    async def start_transcoder(self, session: _LiveSession) -> FfmpegProcess:
+        """Start ffmpeg at the first media write, once the metadata has said whether there is audio."""
+        async with session.starting_transcoder:
+            if session.process is not None:
+                return session.process
+            if session.ending:
+                raise StreamEnded("the stream has ended")
+            metadata = session.broadcaster.metadata
+            has_audio = not metadata or "audiocodecid" in metadata
+            process = FfmpegProcess(replace(session.job, has_audio=has_audio))
+            try:
+                await process.start()
+            except FfmpegError as error:
+                self.schedule_end(session, "the transcoder could not start")
+                raise StreamEnded(f"the transcoder could not start: {error}") from None
+            session.process = process
+            session.tasks.append(
+                asyncio.create_task(self._watch_transcoder(session, process), name="stream:ffmpeg-exit")
+            )
+            return process
+
+    async def _watch_transcoder(self, session: _LiveSession, process: FfmpegProcess) -> None:
+        code = await process.wait(None)
         if not session.ending:
             log.error("the transcoder exited on its own (code %s); ending the stream", code)
             self.schedule_end(session, "the transcoder exited")
@@ -269,12 +306,16 @@ class StreamLifecycle:
             for task in session.tasks:
                 if task is not current:
                     task.cancel()
-            await session.process.stop(self._settings.timings.ffmpeg_stop_timeout)
+            async with session.starting_transcoder:
+                if session.process is not None:
+                    await session.process.stop(self._settings.timings.ffmpeg_stop_timeout)
             if session.thumbnails is not None:
                 await session.thumbnails.stop()
             if session.watcher is not None:
                 await session.watcher.stop()
                 await session.watcher.finalize()
+            if session.storage is not None:
+                await session.storage.stop()  # uploads the final playlists when S3 is on
             await asyncio.to_thread(self._remove_master_playlist)
             await self._logo.reset_thumbnail()
             await self._stats.stream_disconnected()

@@ -13,7 +13,9 @@ CHUNK_SIZES = [1, 2, 127, 128, 129, 4096, 65536]
 EXTENDED = 0x01000000  # Above the 24-bit field, so it travels as an extended timestamp.
 
 
-def read_all(data: bytes, pieces: int = 1, *, seed: int = 0, reader: ChunkReader | None = None) -> list[RtmpMessage]:
+def read_all(
+    data: bytes, pieces: int = 1, *, seed: int = 0, reader: ChunkReader | None = None
+) -> list[RtmpMessage]:
     """Feed `data` in `pieces` random-sized parts and collect every message."""
     reader = reader or ChunkReader()
     cuts = sorted(random.Random(seed).sample(range(1, len(data)), min(pieces - 1, len(data) - 1)))
@@ -72,7 +74,9 @@ def test_automatic_header_choice_round_trips_interleaved_streams() -> None:
     for index in range(300):
         csid = rng.choice([4, 6])
         timestamps[csid] += rng.choice([0, 21, 21, 33, EXTENDED])
-        message = RtmpMessage(8 if csid == 4 else 9, 1, timestamps[csid], payload(rng.choice([5, 300]), index))
+        message = RtmpMessage(
+            8 if csid == 4 else 9, 1, timestamps[csid], payload(rng.choice([5, 300]), index)
+        )
         messages.append(message)
         data.append(writer.write(csid, message))
     assert read_all(b"".join(data), pieces=40) == messages
@@ -97,7 +101,14 @@ def set_chunk_size_bytes(size: int) -> bytes:
 
 @pytest.mark.parametrize(
     ("csid", "basic_header"),
-    [(2, b"\x02"), (63, b"\x3f"), (64, b"\x00\x00"), (319, b"\x00\xff"), (320, b"\x01\x00\x01"), (65599, b"\x01\xff\xff")],
+    [
+        (2, b"\x02"),
+        (63, b"\x3f"),
+        (64, b"\x00\x00"),
+        (319, b"\x00\xff"),
+        (320, b"\x01\x00\x01"),
+        (65599, b"\x01\xff\xff"),
+    ],
 )
 def test_basic_header_forms(csid: int, basic_header: bytes) -> None:
     message = RtmpMessage(9, 1, 5, payload(300, csid))
@@ -112,7 +123,14 @@ def test_golden_type0_header_and_continuation() -> None:
     message = RtmpMessage(8, 1, 0x10, b"a" * 130)
     data = ChunkWriter(128).write(4, message)
     assert data == (
-        b"\x04" + b"\x00\x00\x10" + b"\x00\x00\x82" + b"\x08" + b"\x01\x00\x00\x00" + b"a" * 128 + b"\xc4" + b"aa"
+        b"\x04"
+        + b"\x00\x00\x10"
+        + b"\x00\x00\x82"
+        + b"\x08"
+        + b"\x01\x00\x00\x00"
+        + b"a" * 128
+        + b"\xc4"
+        + b"aa"
     )
 
 

@@ -15,7 +15,9 @@ FLASH_PLAYER_KEY = b"Genuine Adobe Flash Player 001"
 
 def digest_c1(version: int = 0x09007C02) -> bytes:
     """A C1 as ffmpeg/OBS/librtmp send it: a client version and an HMAC-SHA256 digest inside."""
-    c1 = bytearray(struct.pack(">II", 1234, version) + bytes((i * 31) & 0xFF for i in range(HANDSHAKE_SIZE - 8)))
+    c1 = bytearray(
+        struct.pack(">II", 1234, version) + bytes((i * 31) & 0xFF for i in range(HANDSHAKE_SIZE - 8))
+    )
     offset = sum(c1[8:12]) % 728 + 12
     digest = hmac.new(FLASH_PLAYER_KEY, bytes(c1[:offset] + c1[offset + 32 :]), hashlib.sha256).digest()
     c1[offset : offset + 32] = digest

@@ -31,7 +31,9 @@ def test_protocol_control_messages() -> None:
     assert abort(6) == RtmpMessage(2, 0, 0, b"\x00\x00\x00\x06")
     assert acknowledgement(2**32 + 5) == RtmpMessage(3, 0, 0, b"\x00\x00\x00\x05")
     assert window_ack_size(2_500_000) == RtmpMessage(5, 0, 0, b"\x00\x26\x25\xa0")
-    assert set_peer_bandwidth(2_500_000, PeerBandwidthLimit.DYNAMIC) == RtmpMessage(6, 0, 0, b"\x00\x26\x25\xa0\x02")
+    assert set_peer_bandwidth(2_500_000, PeerBandwidthLimit.DYNAMIC) == RtmpMessage(
+        6, 0, 0, b"\x00\x26\x25\xa0\x02"
+    )
     assert read_u32(set_chunk_size(4096)) == 4096
     with pytest.raises(RtmpProtocolError):
         read_u32(RtmpMessage(5, 0, 0, b"\x00"))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ownstream.ingest.rtmp import amf0
-from ownstream.ingest.rtmp.chunks import ChunkReader
 from ownstream.ingest.rtmp.errors import RtmpProtocolError
 from ownstream.ingest.rtmp.events import (
     Connected,
@@ -19,14 +19,11 @@ from ownstream.ingest.rtmp.events import (
     PublishEnded,
     PublishRequested,
 )
-from ownstream.ingest.rtmp.handshake import HANDSHAKE_SIZE
 from ownstream.ingest.rtmp.messages import (
-    Command,
     MessageType,
     RtmpMessage,
     UserControlEvent,
     build_aggregate,
-    parse_command,
     read_u32,
     user_control,
 )
@@ -37,26 +34,13 @@ from tests.ingest.rtmp.transcript import (
     FFMPEG_METADATA,
     ClientTranscript,
     collect_events,
+    commands,
     ffmpeg_like_publish,
+    server_messages,
 )
 
-HANDSHAKE_REPLY_SIZE = 1 + 2 * HANDSHAKE_SIZE
 CAPTURED = CAPTURE_FILE.read_bytes()
 SYNTHETIC = ffmpeg_like_publish(seconds=0.3, video_bytes_per_frame=400, start_timestamp=0xFFFFF0)
-
-
-def server_messages(output: bytes) -> list[RtmpMessage]:
-    """Decode what the server sent after its handshake reply."""
-    reader = ChunkReader()
-    reader.receive_data(output[HANDSHAKE_REPLY_SIZE:])
-    messages = []
-    while (message := reader.next_message()) is not None:
-        messages.append(message)
-    return messages
-
-
-def commands(messages: list[RtmpMessage]) -> list[Command]:
-    return [parse_command(m) for m in messages if m.type_id == MessageType.COMMAND_AMF0]
 
 
 def new_replies(session: ServerSession, earlier: bytes) -> list[RtmpMessage]:
@@ -67,7 +51,7 @@ def new_replies(session: ServerSession, earlier: bytes) -> list[RtmpMessage]:
 def start_publishing(key: str = "abc123", app: str = "live") -> tuple[ServerSession, ClientTranscript]:
     session = ServerSession(random_bytes=bytes)
     transcript = ClientTranscript().handshake().connect(app).publish_commands(key)
-    session.receive_data(transcript.bytes())
+    session.receive_data(transcript.to_bytes())
     events = drain(session)
     assert isinstance(events[-1], PublishRequested)
     session.accept_publish()
@@ -84,15 +68,18 @@ def drain(session: ServerSession) -> list[Event]:
 
 def test_connect_and_publish_conversation() -> None:
     session = ServerSession(random_bytes=bytes)
-    session.receive_data(ClientTranscript().handshake().connect().publish_commands().bytes())
+    session.receive_data(ClientTranscript().handshake().connect().publish_commands().to_bytes())
     events = drain(session)
     assert events == [
         Connected("live", "rtmp://127.0.0.1:1935/live", "FMLE/3.0 (compatible; Lavf62.3.100)"),
-        PublishRequested(1, "abc123", "live", "live", "rtmp://127.0.0.1:1935/live", "FMLE/3.0 (compatible; Lavf62.3.100)"),
+        PublishRequested(
+            1, "abc123", "live", "live", "rtmp://127.0.0.1:1935/live", "FMLE/3.0 (compatible; Lavf62.3.100)"
+        ),
     ]
-    assert session.state is SessionState.PUBLISH_PENDING
+    states = [session.state]
     session.accept_publish()
-    assert session.state is SessionState.PUBLISHING
+    states.append(session.state)
+    assert states == [SessionState.PUBLISH_PENDING, SessionState.PUBLISHING]
     output = session.data_to_send()
     assert output[:1] == b"\x03"
     replies = server_messages(output)
@@ -105,7 +92,11 @@ def test_connect_and_publish_conversation() -> None:
     assert connect_result.arguments[0]["objectEncoding"] == 0.0
     assert (release_result.name, release_result.transaction_id) == ("_result", 2.0)
     assert fc_publish.name == "onFCPublish"
-    assert (create_result.name, create_result.transaction_id, create_result.arguments) == ("_result", 4.0, (1.0,))
+    assert (create_result.name, create_result.transaction_id, create_result.arguments) == (
+        "_result",
+        4.0,
+        (1.0,),
+    )
     assert status.name == "onStatus"
     assert status.arguments[0]["code"] == "NetStream.Publish.Start"
     stream_begin = [m for m in replies if m.type_id == MessageType.USER_CONTROL]
@@ -116,7 +107,7 @@ def test_connect_and_publish_conversation() -> None:
 
 def test_refused_publish_gets_bad_name_and_closes() -> None:
     session = ServerSession()
-    session.receive_data(ClientTranscript().handshake().connect().publish_commands("wrong").bytes())
+    session.receive_data(ClientTranscript().handshake().connect().publish_commands("wrong").to_bytes())
     assert isinstance(drain(session)[-1], PublishRequested)
     earlier = session.data_to_send()
     session.reject_publish()
@@ -131,7 +122,7 @@ def test_refused_publish_gets_bad_name_and_closes() -> None:
 def test_no_events_while_a_publish_decision_is_pending() -> None:
     session = ServerSession()
     transcript = ClientTranscript().handshake().connect().publish_commands().metadata()
-    session.receive_data(transcript.bytes())
+    session.receive_data(transcript.to_bytes())
     assert isinstance(drain(session)[-1], PublishRequested)
     assert session.next_event() is None
     session.accept_publish()
@@ -141,7 +132,9 @@ def test_no_events_while_a_publish_decision_is_pending() -> None:
 
 
 def test_stream_key_query_string_and_app_suffixes_are_dropped() -> None:
-    events = collect_events(ClientTranscript().handshake().connect("live/?vhost=x").publish_commands("key?a=b").bytes())
+    events = collect_events(
+        ClientTranscript().handshake().connect("live/?vhost=x").publish_commands("key?a=b").to_bytes()
+    )
     assert isinstance(events[0], Connected)
     assert events[0].app == "live"
     assert isinstance(events[1], PublishRequested)
@@ -151,7 +144,7 @@ def test_stream_key_query_string_and_app_suffixes_are_dropped() -> None:
 def test_metadata_media_and_unpublish_events() -> None:
     session, transcript = start_publishing()
     transcript.metadata().video(0, b"\x17\x00").audio(0, b"\xaf\x00").audio(23, b"\xaf\x01").unpublish()
-    session.receive_data(transcript.bytes())
+    session.receive_data(transcript.to_bytes())
     assert drain(session) == [
         MetadataReceived(FFMPEG_METADATA, 0),
         MediaReceived(MessageType.VIDEO, 0, b"\x17\x00"),
@@ -169,12 +162,14 @@ def test_metadata_media_and_unpublish_events() -> None:
         (lambda t: t.command("closeStream", None, stream_id=1), "closeStream"),
     ],
 )
-def test_delete_and_close_stream_end_the_publish(add_end: Callable[[ClientTranscript], Any], command: str) -> None:
+def test_delete_and_close_stream_end_the_publish(
+    add_end: Callable[[ClientTranscript], Any], command: str
+) -> None:
     session, transcript = start_publishing()
     transcript.command("deleteStream", None, 7.0)  # Not the published stream: ignored.
     add_end(transcript)
     transcript.video(0, b"late")
-    session.receive_data(transcript.bytes())
+    session.receive_data(transcript.to_bytes())
     assert drain(session) == [PublishEnded(1, command)]
 
 
@@ -182,7 +177,7 @@ def test_bare_onmetadata_and_other_data_messages() -> None:
     session, transcript = start_publishing()
     transcript.message(4, RtmpMessage(18, 1, 5, amf0.encode("onMetaData", {"width": 320.0})))
     transcript.message(4, RtmpMessage(18, 1, 6, amf0.encode("@setDataFrame", "onTextData", {"text": "hi"})))
-    session.receive_data(transcript.bytes())
+    session.receive_data(transcript.to_bytes())
     assert drain(session) == [
         MetadataReceived({"width": 320.0}, 5),
         MediaReceived(MessageType.DATA_AMF0, 6, amf0.encode("onTextData", {"text": "hi"})),
@@ -193,7 +188,7 @@ def test_aggregate_messages_become_media_events() -> None:
     session, transcript = start_publishing()
     subs = [RtmpMessage(9, 0, 1000, b"v1"), RtmpMessage(8, 0, 1020, b"a1"), RtmpMessage(9, 0, 1040, b"v2")]
     transcript.message(6, RtmpMessage(22, 1, 40, build_aggregate(subs).payload))
-    session.receive_data(transcript.bytes())
+    session.receive_data(transcript.to_bytes())
     assert drain(session) == [
         MediaReceived(MessageType.VIDEO, 40, b"v1"),
         MediaReceived(MessageType.AUDIO, 60, b"a1"),
@@ -202,7 +197,7 @@ def test_aggregate_messages_become_media_events() -> None:
 
 
 def test_media_before_publish_is_dropped() -> None:
-    events = collect_events(ClientTranscript().handshake().connect().video(0, b"x").bytes())
+    events = collect_events(ClientTranscript().handshake().connect().video(0, b"x").to_bytes())
     assert [type(e) for e in events] == [Connected]
 
 
@@ -212,7 +207,7 @@ def test_acknowledgement_after_the_peer_window() -> None:
     transcript.message(2, RtmpMessage(5, 0, 0, (1000).to_bytes(4, "big")))
     for index in range(10):
         transcript.video(index * 33, bytes(300))
-    session.receive_data(transcript.bytes())
+    session.receive_data(transcript.to_bytes())
     drain(session)
     acks = [m for m in new_replies(session, earlier) if m.type_id == 3]
     assert acks
@@ -223,7 +218,7 @@ def test_ping_request_is_answered() -> None:
     session, transcript = start_publishing()
     earlier = session.data_to_send()
     transcript.message(2, user_control(UserControlEvent.PING_REQUEST, 777))
-    session.receive_data(transcript.bytes())
+    session.receive_data(transcript.to_bytes())
     drain(session)
     replies = new_replies(session, earlier)
     assert replies == [user_control(UserControlEvent.PING_RESPONSE, 777)]
@@ -236,12 +231,26 @@ def test_unknown_commands_get_an_error_or_are_ignored() -> None:
     transcript.message(3, RtmpMessage(20, 0, 0, amf0.encode("someNotification", 0.0, None)))
     transcript.command("_result", None)
     transcript.command("publish", None, "again", "live", stream_id=1)
-    session.receive_data(transcript.bytes())
+    session.receive_data(transcript.to_bytes())
     assert drain(session) == []
     error, status = commands(new_replies(session, earlier))
     assert error.name == "_error"
     assert error.arguments[0]["code"] == "NetConnection.Call.Failed"
     assert status.arguments[0]["code"] == "NetStream.Publish.BadName"
+
+
+def test_large_messages_are_refused_until_a_publish_is_accepted() -> None:
+    big = RtmpMessage(MessageType.VIDEO, 1, 0, bytes(1_000_000))
+    before = ClientTranscript().handshake().connect().message(6, big).to_bytes()
+    session = ServerSession()
+    # Only the header of the big message is sent: the limit applies before any payload is buffered.
+    session.receive_data(before[: len(before) - 1_000_000 + 100])
+    with pytest.raises(RtmpProtocolError, match="exceeds the 65536 limit"):
+        drain(session)
+
+    session, transcript = start_publishing()
+    session.receive_data(transcript.message(6, big).to_bytes())
+    assert drain(session) == [MediaReceived(MessageType.VIDEO, 0, big.payload)]
 
 
 def test_replay_of_captured_ffmpeg_publish() -> None:
@@ -302,7 +311,7 @@ def outcome(data: bytes, pieces: list[int] | None = None) -> tuple[list[Event], 
     events: list[Event] = []
     cuts = [0, *(pieces or []), len(data)]
     try:
-        for start, end in zip(cuts, cuts[1:], strict=False):
+        for start, end in itertools.pairwise(cuts):
             session.receive_data(data[start:end])
             while (event := session.next_event()) is not None:
                 events.append(event)
@@ -315,7 +324,7 @@ def outcome(data: bytes, pieces: list[int] | None = None) -> tuple[list[Event], 
 
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-HANDSHAKE = ClientTranscript().handshake().bytes()
+HANDSHAKE = ClientTranscript().handshake().to_bytes()
 
 
 @FUZZ

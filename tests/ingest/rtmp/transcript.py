@@ -5,12 +5,13 @@ Run `python -m tests.ingest.rtmp.transcript` to rewrite the `*_invalid.bin` samp
 
 from __future__ import annotations
 
+import itertools
 import struct
 from pathlib import Path
 from typing import Any
 
 from ownstream.ingest.rtmp import amf0
-from ownstream.ingest.rtmp.chunks import ChunkWriter
+from ownstream.ingest.rtmp.chunks import ChunkReader, ChunkWriter
 from ownstream.ingest.rtmp.events import Event, PublishRequested
 from ownstream.ingest.rtmp.handshake import HANDSHAKE_SIZE
 from ownstream.ingest.rtmp.messages import (
@@ -18,12 +19,14 @@ from ownstream.ingest.rtmp.messages import (
     MessageType,
     RtmpMessage,
     command_message,
+    parse_command,
     set_chunk_size,
     window_ack_size,
 )
 from ownstream.ingest.rtmp.session import ServerSession
 
 DATA_DIR = Path(__file__).parent.parent / "data"
+HANDSHAKE_REPLY_SIZE = 1 + 2 * HANDSHAKE_SIZE
 
 FFMPEG_METADATA: dict[str, Any] = {
     "duration": 0.0,
@@ -61,7 +64,7 @@ class ClientTranscript:
         self.stream_id = 1
         self._transaction = 0
 
-    def bytes(self) -> bytes:
+    def to_bytes(self) -> bytes:
         return b"".join(self.parts)
 
     def raw(self, data: bytes) -> ClientTranscript:
@@ -83,7 +86,9 @@ class ClientTranscript:
         self.writer.chunk_size = size
         return self
 
-    def command(self, name: str, command_object: Any = None, *arguments: Any, stream_id: int = 0) -> ClientTranscript:
+    def command(
+        self, name: str, command_object: Any = None, *arguments: Any, stream_id: int = 0
+    ) -> ClientTranscript:
         self._transaction += 1
         command = Command(name, float(self._transaction), command_object, arguments)
         return self.message(COMMAND_CHUNK_STREAM, command_message(command, stream_id))
@@ -169,7 +174,7 @@ def ffmpeg_like_publish(
             transcript.video(timestamp, video_payload(index, video_bytes_per_frame))
         else:
             transcript.audio(timestamp, audio_payload(index))
-    return transcript.unpublish(key).bytes()
+    return transcript.unpublish(key).to_bytes()
 
 
 def collect_events(data: bytes, pieces: list[int] | None = None, *, accept: bool = True) -> list[Event]:
@@ -177,7 +182,7 @@ def collect_events(data: bytes, pieces: list[int] | None = None, *, accept: bool
     session = ServerSession(random_bytes=bytes)
     events: list[Event] = []
     cuts = [0, *(pieces or []), len(data)]
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for start, end in itertools.pairwise(cuts):
         session.receive_data(data[start:end])
         while (event := session.next_event()) is not None:
             events.append(event)
@@ -189,24 +194,39 @@ def collect_events(data: bytes, pieces: list[int] | None = None, *, accept: bool
     return events
 
 
+def server_messages(output: bytes) -> list[RtmpMessage]:
+    """Decode what the server sent after its handshake reply."""
+    reader = ChunkReader()
+    reader.receive_data(output[HANDSHAKE_REPLY_SIZE:])
+    messages = []
+    while (message := reader.next_message()) is not None:
+        messages.append(message)
+    return messages
+
+
+def commands(messages: list[RtmpMessage]) -> list[Command]:
+    return [parse_command(m) for m in messages if m.type_id == MessageType.COMMAND_AMF0]
+
+
 def _handshake_only() -> bytes:
-    return ClientTranscript().handshake().bytes()
+    return ClientTranscript().handshake().to_bytes()
 
 
 def invalid_samples() -> dict[str, bytes]:
     """Byte streams a server must refuse, by file name."""
     connected = ClientTranscript().handshake().connect()
-    garbled_connect = bytearray(ClientTranscript().handshake().connect().bytes())
+    garbled_connect = bytearray(ClientTranscript().handshake().connect().to_bytes())
     garbled_connect[1537 + 1536 + 12] = 0x42  # The command name's AMF0 marker.
     return {
         "handshake_version6_invalid.bin": b"\x06" + plain_c1() + bytes(HANDSHAKE_SIZE),
         "http_request_invalid.bin": b"GET /live/abc123 HTTP/1.1\r\nHost: x\r\n\r\n".ljust(3073, b"\0"),
         "connect_garbled_invalid.bin": bytes(garbled_connect),
         "chunk_size_zero_invalid.bin": _handshake_only() + ChunkWriter().write(2, set_chunk_size(0)),
-        "chunk_size_top_bit_invalid.bin": _handshake_only() + ChunkWriter().write(2, set_chunk_size(0x80000000)),
+        "chunk_size_top_bit_invalid.bin": _handshake_only()
+        + ChunkWriter().write(2, set_chunk_size(0x80000000)),
         "type3_first_invalid.bin": _handshake_only() + b"\xc3" + bytes(16),
-        "publish_before_connect_invalid.bin": ClientTranscript().handshake().publish_commands().bytes(),
-        "connect_twice_invalid.bin": connected.connect().bytes(),
+        "publish_before_connect_invalid.bin": ClientTranscript().handshake().publish_commands().to_bytes(),
+        "connect_twice_invalid.bin": connected.connect().to_bytes(),
     }
 
 

@@ -8,13 +8,21 @@ from pathlib import PurePosixPath
 from aiohttp import web
 
 from ownstream.api.responses import NO_CACHE_HEADERS
-from ownstream.api.state import client_ip, services
+from ownstream.api.state import Services, client_ip, services
 
 routes = web.RouteTableDef()
 
 PLAYLIST_TYPE = "application/x-mpegURL"
 SEGMENT_TYPE = "video/mp2t"
 SEGMENT_CACHE = "public, max-age=31557600"
+
+
+def served_locally(svc: Services, relative: PurePosixPath) -> bool:
+    """With S3 on, only the master playlist is served from here; viewers get the rest from the bucket."""
+    storage = svc.lifecycle.segment_storage
+    if storage is not None:
+        return storage.serves_locally(relative)
+    return not svc.config.current.s3.enabled
 
 
 @routes.get("/hls/{tail:.+}")
@@ -26,6 +34,8 @@ async def get_hls(request: web.Request) -> web.StreamResponse:
     suffix = relative.suffix.lower()
     if suffix not in (".m3u8", ".ts"):
         raise web.HTTPNotFound()
+    if not served_locally(svc, relative):
+        raise web.HTTPNotFound(headers={"Access-Control-Allow-Origin": "*"})
     path = svc.settings.hls_path.joinpath(*relative.parts)
     if not path.is_file():
         raise web.HTTPNotFound(headers={"Access-Control-Allow-Origin": "*"})

@@ -184,12 +184,14 @@ class _Decoder:
                     result = {}
                 properties = result
             self.references.append((result, None))
-            self.properties(properties, depth)
+            self.properties(properties, depth, may_end_unmarked=marker == Marker.ECMA_ARRAY)
         self.references[slot] = (result, self.nodes - nodes_before)
         return result
 
-    def properties(self, target: dict[str, Any], depth: int) -> None:
+    def properties(self, target: dict[str, Any], depth: int, *, may_end_unmarked: bool = False) -> None:
         while True:
+            if may_end_unmarked and self.pos == len(self.data):
+                return  # Some encoders leave the end marker off an ECMA array that ends the message.
             key = self.short_string()
             if not key and self.pos < len(self.data) and self.data[self.pos] == Marker.OBJECT_END:
                 self.pos += 1

@@ -65,8 +65,9 @@ class ChunkReader:
     ) -> None:
         self.chunk_size = DEFAULT_CHUNK_SIZE
         self.bytes_received = 0
-        self._max_message_size = max_message_size
-        self._max_pending_bytes = max_pending_bytes
+        self.max_message_size = max_message_size
+        """Largest message accepted; may be changed between messages (the session raises it on publish)."""
+        self.max_pending_bytes = max_pending_bytes
         self._max_chunk_streams = max_chunk_streams
         self._buffer = bytearray()
         self._pos = 0
@@ -133,8 +134,8 @@ class ChunkReader:
                     return None  # Too few bytes to tell yet.
             if stream.payload is not None:
                 return self._continue_message(stream, csid, cursor)
-            chunk_end = cursor + min(self.chunk_size, stream.length)
-            if chunk_end > end:
+            self._check_new_message(stream.length)
+            if cursor + min(self.chunk_size, stream.length) > end:
                 return None
             self._start_message(stream, stream.length)
             stream.timestamp = (stream.timestamp + stream.delta) & TIMESTAMP_MASK
@@ -158,17 +159,20 @@ class ChunkReader:
             raise RtmpProtocolError(f"chunk stream {csid} starts with a type-2 header")
         else:
             length = stream.length
+        # Limits are checked on the header alone, before buffering a payload they would refuse.
+        if stream is None:
+            if len(self._streams) >= self._max_chunk_streams:
+                raise RtmpProtocolError(f"peer uses more than {self._max_chunk_streams} chunk streams")
+        elif stream.payload is not None:
+            raise RtmpProtocolError(f"message header on chunk stream {csid} inside an unfinished message")
+        if length > self.max_message_size:
+            raise RtmpProtocolError(f"message of {length} bytes exceeds the {self.max_message_size} limit")
+        self._check_new_message(length)
         if cursor + min(self.chunk_size, length) > end:
             return None
 
         if stream is None:
-            if len(self._streams) >= self._max_chunk_streams:
-                raise RtmpProtocolError(f"peer uses more than {self._max_chunk_streams} chunk streams")
             stream = self._streams[csid] = _ChunkStream()
-        elif stream.payload is not None:
-            raise RtmpProtocolError(f"message header on chunk stream {csid} inside an unfinished message")
-        if length > self._max_message_size:
-            raise RtmpProtocolError(f"message of {length} bytes exceeds the {self._max_message_size} limit")
         stream.extended = extended
         if fmt == 0:
             stream.stream_id = _U32_LE.unpack_from(buf, header_start + 7)[0]
@@ -184,11 +188,12 @@ class ChunkReader:
         self._start_message(stream, length)
         return self._continue_message(stream, csid, cursor)
 
+    def _check_new_message(self, length: int) -> None:
+        if self._pending_bytes + length > self.max_pending_bytes:
+            raise RtmpProtocolError(f"unfinished messages exceed {self.max_pending_bytes} bytes")
+
     def _start_message(self, stream: _ChunkStream, length: int) -> None:
-        pending = self._pending_bytes + length
-        if pending > self._max_pending_bytes:
-            raise RtmpProtocolError(f"unfinished messages exceed {self._max_pending_bytes} bytes")
-        self._pending_bytes = pending
+        self._pending_bytes += length
         stream.payload = bytearray()
         stream.remaining = length
 

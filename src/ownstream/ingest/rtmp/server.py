@@ -13,7 +13,7 @@ import logging
 from typing import Final
 
 from ownstream.ingest.flv import FlvMuxer
-from ownstream.ingest.publish import PublishGate, PublishRequest, StreamSink
+from ownstream.ingest.publish import PublishClosed, PublishGate, PublishRequest, StreamSink
 from ownstream.ingest.rtmp.errors import RtmpProtocolError
 from ownstream.ingest.rtmp.events import (
     Event,
@@ -55,7 +55,7 @@ class RtmpServer:
         self._server = await asyncio.start_server(
             self._on_connection, self._host, self._requested_port, limit=STREAM_READER_LIMIT
         )
-        log.info("RTMP ingest listening on %s:%d", self._host, self.port)
+        log.debug("RTMP ingest listening on %s:%d", self._host, self.port)
 
     async def stop(self) -> None:
         """Stop accepting, then end every connection (each closes its sink)."""
@@ -112,6 +112,8 @@ class _PublisherConnection:
             log.warning("RTMP connection from %s closed: protocol error: %s", self._remote_addr, error)
         except ConnectionError as error:
             log.info("RTMP connection from %s lost: %s", self._remote_addr, error)
+        except PublishClosed as reason:
+            log.info("RTMP connection from %s closed: %s", self._remote_addr, reason)
         finally:
             await self._close()
 
@@ -176,8 +178,11 @@ class _PublisherConnection:
         outgoing = self._session.data_to_send()
         if outgoing:
             self._writer.write(outgoing)
-            async with asyncio.timeout(self._read_timeout):
-                await self._writer.drain()
+            try:
+                async with asyncio.timeout(self._read_timeout):
+                    await self._writer.drain()
+            except TimeoutError:
+                raise ConnectionError(f"replies unread for {self._read_timeout:.1f} s") from None
 
     async def _close_sink(self) -> None:
         sink, self._sink = self._sink, None
@@ -187,7 +192,7 @@ class _PublisherConnection:
     async def _close(self) -> None:
         try:
             if self._closing:
-                with contextlib.suppress(ConnectionError, TimeoutError):
+                with contextlib.suppress(ConnectionError):
                     await self._flush()
             await self._close_sink()
         finally:

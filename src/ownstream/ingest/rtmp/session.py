@@ -19,7 +19,7 @@ from enum import Enum, auto
 from typing import Any, Final
 
 from ownstream.ingest.rtmp import amf0
-from ownstream.ingest.rtmp.chunks import MAX_MESSAGE_SIZE, ChunkReader, ChunkWriter
+from ownstream.ingest.rtmp.chunks import MAX_MESSAGE_SIZE, MAX_PENDING_BYTES, ChunkReader, ChunkWriter
 from ownstream.ingest.rtmp.errors import RtmpProtocolError
 from ownstream.ingest.rtmp.events import (
     Connected,
@@ -53,6 +53,10 @@ from ownstream.ingest.rtmp.messages import (
 COMMAND_CHUNK_STREAM: Final = 3
 STATUS_CHUNK_STREAM: Final = 5
 FMS_VERSION: Final = "FMS/3,0,1,123"
+PRE_PUBLISH_MAX_MESSAGE_SIZE: Final = 64 * 1024
+PRE_PUBLISH_MAX_PENDING_BYTES: Final = 256 * 1024
+"""Until a publish is accepted only small commands are expected, so a peer that has not proven it
+knows a stream key can make us hold little memory."""
 _MEDIA_TYPES: Final = (MessageType.AUDIO, MessageType.VIDEO)
 _DATA_TYPES: Final = (MessageType.DATA_AMF0, MessageType.DATA_AMF3)
 _COMMAND_TYPES: Final = (MessageType.COMMAND_AMF0, MessageType.COMMAND_AMF3)
@@ -71,6 +75,12 @@ class SessionState(Enum):
 
 
 class ServerSession:
+    """One publisher connection, server side: answers the RTMP conversation and reports events.
+
+    `chunk_size` is announced to the peer for our messages; `window_ack_size` and `peer_bandwidth`
+    go out with the `connect` answer; `max_message_size` applies once a publish is accepted.
+    """
+
     def __init__(
         self,
         *,
@@ -85,7 +95,11 @@ class ServerSession:
         self._window_ack_size = window_ack_size
         self._peer_bandwidth = peer_bandwidth
         self._handshake = ServerHandshake(random_bytes)
-        self._reader = ChunkReader(max_message_size=max_message_size)
+        self._max_message_size = max_message_size
+        self._reader = ChunkReader(
+            max_message_size=min(max_message_size, PRE_PUBLISH_MAX_MESSAGE_SIZE),
+            max_pending_bytes=PRE_PUBLISH_MAX_PENDING_BYTES,
+        )
         self._writer = ChunkWriter()
         self._outgoing = bytearray()
         self._events: deque[Event] = deque()
@@ -136,6 +150,8 @@ class ServerSession:
         self._require_pending_publish()
         self._send(CONTROL_CHUNK_STREAM, user_control(UserControlEvent.STREAM_BEGIN, self._publish_stream_id))
         self._send_status(self._publish_stream_id, "status", "NetStream.Publish.Start", "Publishing started.")
+        self._reader.max_message_size = self._max_message_size
+        self._reader.max_pending_bytes = MAX_PENDING_BYTES
         self.state = SessionState.PUBLISHING
 
     def reject_publish(self, description: str = "Publishing refused.") -> None:

@@ -1,0 +1,134 @@
+"""Admin chat endpoints and chat settings (reference §2.3). Basic auth is enforced by the admin
+middleware for everything under `/api/admin/`.
+
+Read endpoints answer any method, as Owncast's do. Actions and most setters want POST; the two
+username-list setters have no method check in Owncast, so neither do ours.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+from pydantic import StrictBool, StrictStr, TypeAdapter, ValidationError
+
+from ownstream.api.errors import error_shape
+from ownstream.api.responses import json_response, simple_response
+from ownstream.api.routes.chat import (
+    ModeratorRequest,
+    go_bool,
+    method_not_supported,
+    parse_body,
+    update_user_enabled,
+    update_visibility,
+)
+from ownstream.api.state import services
+from ownstream.config.model import DEFAULT_FORBIDDEN_USERNAMES
+from ownstream.errors import Invalid
+
+routes = web.RouteTableDef()
+
+_NAMES = TypeAdapter(list[StrictStr])
+_FLAG = TypeAdapter(StrictBool)
+_TEXT = TypeAdapter(StrictStr)
+
+
+# --- reads --------------------------------------------------------------------------------------------
+@routes.route("*", "/api/admin/chat/clients")
+async def chat_clients(request: web.Request) -> web.Response:
+    return json_response(services(request).chat.clients())
+
+
+@routes.route("*", "/api/admin/chat/messages")
+async def chat_messages(request: web.Request) -> web.Response:
+    return json_response(await services(request).chat.admin_messages())
+
+
+@routes.route("*", "/api/admin/chat/users/disabled")
+@routes.route("*", "/api/admin/users/disabled")
+async def disabled_users(request: web.Request) -> web.Response:
+    return json_response(await services(request).chat.disabled_users())
+
+
+@routes.route("*", "/api/admin/chat/users/moderators")
+async def moderators(request: web.Request) -> web.Response:
+    return json_response(await services(request).chat.moderators())
+
+
+# --- moderation actions -------------------------------------------------------------------------------
+@routes.route("*", "/api/admin/chat/updatemessagevisibility")
+@error_shape("simple")
+async def admin_update_visibility(request: web.Request) -> web.Response:
+    if request.method != "POST":
+        return method_not_supported(request)
+    return await update_visibility(request)
+
+
+@routes.route("*", "/api/admin/chat/users/setenabled")
+@error_shape("simple")
+async def admin_set_enabled(request: web.Request) -> web.Response:
+    if request.method != "POST":
+        return method_not_supported(request)
+    return await update_user_enabled(request)
+
+
+@routes.route("*", "/api/admin/chat/users/setmoderator")
+@error_shape("simple")
+async def admin_set_moderator(request: web.Request) -> web.Response:
+    if request.method != "POST":
+        return method_not_supported(request)
+    body = await parse_body(request, ModeratorRequest)
+    await services(request).chat.set_moderator(body.user_id, body.is_moderator)
+    return simple_response(True, f"{body.user_id} is moderator: {go_bool(body.is_moderator)}")
+
+
+# --- chat settings ------------------------------------------------------------------------------------
+async def _config_value(request: web.Request, adapter: TypeAdapter[Any]) -> Any:
+    """The `value` of a `{"value": …}` body, checked against `adapter`; else `Invalid`."""
+    try:
+        document = json.loads(await request.read())
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid("unable to parse new value") from None
+    if not isinstance(document, dict) or "value" not in document:
+        raise Invalid("unable to parse new value")
+    try:
+        return adapter.validate_python(document["value"])
+    except ValidationError:
+        raise Invalid("invalid type for value") from None
+
+
+@routes.route("*", "/api/admin/config/chat/suggestedusernames")
+@error_shape("simple")
+async def set_suggested_usernames(request: web.Request) -> web.Response:
+    names = await _config_value(request, _NAMES)
+    await services(request).config.update(suggested_usernames=tuple(names))
+    return simple_response(True, "suggested username list updated")
+
+
+@routes.route("*", "/api/admin/config/chat/forbiddenusernames")
+@error_shape("simple")
+async def set_forbidden_usernames(request: web.Request) -> web.Response:
+    names = await _config_value(request, _NAMES)
+    await services(request).config.update(forbidden_usernames=tuple(names) or DEFAULT_FORBIDDEN_USERNAMES)
+    return simple_response(True, "forbidden username list updated")
+
+
+@routes.route("*", "/api/admin/config/chat/disable")
+@error_shape("simple")
+async def set_chat_disabled(request: web.Request) -> web.Response:
+    if request.method != "POST":
+        return method_not_supported(request)
+    disabled = await _config_value(request, _FLAG)
+    await services(request).config.update(chat_disabled=disabled)
+    return simple_response(True, "chat disabled status updated")
+
+
+@routes.route("*", "/api/admin/config/welcomemessage")
+@error_shape("simple")
+async def set_welcome_message(request: web.Request) -> web.Response:
+    if request.method != "POST":
+        return method_not_supported(request)
+    message = await _config_value(request, _TEXT)
+    await services(request).config.update(welcome_message=message.strip())
+    return simple_response(True, "changed")

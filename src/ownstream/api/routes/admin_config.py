@@ -1,0 +1,192 @@
+"""Admin config setters, `POST /api/admin/config/<x>` with body `{"value": V}` (reference §2.3).
+
+Each setter is a row of `SETTERS`: the path, Owncast's success message, and how the value is checked and
+stored. Every wrong type or value is a 400 simple response and stores nothing; the config service
+publishes `ConfigChanged` for what was stored, which is how the rest of the server hears about it.
+The chat setters and `streamtitle` live with the chat and integration routes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from ownstream.api.errors import error_shape
+from ownstream.api.responses import simple_response
+from ownstream.api.state import Services, services
+from ownstream.config import validation as v
+from ownstream.config import video_validation as video
+from ownstream.config.ffmpeg_check import runs_as_ffmpeg
+from ownstream.config.logo_upload import decode_logo, install_logo
+from ownstream.errors import Invalid
+from ownstream.transcode.codecs import probe_encoders
+from ownstream.transcode.ffmpeg_binary import PATH_DOES_NOT_EXIST, resolve_ffmpeg_path, validate_ffmpeg_path
+
+UNPARSEABLE = "unable to parse new value"
+PREFIX = "/api/admin/config/"
+
+Apply = Callable[[Services, Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Setter:
+    path: str
+    """After `/api/admin/config/`."""
+    message: str
+    """Owncast's success message."""
+    apply: Apply
+    any_method: bool = False
+    """Owncast did not check the method on a few setters; clients may rely on that."""
+
+
+def stores(field: str, parse: Callable[[Any], Any]) -> Apply:
+    """Check the value with `parse` and store the result as one config field."""
+
+    async def apply(svc: Services, value: Any) -> None:
+        await svc.config.update(**{field: parse(value)})
+
+    return apply
+
+
+async def read_config_value(request: web.Request) -> Any:
+    """The `value` of a `{"value": …}` body. NaN and Infinity are not JSON and are refused too."""
+    raw = await request.read()
+    try:
+        body = json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise Invalid(UNPARSEABLE) from None
+    if not isinstance(body, dict):
+        raise Invalid(UNPARSEABLE)
+    if "value" not in body:
+        raise Invalid("the body must be a JSON object with a value field")
+    return body["value"]
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+# Setters that need more than a pure check
+
+
+async def set_logo(svc: Services, value: Any) -> None:
+    image = decode_logo(value)
+    file_name = await asyncio.to_thread(install_logo, svc.settings.data_dir, image)
+    await svc.config.update(logo_path=file_name)
+
+
+async def set_ffmpeg_path(svc: Services, value: Any) -> None:
+    """Owncast's checks (exists, not a folder, executable), then: does it run as ffmpeg?
+
+    An empty path means the bundled ffmpeg.
+    """
+    path = v.expect_string(value, "ffmpeg path")
+    if "\x00" in path:
+        raise Invalid(PATH_DOES_NOT_EXIST)
+    await asyncio.to_thread(validate_ffmpeg_path, path)
+    if path and not await runs_as_ffmpeg(path):
+        raise Invalid("ffmpeg path is not an ffmpeg binary (`-version` did not answer as ffmpeg)")
+    await svc.config.update(ffmpeg_path=path)
+
+
+async def set_video_codec(svc: Services, value: Any) -> None:
+    ffmpeg = await asyncio.to_thread(resolve_ffmpeg_path, svc.config.current.ffmpeg_path)
+    encoders = await probe_encoders(ffmpeg) if isinstance(value, str) else set()
+    await svc.config.update(video_codec=video.parse_video_codec(value, encoders))
+
+
+SETTERS: tuple[Setter, ...] = (
+    # Server and page
+    Setter("key", "changed", stores("stream_key", v.parse_stream_key)),
+    Setter("pagecontent", "changed", stores("extra_page_content", v.text_setting("page content"))),
+    Setter("name", "changed", stores("server_name", v.text_setting("server name"))),
+    Setter("serversummary", "changed", stores("server_summary", v.text_setting("server summary"))),
+    Setter("logo", "changed", set_logo),
+    Setter("tags", "changed", stores("tags", v.parse_tags)),
+    Setter("nsfw", "changed", stores("nsfw", v.bool_setting("nsfw"))),
+    Setter(
+        "directoryenabled",
+        "directory state changed",
+        stores("directory_enabled", v.bool_setting("directory enabled")),
+    ),
+    Setter("serverurl", "server url set", stores("server_url", v.parse_server_url)),
+    Setter("socialhandles", "social handles updated", stores("social_handles", v.parse_social_handles)),
+    Setter(
+        "externalactions",
+        "external actions update",
+        stores("external_actions", v.parse_external_actions),
+        any_method=True,
+    ),
+    Setter(
+        "customstyles",
+        "custom styles updated",
+        stores("custom_styles", v.text_setting("custom styles")),
+        any_method=True,
+    ),
+    # Network (used at the next start)
+    Setter("webserverport", "HTTP port set", stores("web_server_port", v.parse_port)),
+    Setter("webserverip", "HTTP listen address set", stores("web_server_ip", v.parse_listen_ip)),
+    Setter("rtmpserverport", "rtmp port set", stores("rtmp_server_port", v.parse_port)),
+    # Video and storage (used from the next stream)
+    Setter("ffmpegpath", "changed", set_ffmpeg_path),
+    Setter(
+        "video/streamlatencylevel",
+        "set stream latency",
+        stores("video_latency_level", video.parse_latency_level),
+    ),
+    Setter(
+        "video/streamoutputvariants",
+        "stream output variants updated",
+        stores("video_variants", video.parse_variants),
+    ),
+    Setter("video/codec", "video codec updated", set_video_codec),
+    Setter("s3", "storage configuration changed", stores("s3", video.parse_s3)),
+    # Federation
+    Setter(
+        "federation/enable",
+        "federation features saved",
+        stores("federation_enabled", v.bool_setting("federation enabled")),
+    ),
+    Setter(
+        "federation/private",
+        "federation private saved",
+        stores("federation_private", v.bool_setting("federation private")),
+    ),
+    Setter(
+        "federation/showengagement",
+        "federation show engagement saved",
+        stores("federation_show_engagement", v.bool_setting("federation show engagement")),
+    ),
+    Setter(
+        "federation/username", "username saved", stores("federation_username", v.parse_federation_username)
+    ),
+    Setter(
+        "federation/livemessage",
+        "message saved",
+        stores("federation_go_live_message", v.text_setting("go live message")),
+    ),
+    Setter("federation/blockdomains", "saved", stores("federation_blocked_domains", v.parse_blocked_domains)),
+)
+
+
+def setter_handler(setter: Setter) -> Callable[[web.Request], Awaitable[web.Response]]:
+    @error_shape("simple")
+    async def handle(request: web.Request) -> web.Response:
+        if not setter.any_method and request.method != "POST":
+            return simple_response(False, f"{request.method} not supported")
+        value = await read_config_value(request)
+        await setter.apply(services(request), value)
+        return simple_response(True, setter.message)
+
+    handle.__name__ = f"set_{setter.path.replace('/', '_')}"
+    return handle
+
+
+routes: list[web.RouteDef] = [
+    web.route("*", PREFIX + setter.path, setter_handler(setter)) for setter in SETTERS
+]

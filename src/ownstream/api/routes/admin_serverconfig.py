@@ -1,0 +1,72 @@
+"""`/api/admin/serverconfig`: every stored setting, raw (not rendered), in Owncast's shape (reference §2.3).
+
+Any method, no-cache headers. `ffmpegPath` is the binary actually used (the configured one when usable,
+else the bundled one), and `supportedCodecs` is what that binary offers from our codec table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from ownstream.api.responses import json_response
+from ownstream.api.state import services
+from ownstream.config.model import RuntimeConfig
+from ownstream.config.video_validation import selectable_codecs
+from ownstream.transcode.codecs import probe_encoders
+from ownstream.transcode.ffmpeg_binary import resolve_ffmpeg_path
+
+routes = web.RouteTableDef()
+
+
+@routes.route("*", "/api/admin/serverconfig")
+async def get_server_config(request: web.Request) -> web.Response:
+    config = services(request).config.current
+    ffmpeg_path = await asyncio.to_thread(resolve_ffmpeg_path, config.ffmpeg_path)
+    codecs = selectable_codecs(await probe_encoders(ffmpeg_path))
+    return json_response(server_config_document(config, ffmpeg_path, codecs), no_cache=True)
+
+
+def server_config_document(config: RuntimeConfig, ffmpeg_path: str, codecs: list[str]) -> dict[str, Any]:
+    return {
+        "instanceDetails": {
+            "name": config.server_name,
+            "summary": config.server_summary,
+            "welcomeMessage": config.welcome_message,
+            "logo": config.logo_path,
+            "tags": list(config.tags),
+            "version": "",
+            "nsfw": config.nsfw,
+            "extraPageContent": config.extra_page_content,
+            "streamTitle": config.stream_title,
+            "socialHandles": [handle.model_dump() for handle in config.social_handles],
+            "customStyles": config.custom_styles,
+        },
+        "ffmpegPath": ffmpeg_path,
+        "streamKey": config.stream_key,
+        "webServerPort": config.web_server_port,
+        "webServerIP": config.web_server_ip,
+        "rtmpServerPort": config.rtmp_server_port,
+        "s3": config.s3.to_json(),
+        "videoSettings": {
+            "videoQualityVariants": [variant.to_owncast() for variant in config.video_variants],
+            "latencyLevel": config.video_latency_level,
+        },
+        "yp": {"enabled": config.directory_enabled, "instanceUrl": config.server_url},
+        "chatDisabled": config.chat_disabled,
+        "externalActions": [action.to_json() for action in config.external_actions],
+        "supportedCodecs": codecs,
+        "videoCodec": config.video_codec,
+        "forbiddenUsernames": list(config.forbidden_usernames),
+        "suggestedUsernames": list(config.suggested_usernames),
+        "federation": {
+            "enabled": config.federation_enabled,
+            "isPrivate": config.federation_private,
+            "username": config.federation_username,
+            "goLiveMessage": config.federation_go_live_message,
+            "showEngagement": config.federation_show_engagement,
+            "blockedDomains": list(config.federation_blocked_domains),
+        },
+    }

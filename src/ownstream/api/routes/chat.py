@@ -1,0 +1,169 @@
+"""Chat endpoints for viewers and moderators, and the custom emoji (reference §2.1 emoji, §2.2).
+
+User and moderator tokens come in `?accessToken=`. A missing, unknown or disabled token gets Owncast's
+401 with the plain body `unauthorized`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
+
+from ownstream.api.errors import error_shape
+from ownstream.api.responses import json_response, simple_response
+from ownstream.api.state import services
+from ownstream.chat.service import ChatService
+from ownstream.errors import Invalid
+from ownstream.store.repos.users import User
+
+routes = web.RouteTableDef()
+M = TypeVar("M", bound=BaseModel)
+
+_EMOJI_HEADERS = {
+    "Cache-Control": "public, max-age=604800",
+    "X-Content-Type-Options": "nosniff",
+    # An admin-supplied SVG opened directly must not run script on our origin.
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+}
+
+
+def unauthorized() -> web.Response:
+    return web.Response(status=401, text="unauthorized\n")
+
+
+async def _user_from_query(request: web.Request, chat: ChatService) -> User | None:
+    user = await chat.user_for_token(request.query.get("accessToken", ""))
+    if user is None or user.disabled:
+        return None
+    return user
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True, populate_by_name=True)
+
+
+class VisibilityRequest(_Body):
+    id_array: list[StrictStr] = Field(alias="idArray")
+    visible: StrictBool = False
+    """The 0.0.11 web client leaves `visible` out when hiding; missing means false."""
+
+
+class EnabledRequest(_Body):
+    user_id: StrictStr = Field(alias="userId")
+    enabled: StrictBool = False
+
+
+class ModeratorRequest(_Body):
+    user_id: StrictStr = Field(alias="userId")
+    is_moderator: StrictBool = Field(default=False, alias="isModerator")
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "body"
+    return f"invalid request: {where}: {first['msg']}"
+
+
+async def parse_body(request: web.Request, model: type[M]) -> M:
+    """The JSON body as `model`, or `Invalid` with a readable reason (nothing is changed)."""
+    try:
+        document = json.loads(await request.read())
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid("unable to parse request body") from None
+    if not isinstance(document, dict):
+        raise Invalid("the request body must be a JSON object")
+    try:
+        return model.model_validate(document)
+    except ValidationError as exc:
+        raise Invalid(_describe(exc)) from None
+
+
+def go_bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+async def update_visibility(request: web.Request) -> web.Response:
+    body = await parse_body(request, VisibilityRequest)
+    await services(request).chat.set_message_visibility(body.id_array, body.visible)
+    return simple_response(True, "changed")
+
+
+async def update_user_enabled(request: web.Request) -> web.Response:
+    body = await parse_body(request, EnabledRequest)
+    await services(request).chat.set_user_enabled(body.user_id, body.enabled)
+    return simple_response(True, f"{body.user_id} enabled: {go_bool(body.enabled)}")
+
+
+def method_not_supported(request: web.Request) -> web.Response:
+    return simple_response(False, f"{request.method} not supported")
+
+
+@routes.route("*", "/api/chat/register")
+@error_shape("simple")
+async def register(request: web.Request) -> web.Response:
+    if request.method != "POST":
+        return method_not_supported(request)
+    requested: str | None = None
+    try:
+        document: Any = json.loads(await request.read())
+    except (ValueError, UnicodeDecodeError):
+        document = None
+    if isinstance(document, dict) and isinstance(document.get("displayName"), str):
+        requested = document["displayName"]
+    chat = services(request).chat
+    user, token = await chat.register(requested, request.headers.get("X-Forwarded-User"))
+    return json_response(
+        {"id": user.id, "accessToken": token, "displayName": user.display_name}, no_cache=True
+    )
+
+
+@routes.route("*", "/api/chat")
+@error_shape("error")
+async def history(request: web.Request) -> web.Response:
+    chat = services(request).chat
+    if await _user_from_query(request, chat) is None:
+        return unauthorized()
+    if request.method != "GET":
+        return json_response({"error": "method not implemented (PRs are accepted)"}, status=501)
+    return json_response(await chat.history())
+
+
+async def _moderator_only(request: web.Request) -> bool:
+    user = await _user_from_query(request, services(request).chat)
+    return user is not None and user.is_moderator
+
+
+@routes.route("*", "/api/chat/updatemessagevisibility")
+@error_shape("simple")
+async def moderator_update_visibility(request: web.Request) -> web.Response:
+    if not await _moderator_only(request):
+        return unauthorized()
+    if request.method != "POST":
+        return method_not_supported(request)
+    return await update_visibility(request)
+
+
+@routes.route("*", "/api/chat/users/setenabled")
+@error_shape("simple")
+async def moderator_set_enabled(request: web.Request) -> web.Response:
+    if not await _moderator_only(request):
+        return unauthorized()
+    if request.method != "POST":
+        return method_not_supported(request)
+    return await update_user_enabled(request)
+
+
+@routes.get("/api/emoji")
+async def emoji(request: web.Request) -> web.Response:
+    return json_response(await services(request).chat.emoji.listing())
+
+
+@routes.get("/img/emoji/{name}")
+async def emoji_file(request: web.Request) -> web.StreamResponse:
+    path = services(request).chat.emoji.file_for(request.match_info["name"])
+    if path is None:
+        raise web.HTTPNotFound()
+    return web.FileResponse(path, headers=_EMOJI_HEADERS)

@@ -1,0 +1,66 @@
+"""Public federation endpoints: the follower list and remote follows (reference §2.2).
+
+Both work with federation off, as Owncast's do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, StrictStr
+
+from ownstream.api.bodies import read_body
+from ownstream.api.errors import error_shape
+from ownstream.api.responses import json_response
+from ownstream.api.state import services
+from ownstream.clock import rfc3339_seconds
+from ownstream.errors import Invalid
+from ownstream.federation.notes import actor_iri
+from ownstream.federation.webfinger import split_account
+from ownstream.store.repos.followers import Follower
+
+UNPARSABLE = "unable to parse request"
+
+routes = web.RouteTableDef()
+
+
+class RemoteFollowRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    account: StrictStr = ""
+
+
+def follower_json(follower: Follower) -> dict[str, Any]:
+    return {
+        "link": follower.iri,
+        "name": follower.name or "",
+        "username": follower.username,
+        "image": follower.image or "",
+        "timestamp": rfc3339_seconds(follower.created_at),
+        "disabledAt": rfc3339_seconds(follower.disabled_at),
+    }
+
+
+async def approved_followers(request: web.Request) -> web.Response:
+    followers = await services(request).federation.followers.approved()
+    return json_response([follower_json(follower) for follower in followers])
+
+
+@routes.get("/api/followers")
+async def get_followers(request: web.Request) -> web.Response:
+    return await approved_followers(request)
+
+
+@routes.route("*", "/api/remotefollow")
+@error_shape("simple")
+async def remote_follow(request: web.Request) -> web.Response:
+    svc = services(request)
+    body = await read_body(request, RemoteFollowRequest, unparsable=UNPARSABLE, invalid=UNPARSABLE)
+    split_account(body.account)  # an account without `@host` is refused before anything else
+    config = svc.config.current
+    if not config.server_url:
+        raise Invalid("remote follows need this server's URL to be set in its configuration")
+    actor = actor_iri(config.server_url, config.federation_username)
+    redirect = await svc.webfinger.remote_follow_url(body.account, actor)
+    return json_response({"redirectUrl": redirect})

@@ -1,0 +1,228 @@
+"""The set of connected chat sockets and the fan-out to them.
+
+Each socket has a bounded outbound queue and one writer task. A broadcast appends the already-encoded
+event to every queue and wakes idle writers; it never awaits a socket, so one slow client cannot stall
+the others. A writer sends everything queued as one text frame, events separated by `\\n` (as Owncast
+does), so a busy server sends fewer, larger frames. A socket whose queue is full is dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol
+
+from ownstream.store.repos.users import User
+
+log = logging.getLogger(__name__)
+
+QUEUE_SIZE = 256
+"""Events waiting per socket before the socket is dropped (Owncast's value)."""
+
+
+class Outlet(Protocol):
+    """What the hub needs from a socket: send one text frame, close politely, or cut it off."""
+
+    async def send(self, frame: bytes) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class ChatClient:
+    """One connected socket: who it is, its outbound queue, and the task that writes the queue out."""
+
+    def __init__(
+        self,
+        client_id: int,
+        outlet: Outlet,
+        user: User,
+        *,
+        ip_address: str,
+        user_agent: str,
+        connected_at: datetime,
+        queue_size: int,
+    ) -> None:
+        self.id = client_id
+        self.user = user
+        self.ip_address = ip_address
+        self.user_agent = user_agent
+        self.connected_at = connected_at
+        self.message_count = 0
+        self._outlet = outlet
+        self._queue_size = queue_size
+        self._queue: list[bytes] = []
+        self._wakeup: asyncio.Future[None] | None = None
+        self._close_requested = False
+        self._closed = False
+        self._close_timer: asyncio.TimerHandle | None = None
+        self._writer = asyncio.get_running_loop().create_task(
+            self._write_loop(), name=f"chat:writer:{client_id}"
+        )
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def writer_task(self) -> asyncio.Task[None]:
+        return self._writer
+
+    def push(self, frame: bytes) -> bool:
+        """Queue one encoded event. False when the queue is full (the caller drops this client)."""
+        if self._closed or self._close_requested:
+            return True
+        if len(self._queue) >= self._queue_size:
+            return False
+        self._queue.append(frame)
+        self._wake()
+        return True
+
+    def _wake(self) -> None:
+        wakeup = self._wakeup
+        if wakeup is not None and not wakeup.done():
+            wakeup.set_result(None)
+
+    def close_after(self, delay: float) -> None:
+        """Send what is queued, then close the socket `delay` seconds from now."""
+        if self._close_timer is None and not self._closed:
+            self._close_timer = asyncio.get_running_loop().call_later(delay, self.request_close)
+
+    def request_close(self) -> None:
+        """Send what is queued, then close the socket politely."""
+        self._close_requested = True
+        self._wake()
+
+    def abort(self) -> None:
+        """Cut the connection off now, dropping anything queued."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.clear()
+        self._writer.cancel()
+        self._outlet.abort()
+
+    async def stop(self, close_timeout: float = 1.0) -> None:
+        """The socket is gone: stop the writer and any pending close.
+
+        If a polite close is under way, give it `close_timeout` seconds to finish first."""
+        if self._close_requested and not self._closed and not self._writer.done():
+            await asyncio.wait([self._writer], timeout=close_timeout)
+        self._closed = True
+        self._queue.clear()
+        if self._close_timer is not None:
+            self._close_timer.cancel()
+            self._close_timer = None
+        self._writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._writer
+
+    async def _write_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                while not self._queue and not self._close_requested:
+                    self._wakeup = loop.create_future()
+                    await self._wakeup
+                    self._wakeup = None
+                if self._queue:
+                    frames, self._queue = self._queue, []
+                    await self._outlet.send(frames[0] if len(frames) == 1 else b"\n".join(frames))
+                    continue
+                await self._outlet.close()
+                return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # The peer went away mid-write; the reading side notices and unregisters us.
+            log.debug("chat socket %d: write failed: %r", self.id, exc)
+            self._closed = True
+            self._queue.clear()
+            self._outlet.abort()
+
+
+class ChatHub:
+    def __init__(self, queue_size: int = QUEUE_SIZE, max_sockets: int = 1 << 30) -> None:
+        self.queue_size = queue_size
+        self.max_sockets = max_sockets
+        self._clients: dict[int, ChatClient] = {}
+        self._next_id = 0
+        self.dropped = 0
+        """Sockets dropped because they could not keep up (for tests and stats)."""
+
+    def __len__(self) -> int:
+        return len(self._clients)
+
+    @property
+    def full(self) -> bool:
+        return len(self._clients) >= self.max_sockets
+
+    def connect(
+        self, outlet: Outlet, user: User, *, ip_address: str, user_agent: str, connected_at: datetime
+    ) -> ChatClient:
+        client = ChatClient(
+            self._next_id,
+            outlet,
+            user,
+            ip_address=ip_address,
+            user_agent=user_agent,
+            connected_at=connected_at,
+            queue_size=self.queue_size,
+        )
+        self._next_id += 1
+        self._clients[client.id] = client
+        return client
+
+    async def disconnect(self, client: ChatClient) -> None:
+        self._clients.pop(client.id, None)
+        await client.stop()
+
+    def get(self, client_id: int) -> ChatClient | None:
+        return self._clients.get(client_id)
+
+    def clients(self) -> list[ChatClient]:
+        """Connected sockets, oldest first."""
+        return list(self._clients.values())
+
+    def clients_of(self, user_id: str) -> list[ChatClient]:
+        return [client for client in self._clients.values() if client.user.id == user_id]
+
+    def broadcast(self, frame: bytes) -> None:
+        """Queue `frame` for every socket. O(n) appends; sockets that can't keep up are dropped."""
+        overflowing: list[ChatClient] = []
+        for client in self._clients.values():
+            if not client.push(frame):
+                overflowing.append(client)
+        for client in overflowing:
+            self._drop(client)
+
+    def send(self, client: ChatClient, frame: bytes) -> None:
+        if not client.push(frame):
+            self._drop(client)
+
+    def send_to(self, clients: Iterable[ChatClient], frame: bytes) -> None:
+        for client in list(clients):
+            self.send(client, frame)
+
+    def _drop(self, client: ChatClient) -> None:
+        log.info("dropping chat socket %d: its outbound queue is full", client.id)
+        self.dropped += 1
+        self._clients.pop(client.id, None)
+        client.abort()
+
+    async def close_all(self, timeout: float = 0.0) -> None:
+        """Close every socket: politely within `timeout` seconds, then cut off whatever is left."""
+        clients = list(self._clients.values())
+        self._clients.clear()
+        if timeout > 0 and clients:
+            for client in clients:
+                client.request_close()
+            await asyncio.wait([client.writer_task for client in clients], timeout=timeout)
+        for client in clients:
+            client.abort()
+        for client in clients:
+            await client.stop(close_timeout=0)

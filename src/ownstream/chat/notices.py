@@ -1,0 +1,34 @@
+"""The texts of the server's own chat notices, as Markdown. Names and titles arrive already escaped
+with `markdown_literal`; every notice is rendered and sanitized like any other body."""
+
+from __future__ import annotations
+
+
+def flood_notice() -> str:
+    return "Whoa, slow down! You're sending messages too fast, so your next few seconds of chat are paused."
+
+
+def too_large_notice() -> str:
+    return "That message is too long to deliver. Please send it in shorter pieces."
+
+
+def name_refused_notice(escaped_name: str) -> str:
+    if not escaped_name:
+        return "Your name can't be empty. Please pick one."
+    return f"The name **{escaped_name}** isn't available here. Please pick another one."
+
+
+def user_removed_notice(escaped_name: str) -> str:
+    return f"**{escaped_name}** was removed from the chat."
+
+
+def title_changed_notice(escaped_title: str) -> str:
+    return f"New stream title: **{escaped_title}**"
+
+
+def stream_starting_notice() -> str:
+    return "We're going live! The stream is starting now."
+
+
+def stream_ended_notice() -> str:
+    return "That's the end of the stream. Thanks for watching!"

@@ -1,0 +1,140 @@
+"""`GET /ws`: the chat WebSocket (reference §3.1, §3.8). A thin shell: it admits the socket, then moves
+frames between aiohttp and the chat service, applying the size and flood limits on the way in.
+
+Binary frames are ignored (they still count against the flood limit); Owncast's clients never send any.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import resource
+from collections.abc import Callable
+
+from aiohttp import WSMsgType, web
+
+from ownstream.api.state import client_ip, services
+from ownstream.chat import protocol
+from ownstream.chat.flood import FloodGuard, Verdict
+from ownstream.chat.hub import ChatClient
+from ownstream.chat.service import ChatService
+from ownstream.store.repos.users import User
+
+log = logging.getLogger(__name__)
+
+SOCKET_SHARE_OF_FILE_LIMIT = 0.7
+
+routes = web.RouteTableDef()
+
+
+def default_socket_limit() -> int:
+    """70 % of the process's hard open-file limit, as Owncast allows."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard <= 0:
+        hard = 1 << 20
+    return max(1, int(hard * SOCKET_SHARE_OF_FILE_LIMIT))
+
+
+class _WebSocketOutlet:
+    """The hub's view of an aiohttp WebSocket."""
+
+    def __init__(self, ws: web.WebSocketResponse, request: web.Request) -> None:
+        self._ws = ws
+        self._request = request
+
+    async def send(self, frame: bytes) -> None:
+        await self._ws.send_frame(frame, WSMsgType.TEXT)
+
+    async def close(self) -> None:
+        await self._ws.close()
+
+    def abort(self) -> None:
+        transport = self._request.transport
+        if transport is not None:
+            transport.abort()
+
+
+async def _refuse(ws: web.WebSocketResponse, event: protocol.Event) -> web.WebSocketResponse:
+    await ws.send_frame(protocol.encode(event), WSMsgType.TEXT)
+    await ws.close()
+    return ws
+
+
+@routes.get("/ws")
+async def chat_socket(request: web.Request) -> web.StreamResponse:
+    svc = services(request)
+    chat = svc.chat
+    if svc.config.current.chat_disabled:
+        return web.Response(text="CHAT_DISABLED")
+    if chat.hub.full:
+        return web.Response(text="ERROR_MAX_CONNECTIONS_EXCEEDED")
+    ws = web.WebSocketResponse(
+        heartbeat=svc.settings.timings.chat_heartbeat,
+        max_msg_size=protocol.MAX_FRAME_BYTES,
+        compress=False,
+    )
+    await ws.prepare(request)
+    token = request.query.get("accessToken", "")
+    if not token:
+        await ws.close()
+        return ws
+    user = await chat.user_for_token(token)
+    if user is None:
+        return await _refuse(ws, protocol.NEEDS_REGISTRATION)
+    if user.disabled:
+        return await _refuse(ws, protocol.USER_DISABLED_AT_CONNECT)
+    await _serve(ws, request, chat, user)
+    return ws
+
+
+async def _serve(ws: web.WebSocketResponse, request: web.Request, chat: ChatService, user: User) -> None:
+    client = chat.connect(
+        _WebSocketOutlet(ws, request),
+        user,
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    session = _InboundFrames(chat, client, asyncio.get_running_loop().time)
+    try:
+        async for message in ws:
+            await session.receive(message.type, message.data)
+    finally:
+        await chat.disconnect(client)
+
+
+class _InboundFrames:
+    """Applies the limits to one socket's inbound frames and hands the survivors to the service."""
+
+    def __init__(self, chat: ChatService, client: ChatClient, now: Callable[[], float]) -> None:
+        self._chat = chat
+        self._client = client
+        self._now = now
+        self._flood = FloodGuard(now())
+
+    async def receive(self, kind: WSMsgType, data: object) -> None:
+        if kind not in (WSMsgType.TEXT, WSMsgType.BINARY):
+            return
+        client = self._client
+        if not client.user.is_moderator:
+            verdict = self._flood.check(self._now())
+            if verdict is Verdict.MUTE:
+                self._chat.notify_flooding(client)
+                return
+            if verdict is Verdict.MUTED:
+                return
+        if kind is WSMsgType.BINARY or not isinstance(data, str):
+            return
+        if len(data.encode("utf-8", "surrogatepass")) > protocol.MAX_MESSAGE_BYTES:
+            self._chat.notify_too_large(client)
+            return
+        event = protocol.parse_inbound(data)
+        try:
+            if isinstance(event, protocol.ChatSent):
+                await self._chat.receive_chat(client, event.body)
+            elif isinstance(event, protocol.NameChangeRequested):
+                await self._chat.request_rename(client, event.new_name)
+            else:
+                log.debug("chat socket %d: ignored %s", client.id, event)
+        except Exception:
+            # Our bug, not the peer's: log it and keep the socket.
+            log.exception("chat socket %d: handling %s failed", client.id, type(event).__name__)

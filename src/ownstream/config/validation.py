@@ -1,0 +1,269 @@
+"""Checks for the values the admin API stores: raw JSON in, typed settings out, or `Invalid` with a reason.
+
+Pure code, no I/O. Owncast 0.0.11 checked almost nothing here and crashed or stored junk on a wrong type
+(reference §2.3); where it had a message we keep its words, elsewhere the message says what was expected.
+
+JSON has one number type, so an integer setting takes `8080` or `8080.0` but never `8080.5` or `true`.
+Inside objects a `null` field counts as absent (Go's decoder did the same), so clients that send
+`"scaledWidth": null` keep working.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from ownstream.config.model import ExternalAction, SocialHandle
+from ownstream.errors import Invalid
+
+PORT_NOT_A_NUMBER = "Invalid type or value, port must be a number"
+PORT_OUT_OF_RANGE = "Port number must be between 1 and 65535"
+IP_NOT_A_STRING = "Invalid type or value, IP address must be a string"
+IP_INVALID = "Invalid IP address"
+SERVER_URL_NOT_A_STRING = "server url value invalid"
+SOCIAL_HANDLES_INVALID = "unable to update social handles with provided values"
+
+MAX_PORT = 65535
+MAX_FEDERATION_USERNAME = 30
+_FEDERATION_USERNAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
+_CSS_COLOR = re.compile(r"[#A-Za-z0-9(),.%/ -]*")
+
+
+# Primitives
+
+
+def expect_string(value: Any, what: str) -> str:
+    """`value` if it is a string that can be sent back as UTF-8 (no lone surrogates)."""
+    if not isinstance(value, str):
+        raise Invalid(f"{what} must be a string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid(f"{what} must be valid Unicode text") from None
+    return value
+
+
+def expect_bool(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"{what} must be true or false")
+    return value
+
+
+def as_integer(value: Any) -> int | None:
+    """A JSON number without a fraction as an int; None for anything else (booleans included)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def expect_integer(value: Any, what: str, low: int, high: int) -> int:
+    number = as_integer(value)
+    if number is None or not low <= number <= high:
+        raise Invalid(f"{what} must be a whole number from {low} to {high}")
+    return number
+
+
+def expect_string_list(value: Any, what: str) -> list[str]:
+    items = value if isinstance(value, list) else None
+    if items is None or not all(isinstance(item, str) for item in items):
+        raise Invalid(f"{what} must be an array of strings")
+    return [expect_string(item, what) for item in items]
+
+
+class ObjectFields:
+    """Typed access to the fields of one JSON object; `null` fields count as absent."""
+
+    def __init__(self, value: Any, what: str) -> None:
+        if not isinstance(value, dict):
+            raise Invalid(f"{what} must be an object")
+        self._fields = {key: item for key, item in value.items() if item is not None}
+        self.what = what
+
+    def string(self, key: str, *, required: bool = False) -> str:
+        if key not in self._fields:
+            if required:
+                raise Invalid(f"{self.what}: {key} is required")
+            return ""
+        text = expect_string(self._fields[key], f"{self.what}: {key}")
+        if required and not text.strip():
+            raise Invalid(f"{self.what}: {key} is required")
+        return text
+
+    def boolean(self, key: str, default: bool = False) -> bool:
+        if key not in self._fields:
+            return default
+        return expect_bool(self._fields[key], f"{self.what}: {key}")
+
+    def integer(self, key: str, default: int, low: int, high: int) -> int:
+        if key not in self._fields:
+            return default
+        return expect_integer(self._fields[key], f"{self.what}: {key}", low, high)
+
+
+def objects(value: Any, what: str, message: str | None = None) -> list[ObjectFields]:
+    """An array of JSON objects, each wrapped as `<what> <n>` (1-based) for messages."""
+    items = value if isinstance(value, list) else None
+    if items is None or not all(isinstance(item, dict) for item in items):
+        raise Invalid(message or f"{what}s must be an array of objects")
+    return [ObjectFields(item, f"{what} {index}") for index, item in enumerate(items, start=1)]
+
+
+def is_http_url(text: str) -> bool:
+    """An absolute http(s) URL with a host, no whitespace or control characters, and a valid port."""
+    if not text or any(char.isspace() or ord(char) < 32 or char == "\x7f" for char in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        _ = parts.port
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def text_setting(what: str) -> Callable[[Any], str]:
+    """A parser for a free-text setting (names, Markdown, CSS): any string."""
+
+    def parse(value: Any) -> str:
+        return expect_string(value, what)
+
+    return parse
+
+
+def bool_setting(what: str) -> Callable[[Any], bool]:
+    def parse(value: Any) -> bool:
+        return expect_bool(value, what)
+
+    return parse
+
+
+# Server and page
+
+
+def parse_stream_key(value: Any) -> str:
+    """The stream key is also the admin password: an empty one would lock everyone out at next start."""
+    key = expect_string(value, "stream key")
+    if not key:
+        raise Invalid("stream key can not be empty")
+    if any(ord(char) < 32 or char == "\x7f" for char in key):
+        raise Invalid("stream key can not contain control characters")
+    return key
+
+
+def parse_tags(value: Any) -> tuple[str, ...]:
+    """Leading `#` and surrounding spaces removed, empty entries dropped, duplicates dropped.
+
+    A comma inside a tag splits it in two, which is what Owncast's comma-joined storage did.
+    """
+    tags: list[str] = []
+    for item in expect_string_list(value, "tags"):
+        for piece in item.split(","):
+            tag = piece.strip().lstrip("#").strip()
+            if tag and tag not in tags:
+                tags.append(tag)
+    return tuple(tags)
+
+
+def parse_server_url(value: Any) -> str:
+    """Trailing slashes removed; empty, or an absolute http(s) URL without query or fragment."""
+    if not isinstance(value, str):
+        raise Invalid(SERVER_URL_NOT_A_STRING)
+    url = expect_string(value, "server url").strip().rstrip("/")
+    if not url:
+        return ""
+    parts = urlsplit(url) if is_http_url(url) else None
+    if parts is None or parts.query or parts.fragment or "?" in url or "#" in url:
+        raise Invalid("server url must be an absolute http or https URL, like https://live.example.com")
+    return url
+
+
+def parse_social_handles(value: Any) -> tuple[SocialHandle, ...]:
+    handles: list[SocialHandle] = []
+    for fields in objects(value, "social handle", SOCIAL_HANDLES_INVALID):
+        platform = fields.string("platform", required=True).strip()
+        url = fields.string("url", required=True).strip()
+        if not is_http_url(url):
+            raise Invalid(f"{fields.what}: url must be an http or https URL")
+        handles.append(SocialHandle(platform=platform, url=url))
+    return tuple(handles)
+
+
+def parse_external_actions(value: Any) -> tuple[ExternalAction, ...]:
+    actions: list[ExternalAction] = []
+    for fields in objects(value, "external action"):
+        url = fields.string("url", required=True).strip()
+        if not is_http_url(url):
+            raise Invalid(f"{fields.what}: url must be an http or https URL")
+        icon = fields.string("icon").strip()
+        if icon and not (is_http_url(icon) or (icon.startswith("/") and not icon.startswith("//"))):
+            raise Invalid(f"{fields.what}: icon must be an http or https URL or a path on this server")
+        color = fields.string("color").strip()
+        if not _CSS_COLOR.fullmatch(color):
+            raise Invalid(f"{fields.what}: color must be a CSS color such as #ff8800")
+        actions.append(
+            ExternalAction(
+                url=url,
+                title=fields.string("title", required=True).strip(),
+                description=fields.string("description"),
+                icon=icon,
+                color=color,
+                openExternally=fields.boolean("openExternally"),
+            )
+        )
+    return tuple(actions)
+
+
+# Network
+
+
+def parse_port(value: Any) -> int:
+    number = as_integer(value)
+    if number is None:
+        raise Invalid(PORT_NOT_A_NUMBER)
+    if not 1 <= number <= MAX_PORT:
+        raise Invalid(PORT_OUT_OF_RANGE)
+    return number
+
+
+def parse_listen_ip(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Invalid(IP_NOT_A_STRING)
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise Invalid(IP_INVALID) from None
+    return value
+
+
+# Federation
+
+
+def parse_federation_username(value: Any) -> str:
+    """An ActivityPub actor name as Mastodon accepts it: letters, digits, `_`; `.`/`-` only inside."""
+    name = expect_string(value, "federation username")
+    if len(name) > MAX_FEDERATION_USERNAME or not _FEDERATION_USERNAME.fullmatch(name):
+        raise Invalid(
+            f"federation username must be 1 to {MAX_FEDERATION_USERNAME} letters, digits or underscores "
+            "('.' and '-' are allowed between them)"
+        )
+    return name
+
+
+def parse_blocked_domains(value: Any) -> tuple[str, ...]:
+    """Host names, trimmed; empty entries dropped."""
+    domains: list[str] = []
+    for item in expect_string_list(value, "blocked domains"):
+        domain = item.strip()
+        if not domain:
+            continue
+        if any(char.isspace() or char in "/@" for char in domain):
+            raise Invalid(f"blocked domain {domain!r} must be a host name such as bad.example")
+        if domain not in domains:
+            domains.append(domain)
+    return tuple(domains)

@@ -1,0 +1,103 @@
+"""Posts to the fediverse as ActivityStreams documents, without I/O (reference §8, §8.8).
+
+IRIs hang off the server URL: the local actor is `<server>/federation/user/<username>`, every
+published object `<server>/federation/<id>`. In a post, each `#word` links to the Owncast directory's
+tag page and becomes a `Hashtag` tag.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from ownstream.markdown import render_page_markdown
+
+ACTIVITY_STREAMS = "https://www.w3.org/ns/activitystreams"
+PUBLIC = ACTIVITY_STREAMS + "#Public"
+TAG_PAGE = "https://directory.owncast.online/tags/"
+
+_HASHTAG = re.compile(r"(?<![\w&#])#([A-Za-z0-9]+)")
+_MARKUP = re.compile(r"(<[^>]*>)")
+_NO_LINKS_INSIDE = ("a", "code", "pre")
+
+
+def actor_iri(server_url: str, username: str) -> str:
+    return f"{server_url.rstrip('/')}/federation/user/{username}"
+
+
+def object_iri(server_url: str, object_id: str) -> str:
+    return f"{server_url.rstrip('/')}/federation/{object_id}"
+
+
+def hashtag_link(tag: str) -> str:
+    return f'<a class="hashtag" href="{TAG_PAGE}{tag}">#{tag}</a>'
+
+
+def hashtag_object(tag: str) -> dict[str, str]:
+    return {"type": "Hashtag", "name": f"#{tag}", "href": TAG_PAGE + tag}
+
+
+def _tag_name(markup: str) -> tuple[str, bool]:
+    """(`a`, True) for `<a …>`, (`a`, False) for `</a>`."""
+    inner = markup[1:-1].strip()
+    closing = inner.startswith("/")
+    words = inner.lstrip("/").replace("/", " ").split(None, 1)
+    return (words[0].lower() if words else ""), not closing
+
+
+def link_hashtags(html: str) -> tuple[str, list[str]]:
+    """Turn `#word` in the text of `html` into tag links, leaving markup, links and code alone.
+
+    Returns the new HTML and the distinct tags in order of first use."""
+    found: list[str] = []
+    depth = 0
+    pieces = []
+    for piece in _MARKUP.split(html):
+        if piece.startswith("<"):
+            name, opening = _tag_name(piece)
+            if name in _NO_LINKS_INSIDE:
+                depth = depth + 1 if opening else max(depth - 1, 0)
+            pieces.append(piece)
+            continue
+        if depth:
+            pieces.append(piece)
+            continue
+
+        def link(match: re.Match[str]) -> str:
+            tag = match.group(1)
+            if tag not in found:
+                found.append(tag)
+            return hashtag_link(tag)
+
+        pieces.append(_HASHTAG.sub(link, piece))
+    return "".join(pieces), found
+
+
+def render_post(text: str) -> tuple[str, list[str]]:
+    """Markdown → safe HTML with hashtag links, and the hashtags used."""
+    return link_hashtags(render_page_markdown(text))
+
+
+def note_document(
+    *,
+    iri: str,
+    actor: str,
+    content: str,
+    published: datetime,
+    tags: list[str],
+    public: bool,
+) -> dict[str, Any]:
+    """A `Note` by the local actor; public unless the server is in private mode."""
+    note: dict[str, Any] = {
+        "@context": ACTIVITY_STREAMS,
+        "id": iri,
+        "type": "Note",
+        "attributedTo": actor,
+        "content": content,
+        "published": published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "tag": [hashtag_object(tag) for tag in tags],
+    }
+    if public:
+        note["cc"] = [PUBLIC]
+    return note

@@ -1,0 +1,231 @@
+"""Chat users and integration (API) users (reference §4 `users`).
+
+Tokens are found by their SHA-256 (`token_hash`), so a secret is never compared byte by byte and a
+leaked database holds no usable chat tokens. API users also keep the token itself, because the admin
+lists integration tokens. A deleted API user is soft-deleted (`disabled_at` set).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ownstream.chat.ids import new_access_token, short_id, token_hash
+from ownstream.store.schema import users
+
+UserType = Literal["STANDARD", "API"]
+MODERATOR = "MODERATOR"
+MAX_DISPLAY_COLOR = 360
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; we only ever store UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def for_db(moment: datetime | None) -> datetime | None:
+    """Stored datetimes are UTC, so SQLite's text form sorts and compares correctly."""
+    return moment.astimezone(UTC) if moment is not None else None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    display_name: str
+    display_color: int
+    created_at: datetime
+    disabled_at: datetime | None
+    previous_names: tuple[str, ...]
+    name_changed_at: datetime | None
+    scopes: tuple[str, ...]
+    type: UserType
+    last_used: datetime | None
+    access_token: str | None
+    """Only for API users; chat users' tokens are stored as hashes only."""
+
+    @property
+    def is_moderator(self) -> bool:
+        return MODERATOR in self.scopes
+
+    @property
+    def disabled(self) -> bool:
+        return self.disabled_at is not None
+
+
+def user_from_row(row: Any, prefix: str = "") -> User:
+    """A `User` from a result row; `prefix` when the user columns were labelled in a join."""
+
+    def column(name: str) -> Any:
+        return getattr(row, prefix + name)
+
+    created_at = as_utc(column("created_at"))
+    assert created_at is not None
+    return User(
+        id=column("id"),
+        display_name=column("display_name"),
+        display_color=column("display_color"),
+        created_at=created_at,
+        disabled_at=as_utc(column("disabled_at")),
+        previous_names=tuple(column("previous_names") or ()),
+        name_changed_at=as_utc(column("namechanged_at")),
+        scopes=tuple(column("scopes") or ()),
+        type="API" if column("type") == "API" else "STANDARD",
+        last_used=as_utc(column("last_used")),
+        access_token=column("access_token"),
+    )
+
+
+USER_COLUMN_NAMES = (
+    "id",
+    "display_name",
+    "display_color",
+    "created_at",
+    "disabled_at",
+    "previous_names",
+    "namechanged_at",
+    "scopes",
+    "type",
+    "last_used",
+    "access_token",
+)
+USER_COLUMNS = tuple(users.c[name] for name in USER_COLUMN_NAMES)
+
+
+class UsersRepository:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def create(
+        self, display_name: str, scopes: Iterable[str] = (), user_type: UserType = "STANDARD"
+    ) -> tuple[User, str]:
+        """A new user and its access token (the only time the token is seen in the clear)."""
+        token = new_access_token()
+        user = User(
+            id=short_id(),
+            display_name=display_name,
+            display_color=secrets.randbelow(MAX_DISPLAY_COLOR + 1),
+            created_at=_now(),
+            disabled_at=None,
+            previous_names=(display_name,),
+            name_changed_at=None,
+            scopes=tuple(scopes),
+            type=user_type,
+            last_used=None,
+            access_token=token if user_type == "API" else None,
+        )
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                users.insert().values(
+                    id=user.id,
+                    token_hash=token_hash(token),
+                    access_token=user.access_token,
+                    display_name=user.display_name,
+                    display_color=user.display_color,
+                    created_at=user.created_at,
+                    previous_names=list(user.previous_names),
+                    scopes=list(user.scopes),
+                    type=user.type,
+                )
+            )
+        return user, token
+
+    async def _one(self, condition: sa.ColumnElement[bool]) -> User | None:
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(sa.select(*USER_COLUMNS).where(condition))).first()
+        return user_from_row(row) if row is not None else None
+
+    async def _many(self, condition: sa.ColumnElement[bool], order: sa.ColumnElement[Any]) -> list[User]:
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(sa.select(*USER_COLUMNS).where(condition).order_by(order))
+            return [user_from_row(row) for row in rows]
+
+    async def by_token(self, token: str) -> User | None:
+        if not token:
+            return None
+        return await self._one(users.c.token_hash == token_hash(token))
+
+    async def by_id(self, user_id: str) -> User | None:
+        return await self._one(users.c.id == user_id)
+
+    async def _update(self, user_id: str, **values: Any) -> User | None:
+        async with self._engine.begin() as conn:
+            result = await conn.execute(users.update().where(users.c.id == user_id).values(**values))
+            if result.rowcount == 0:
+                return None
+            row = (await conn.execute(sa.select(*USER_COLUMNS).where(users.c.id == user_id))).first()
+        return user_from_row(row) if row is not None else None
+
+    async def rename(self, user_id: str, new_name: str) -> User | None:
+        """Set the display name, remember it among the previous names, stamp `namechanged_at`."""
+        async with self._engine.begin() as conn:
+            row = (await conn.execute(sa.select(users.c.previous_names).where(users.c.id == user_id))).first()
+            if row is None:
+                return None
+            names = [*(row.previous_names or ()), new_name]
+            await conn.execute(
+                users.update()
+                .where(users.c.id == user_id)
+                .values(display_name=new_name, previous_names=names, namechanged_at=_now())
+            )
+            updated = (await conn.execute(sa.select(*USER_COLUMNS).where(users.c.id == user_id))).one()
+        return user_from_row(updated)
+
+    async def set_disabled(self, user_id: str, when: datetime | None) -> User | None:
+        return await self._update(user_id, disabled_at=for_db(when))
+
+    async def set_scopes(self, user_id: str, scopes: Sequence[str]) -> User | None:
+        return await self._update(user_id, scopes=list(dict.fromkeys(scopes)))
+
+    async def moderators(self) -> list[User]:
+        """Users holding the MODERATOR scope, oldest first."""
+        # The LIKE narrows the scan in SQL; the JSON list is still checked exactly.
+        candidates = await self._many(
+            sa.and_(
+                users.c.type == "STANDARD",
+                sa.cast(users.c.scopes, sa.Text).like(f'%"{MODERATOR}"%'),
+            ),
+            users.c.created_at,
+        )
+        return [user for user in candidates if user.is_moderator]
+
+    async def disabled_users(self) -> list[User]:
+        """Disabled chat (non-API) users, in the order they were disabled."""
+        return await self._many(
+            sa.and_(users.c.type == "STANDARD", users.c.disabled_at.is_not(None)), users.c.disabled_at
+        )
+
+    async def api_users(self) -> list[User]:
+        """Integration users that have not been deleted, oldest first."""
+        return await self._many(
+            sa.and_(users.c.type == "API", users.c.disabled_at.is_(None)), users.c.created_at
+        )
+
+    async def delete_api_user(self, token: str) -> bool:
+        """Soft delete: the token stops working but the row stays. False if no live API user has it."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                users.update()
+                .where(
+                    users.c.token_hash == token_hash(token),
+                    users.c.type == "API",
+                    users.c.disabled_at.is_(None),
+                )
+                .values(disabled_at=_now())
+            )
+            return bool(result.rowcount)
+
+    async def touch_last_used(self, user_id: str) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(users.update().where(users.c.id == user_id).values(last_used=_now()))

@@ -1,0 +1,147 @@
+"""The hub with in-memory outlets: bounded queues, batching, dropping slow sockets, delayed close."""
+
+import asyncio
+from datetime import UTC, datetime
+
+from ownstream.chat.hub import ChatHub
+from ownstream.store.repos.users import User
+
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+USER = User("u1", "one", 1, NOW, None, ("one",), None, (), "STANDARD", None, None)
+OTHER = User("u2", "two", 2, NOW, None, ("two",), None, (), "STANDARD", None, None)
+
+
+class MemoryOutlet:
+    def __init__(self, *, stalled: bool = False) -> None:
+        self.frames: list[bytes] = []
+        self.gate = asyncio.Event()
+        if not stalled:
+            self.gate.set()
+        self.closed = False
+        self.aborted = False
+
+    async def send(self, frame: bytes) -> None:
+        await self.gate.wait()
+        self.frames.append(frame)
+
+    async def close(self) -> None:
+        self.closed = True
+
+    def abort(self) -> None:
+        self.aborted = True
+
+    def events(self) -> list[bytes]:
+        return [line for frame in self.frames for line in frame.split(b"\n")]
+
+
+def connect(hub: ChatHub, outlet: MemoryOutlet, user: User = USER):  # type: ignore[no-untyped-def]
+    return hub.connect(outlet, user, ip_address="127.0.0.1", user_agent="test", connected_at=NOW)
+
+
+async def settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+async def test_client_ids_count_from_zero() -> None:
+    hub = ChatHub()
+    ids = [connect(hub, MemoryOutlet()).id for _ in range(3)]
+    assert ids == [0, 1, 2]
+    await hub.close_all()
+
+
+async def test_events_queued_together_go_out_as_one_frame() -> None:
+    hub = ChatHub()
+    outlet = MemoryOutlet()
+    connect(hub, outlet)
+    for n in range(3):
+        hub.broadcast(b'{"n":%d}' % n)
+    await settle()
+    assert outlet.frames == [b'{"n":0}\n{"n":1}\n{"n":2}']
+    hub.broadcast(b'{"n":3}')
+    await settle()
+    assert outlet.frames[-1] == b'{"n":3}'
+    await hub.close_all()
+
+
+async def test_a_stalled_socket_is_dropped_and_the_others_get_everything() -> None:
+    hub = ChatHub(queue_size=8)
+    fast, slow = MemoryOutlet(), MemoryOutlet(stalled=True)
+    connect(hub, fast)
+    slow_client = connect(hub, slow, OTHER)
+    for n in range(20):
+        hub.broadcast(b"%d" % n)
+        await asyncio.sleep(0)
+    await settle()
+    assert slow.aborted and slow_client.closed
+    assert hub.get(slow_client.id) is None and len(hub) == 1 and hub.dropped == 1
+    assert fast.events() == [b"%d" % n for n in range(20)]
+    await hub.close_all()
+
+
+async def test_broadcast_never_waits_for_a_socket() -> None:
+    hub = ChatHub(queue_size=1000)
+    outlets = [MemoryOutlet(stalled=True) for _ in range(100)]
+    for outlet in outlets:
+        connect(hub, outlet)
+    for n in range(500):
+        hub.broadcast(b"x")  # synchronous: nothing here can block on a socket
+    assert len(hub) == 100
+    for outlet in outlets:
+        outlet.gate.set()
+    await settle()
+    assert all(len(outlet.events()) == 500 for outlet in outlets)
+    await hub.close_all()
+
+
+async def test_send_to_one_and_to_a_user() -> None:
+    hub = ChatHub()
+    a, b, c = MemoryOutlet(), MemoryOutlet(), MemoryOutlet()
+    first = connect(hub, a)
+    connect(hub, b, OTHER)
+    connect(hub, c)
+    hub.send(first, b"only-a")
+    hub.send_to(hub.clients_of(USER.id), b"user-one")
+    await settle()
+    assert a.events() == [b"only-a", b"user-one"]
+    assert b.events() == []
+    assert c.events() == [b"user-one"]
+    await hub.close_all()
+
+
+async def test_close_after_flushes_first_then_closes() -> None:
+    hub = ChatHub()
+    outlet = MemoryOutlet()
+    client = connect(hub, outlet)
+    hub.send(client, b"bye")
+    client.close_after(0.05)
+    await asyncio.sleep(0.01)
+    assert outlet.events() == [b"bye"] and not outlet.closed
+    await asyncio.sleep(0.1)
+    assert outlet.closed
+    await hub.disconnect(client)
+    assert client.writer_task.done()
+
+
+async def test_disconnect_stops_the_writer_task() -> None:
+    hub = ChatHub()
+    client = connect(hub, MemoryOutlet(stalled=True))
+    hub.send(client, b"x")
+    await settle()
+    await hub.disconnect(client)
+    assert client.writer_task.done() and len(hub) == 0
+
+
+async def test_a_failing_send_closes_the_client_quietly() -> None:
+    class Broken(MemoryOutlet):
+        async def send(self, frame: bytes) -> None:
+            raise ConnectionResetError("gone")
+
+    hub = ChatHub()
+    outlet = Broken()
+    client = connect(hub, outlet)
+    hub.broadcast(b"x")
+    await settle()
+    assert client.closed and outlet.aborted
+    hub.broadcast(b"y")  # ignored, not an error
+    await hub.disconnect(client)
