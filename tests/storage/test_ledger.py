@@ -89,6 +89,17 @@ def test_segments_out_of_the_playlist_are_deleted_after_the_kept_margin() -> Non
     assert "seg-0.ts" not in ledger.uploaded
 
 
+def test_deletable_segments_put_back_are_offered_again() -> None:
+    ledger = VariantLedger(keep_expired=0)
+    ledger.relist(playlist(0, 2))
+    ledger.uploaded.update(names(0, 3))
+    ledger.relist(playlist(2, 1))
+    taken = ledger.take_deletable()
+    assert taken == ["seg-0.ts", "seg-1.ts"]
+    ledger.put_back_deletable(taken)
+    assert ledger.take_deletable() == taken
+
+
 def test_expired_segments_never_uploaded_are_not_deleted_and_not_wanted() -> None:
     ledger = VariantLedger(keep_expired=0)
     ledger.relist(playlist(0, 2))

@@ -92,6 +92,11 @@ class VariantLedger:
         self.expired.extendleft(reversed(held))
         return deletable
 
+    def put_back_deletable(self, names: list[str]) -> None:
+        """Undo `take_deletable` (the deletion could not be queued); they are offered again next time."""
+        self.uploaded.update(names)
+        self.expired.extendleft(reversed(names))
+
     def publishable(self) -> str | None:
         """The playlist to store now, or None when there is nothing new to store."""
         if self.playlist is None:

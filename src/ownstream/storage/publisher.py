@@ -114,6 +114,7 @@ class SegmentPublisher:
         self._master_queued = False
         self._master_rewritten = False
         self._pace = UploadPace()
+        self._dropped = 0
         self._workers: list[asyncio.Task[None]] = []
         self._unsubscribe: list[Callable[[], None]] = []
 
@@ -142,17 +143,18 @@ class SegmentPublisher:
             await asyncio.wait_for(self._flush(), self._flush_timeout)
         except TimeoutError:
             log.warning(
-                "uploads were still running %.0f s after the stream ended; %d job(s) abandoned",
+                "uploads were still running %.0f s after the stream ended; %d queued job(s) dropped",
                 self._flush_timeout,
                 self._queue.qsize(),
             )
-        workers, self._workers = self._workers, []
-        for task in workers:
-            task.cancel()
-        for task in workers:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await self._store.close()
+        finally:
+            workers, self._workers = self._workers, []
+            for task in workers:
+                task.cancel()
+            for task in workers:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await self._store.close()
 
     def serves_locally(self, relative: PurePosixPath) -> bool:
         """Only the master playlist, and only once it points into the bucket and the bucket can answer."""
@@ -176,11 +178,17 @@ class SegmentPublisher:
 
     # --- queueing -------------------------------------------------------------------------------------
     def _offer(self, job: _Job) -> bool:
+        """Queue `job` unless the queue is full; dropped work is found again at the next playlist change."""
         try:
             self._queue.put_nowait(job)
         except asyncio.QueueFull:
-            log.warning("upload queue full; %s postponed to the next playlist change", job.describe())
+            if not self._dropped:
+                log.warning("upload queue full (storage is slow or down); postponing %s", job.describe())
+            self._dropped += 1
             return False
+        if self._dropped:
+            log.info("upload queue accepting again; %d job(s) were postponed", self._dropped)
+            self._dropped = 0
         return True
 
     def _queue_segment(self, variant: int, name: str, duration: float) -> None:
@@ -199,9 +207,10 @@ class SegmentPublisher:
             self._master_queued = self._offer(_RewriteMaster())
 
     def _queue_deletes(self, variant: int) -> None:
-        names = self._ledgers[variant].take_deletable()
-        if names:
-            self._offer(_DeleteSegments(variant, tuple(names)))
+        ledger = self._ledgers[variant]
+        names = ledger.take_deletable()
+        if names and not self._offer(_DeleteSegments(variant, tuple(names))):
+            ledger.put_back_deletable(names)
 
     # --- workers --------------------------------------------------------------------------------------
     async def _work(self) -> None:
@@ -221,6 +230,8 @@ class SegmentPublisher:
             case _PublishPlaylist(variant):
                 self._playlist_queued[variant] = False
                 await self._publish_playlist(variant)
+                if not self._master_rewritten:
+                    self._queue_master()  # in case its own job was dropped from a full queue
             case _RewriteMaster():
                 self._master_queued = False
                 await self._rewrite_master()

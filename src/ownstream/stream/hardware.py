@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psutil  # type: ignore[import-untyped]
+import psutil
 
 from ownstream.clock import Clock, PeriodicTimer
 from ownstream.stream.history import SampleSeries

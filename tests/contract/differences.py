@@ -1,0 +1,80 @@
+"""Where Ownstream follows what Owncast 0.0.11 really does (which clients depend on) over the spec.
+
+Each entry names the operation and the difference. The contract tests read this table: an operation
+listed here is checked against the real server's behaviour instead of the spec's.
+"""
+
+from __future__ import annotations
+
+SECURITY = {
+    ("POST", "/api/chat/register"): (
+        None,
+        "The spec asks for a user token; the real server registers anyone (that is how a token is got).",
+    ),
+    ("POST", "/api/admin/config/customstyles"): (
+        "AdminBasicAuth",
+        "The spec lists no security; the real server guards every /api/admin route with Basic auth.",
+    ),
+}
+
+EXTRA_PATHS = {
+    ("GET", "/api/admin/chat/users/disabled"): (
+        "GET /api/admin/users/disabled",
+        "The real server's path; the spec's is served too.",
+    ),
+    ("POST", "/api/integrations/chat/messagevisibility"): (
+        "POST /api/integrations/chat/updatemessagevisibility",
+        "The path the real server answers (0.0.12 fixed the docs to it); the spec's is served too.",
+    ),
+}
+
+RESPONSE_SHAPES = {
+    (
+        "GET",
+        "/api/status",
+    ): "The spec's example shows peak viewer counts; the real server does not send them.",
+    (
+        "GET",
+        "/api/admin/status",
+    ): "`streamDetails.framerate` (the real field) where the spec says `frameRate`.",
+    (
+        "GET",
+        "/api/admin/chat/clients",
+    ): "Clients carry `clientId` (number) and `ipAddress`; the spec says `clientID`.",
+    (
+        "GET",
+        "/api/admin/webhooks",
+    ): "Webhooks are `{id, url, events, timestamp, lastUsed}` as the real server sends.",
+    ("POST", "/api/admin/webhooks/create"): "The created webhook is returned in the list's shape.",
+    (
+        "GET",
+        "/api/admin/accesstokens",
+    ): "Tokens are users: `{id, accessToken, displayName, displayColor, createdAt, scopes, lastUsedAt}`.",
+    ("POST", "/api/admin/accesstokens/create"): "The created token in the list's shape.",
+    ("POST", "/api/admin/accesstokens/delete"): "A simple response `{success, message}`.",
+    (
+        "GET",
+        "/api/chat",
+    ): "`user.previousNames` is an array, `scopes` an array or null; stored history shapes.",
+    ("GET", "/api/integrations/chat"): "As GET /api/chat.",
+    ("GET", "/api/admin/chat/messages"): "As GET /api/chat, plus hidden messages with `hiddenAt`.",
+    ("GET", "/api/admin/chat/users/moderators"): "User objects as the chat protocol sends them.",
+    ("POST", "/api/chat/register"): "`{id, accessToken, displayName}` as the real server sends.",
+    ("POST", "/api/integrations/chat/send"): "A simple response as the real server sends.",
+    ("POST", "/api/integrations/chat/system"): "A simple response as the real server sends.",
+    ("POST", "/api/integrations/chat/action"): "A simple response as the real server sends.",
+    (
+        "POST",
+        "/api/integrations/chat/system/client/{clientId}",
+    ): "A simple response as the real server sends.",
+    (
+        "GET",
+        "/api/admin/serverconfig",
+    ): "The real server's full shape (reference §2.3), a superset of the spec's.",
+    (
+        "GET",
+        "/api/config",
+    ): "The real server's shape (`federation`, `maxSocketPayloadSize`, `socialHandles[].icon`).",
+    ("GET", "/api/yp"): "404 while the directory is disabled, as the real server does.",
+    ("POST", "/api/remotefollow"): "400 simple responses for unresolvable accounts.",
+}

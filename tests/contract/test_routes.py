@@ -1,0 +1,103 @@
+"""Every operation of the spec is routed with its method and its security (generated from openapi.yaml)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+import yaml
+
+from tests.contract.conftest import SCOPE_OF, SPEC, LiveServer
+from tests.contract.differences import EXTRA_PATHS, SECURITY
+from tests.harness import admin_auth, basic_auth
+
+pytestmark = [pytest.mark.contract, pytest.mark.xdist_group("contract")]
+
+SAFE_BODIES: dict[str, Any] = {
+    # Never change the admin password under the other tests' feet.
+    "/api/admin/config/key": {"value": "abc123"},
+}
+
+
+def operations() -> list[tuple[str, str, str | None]]:
+    spec = yaml.safe_load(SPEC.read_text())
+    found = []
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "delete", "patch"):
+                continue
+            security = operation.get("security") or []
+            scheme = next(iter(security[0]), None) if security else None
+            key = (method.upper(), path)
+            if key in SECURITY:
+                scheme = SECURITY[key][0]
+            found.append((method.upper(), path, scheme))
+    return found
+
+
+OPERATIONS = operations()
+
+
+def call(server: LiveServer, method: str, path: str, *, headers: dict[str, str] | None = None,
+         params: dict[str, str] | None = None) -> requests.Response:  # fmt: skip
+    url = server.base_url + path.replace("{clientId}", "1")
+    body = SAFE_BODIES.get(path, {})
+    if method == "GET":
+        return requests.get(url, headers=headers, params=params, timeout=10)
+    return requests.request(method, url, headers=headers, params=params, json=body, timeout=10)
+
+
+def test_the_spec_has_73_operations() -> None:
+    assert len(OPERATIONS) == 73
+
+
+def assert_answered(response: requests.Response, what: str) -> None:
+    assert response.status_code not in (404, 405), f"{what}: not routed ({response.status_code})"
+    assert response.status_code < 500, f"{what}: server error {response.status_code} {response.text[:200]}"
+
+
+@pytest.mark.parametrize(("method", "path", "scheme"), OPERATIONS, ids=[f"{m} {p}" for m, p, _ in OPERATIONS])
+def test_operation_is_routed_with_its_security(
+    live_server: LiveServer, method: str, path: str, scheme: str | None
+) -> None:
+    what = f"{method} {path}"
+    if scheme is None:
+        assert_answered(call(live_server, method, path), what)
+        return
+    if scheme == "AdminBasicAuth":
+        for wrong in (None, basic_auth("admin", "wrong"), basic_auth("nobody", "abc123")):
+            response = call(live_server, method, path, headers=wrong)
+            assert response.status_code == 401, f"{what} without valid admin credentials"
+            assert "WWW-Authenticate" in response.headers
+        response = call(live_server, method, path, headers=admin_auth())
+    elif scheme == "UserToken":
+        for wrong in (None, {"accessToken": "not-a-token"}):
+            assert call(live_server, method, path, params=wrong).status_code == 401, what
+        response = call(live_server, method, path, params={"accessToken": live_server.user_token})
+    elif scheme == "ModeratorUserToken":
+        for wrong in (None, {"accessToken": "not-a-token"}, {"accessToken": live_server.user_token}):
+            assert call(live_server, method, path, params=wrong).status_code == 401, what
+        response = call(live_server, method, path, params={"accessToken": live_server.moderator_token})
+    elif scheme == "AccessToken":
+        scope = SCOPE_OF[path]
+        other = next(token for name, token in live_server.integration_tokens.items() if name != scope)
+        for wrong in (None, {"Authorization": "Bearer not-a-token"}, {"Authorization": f"Bearer {other}"}):
+            response = call(live_server, method, path, headers=wrong)
+            assert response.status_code == 401, f"{what} with a wrong token"
+        headers = {"Authorization": f"Bearer {live_server.integration_tokens[scope]}"}
+        response = call(live_server, method, path, headers=headers)
+    else:
+        raise AssertionError(f"unknown security scheme {scheme}")
+    assert response.status_code != 401, f"{what}: right credentials refused"
+    assert_answered(response, what)
+
+
+@pytest.mark.parametrize(("method", "path"), list(EXTRA_PATHS), ids=[f"{m} {p}" for m, p in EXTRA_PATHS])
+def test_real_server_paths_are_served_too(live_server: LiveServer, method: str, path: str) -> None:
+    if path.startswith("/api/admin/"):
+        response = call(live_server, method, path, headers=admin_auth())
+    else:
+        token = live_server.integration_tokens["HAS_ADMIN_ACCESS"]
+        response = call(live_server, method, path, headers={"Authorization": f"Bearer {token}"})
+    assert_answered(response, f"{method} {path}")
