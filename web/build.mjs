@@ -1,6 +1,7 @@
 // Bundles the viewer pages into ../src/ownstream/web/static/ (served by ownstream.web.pages).
 //
-//   static/index.html, static/embed-video.html   HTML shells, asset names filled in
+//   static/index.html, static/embed-video.html,
+//   static/embed-chat.html                       HTML shells, asset names filled in
 //   static/assets/*                              content-hashed JS/CSS/worker files (cached forever)
 //
 // Usage: node build.mjs [--dev]   (--dev: no minification, inline source maps)
@@ -19,6 +20,7 @@ const dev = process.argv.includes('--dev');
 const pages = [
   { entry: 'src/main.tsx', template: 'index.html', out: 'index.html' },
   { entry: 'src/embed-video.tsx', template: 'embed-video.html', out: 'embed-video.html' },
+  { entry: 'src/embed-chat.tsx', template: 'embed-chat.html', out: 'embed-chat.html' },
 ];
 
 rmSync(outRoot, { recursive: true, force: true });

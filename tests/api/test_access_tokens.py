@@ -96,6 +96,7 @@ async def test_invalid_scopes(server: RunningServer, http: aiohttp.ClientSession
         {"scopes": ["CAN_SEND_MESSAGES"]},
         b"{",
         b"[]",
+        b'{"name": "bot\\ud800", "scopes": ["CAN_SEND_MESSAGES"]}',
     ],
 )
 async def test_other_rejected_creates(server: RunningServer, http: aiohttp.ClientSession, body: Any) -> None:
@@ -111,6 +112,7 @@ async def test_other_rejected_creates(server: RunningServer, http: aiohttp.Clien
         ({}, "must provide a token"),
         ({"token": 5}, "must provide a token"),
         ({"token": "no-such-token"}, None),
+        (b'{"token": "\\ud800"}', None),
         (b"nope", None),
     ],
 )

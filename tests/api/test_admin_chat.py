@@ -27,7 +27,9 @@ async def admin(
         return response.status, await response.json()
 
 
-async def say(http: aiohttp.ClientSession, server: RunningServer, name: str, *bodies: str) -> tuple[str, list[str]]:
+async def say(
+    http: aiohttp.ClientSession, server: RunningServer, name: str, *bodies: str
+) -> tuple[str, list[str]]:
     user = await register(http, server.base_url, name)
     socket = await ChatSocket.open(http, server.base_url, user.token)
     await socket.next()
@@ -61,7 +63,9 @@ async def test_admin_auth_is_required(server: RunningServer, http: aiohttp.Clien
         assert response.status == 401
 
 
-async def test_messages_newest_first_with_hidden_ones(server: RunningServer, http: aiohttp.ClientSession) -> None:
+async def test_messages_newest_first_with_hidden_ones(
+    server: RunningServer, http: aiohttp.ClientSession
+) -> None:
     alice_id, ids = await say(http, server, "alice", "first", "second")
     await svc(server).chat.send_system_message("a system message")  # not a user message: left out
     status, body = await admin(http, server, "/api/admin/chat/updatemessagevisibility", {"idArray": ids[:1]})
@@ -80,14 +84,18 @@ async def test_messages_newest_first_with_hidden_ones(server: RunningServer, htt
 
 async def test_disable_lists_and_enable(server: RunningServer, http: aiohttp.ClientSession) -> None:
     troll_id, _ = await say(http, server, "troll", "bad")
-    status, body = await admin(http, server, "/api/admin/chat/users/setenabled", {"userId": troll_id, "enabled": False})
+    status, body = await admin(
+        http, server, "/api/admin/chat/users/setenabled", {"userId": troll_id, "enabled": False}
+    )
     assert (status, body) == (200, {"success": True, "message": f"{troll_id} enabled: false"})
     for path in ("/api/admin/chat/users/disabled", "/api/admin/users/disabled"):
         status, users = await admin(http, server, path, method="GET")
         assert [user["id"] for user in users] == [troll_id] and "disabledAt" in users[0]
     _, messages = await admin(http, server, "/api/admin/chat/messages", method="GET")
     assert "disabledAt" in messages[0]["user"] and "hiddenAt" in messages[0]
-    status, body = await admin(http, server, "/api/admin/chat/users/setenabled", {"userId": troll_id, "enabled": True})
+    status, body = await admin(
+        http, server, "/api/admin/chat/users/setenabled", {"userId": troll_id, "enabled": True}
+    )
     assert body == {"success": True, "message": f"{troll_id} enabled: true"}
     _, users = await admin(http, server, "/api/admin/chat/users/disabled", method="GET")
     assert users == []
@@ -164,7 +172,9 @@ async def test_chat_settings(server: RunningServer, http: aiohttp.ClientSession)
     await admin(http, server, "/api/admin/config/chat/forbiddenusernames", {"value": []})
     assert config.current.forbidden_usernames == DEFAULT_FORBIDDEN_USERNAMES
     # The two list setters have no method check in Owncast.
-    status, _ = await admin(http, server, "/api/admin/config/chat/suggestedusernames", {"value": ["a"]}, "PUT")
+    status, _ = await admin(
+        http, server, "/api/admin/config/chat/suggestedusernames", {"value": ["a"]}, "PUT"
+    )
     assert status == 200 and config.current.suggested_usernames == ("a",)
 
 

@@ -27,7 +27,9 @@ async def test_register_name_sources(server: RunningServer, http: aiohttp.Client
         assert response.status == 200 and (await response.json())["displayName"] != 5
     names = [f"suggested{n}" for n in range(10)]
     async with http.post(
-        server.base_url + "/api/admin/config/chat/suggestedusernames", json={"value": names}, headers=admin_auth()
+        server.base_url + "/api/admin/config/chat/suggestedusernames",
+        json={"value": names},
+        headers=admin_auth(),
     ) as response:
         assert await response.json() == {"success": True, "message": "suggested username list updated"}
     async with http.post(url, json={}) as response:

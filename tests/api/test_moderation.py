@@ -90,7 +90,9 @@ async def test_missing_enabled_means_disable(server: RunningServer, http: aiohtt
     status, body = await post(http, server, SET_ENABLED, moderator.token, {"userId": troll_id})
     assert (status, body) == (200, {"success": True, "message": f"{troll_id} enabled: false"})
     assert await visible_bodies(http, server, moderator.token) == []
-    status, body = await post(http, server, SET_ENABLED, moderator.token, {"userId": troll_id, "enabled": True})
+    status, body = await post(
+        http, server, SET_ENABLED, moderator.token, {"userId": troll_id, "enabled": True}
+    )
     assert body == {"success": True, "message": f"{troll_id} enabled: true"}
     assert await visible_bodies(http, server, moderator.token) == []  # messages stay hidden, as in Owncast
 

@@ -74,6 +74,7 @@ async def test_create_list_delete(server: RunningServer, http: aiohttp.ClientSes
         ({"url": "/relative/path", "events": ["CHAT"]}, None),
         ({"url": "ftp://files.example/in", "events": ["CHAT"]}, None),
         ({"url": "http://", "events": ["CHAT"]}, None),
+        (b'{"url": "https://x.example/\\ud800", "events": ["CHAT"]}', None),
     ],
 )
 async def test_rejected_creates_are_400_error_objects(
@@ -87,7 +88,9 @@ async def test_rejected_creates_are_400_error_objects(
     assert await webhooks(http, server) == []
 
 
-@pytest.mark.parametrize("body", [{"id": 999}, {"id": "1"}, {"id": None}, {}, b"[1", {"id": 1.5}])
+@pytest.mark.parametrize(
+    "body", [{"id": 999}, {"id": "1"}, {"id": None}, {}, b"[1", {"id": 1.5}, {"id": 2**70}, {"id": -1}]
+)
 async def test_rejected_deletes_are_400_error_objects(
     server: RunningServer, http: aiohttp.ClientSession, body: Any
 ) -> None:

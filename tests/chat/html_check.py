@@ -48,9 +48,9 @@ def unsafe_parts(html: str) -> list[str]:
                 problems.append(f"handler {name} on <{tag.name}>")
             if lowered.startswith(("javascript:", "data:", "vbscript:")):
                 problems.append(f"{name}={value!r} on <{tag.name}>")
-        if tag.name == "a" and "href" in tag.attributes:
-            if not tag.attributes["href"].lower().startswith(SAFE_LINK_PREFIXES):
-                problems.append(f"link to {tag.attributes['href']!r}")
+        href = tag.attributes.get("href")
+        if tag.name == "a" and href is not None and not href.lower().startswith(SAFE_LINK_PREFIXES):
+            problems.append(f"link to {href!r}")
         if tag.name == "img":
             src = tag.attributes.get("src", "")
             if not src.lower().startswith("/img/emoji/") or ".." in src or "%2e" in src.lower():

@@ -50,5 +50,15 @@ def test_file_lookup_stays_in_the_folder(tmp_path: Path) -> None:
     (folder / "link.png").symlink_to(tmp_path / "secret.txt")
     catalog = EmojiCatalog(folder)
     assert catalog.file_for("ok.png") == folder / "ok.png"
-    for name in ["../secret.txt", "..", ".", "", "sub/ok.png", "link.png", "missing.png", ".hidden", "a\x00b"]:
+    for name in [
+        "../secret.txt",
+        "..",
+        ".",
+        "",
+        "sub/ok.png",
+        "link.png",
+        "missing.png",
+        ".hidden",
+        "a\x00b",
+    ]:
         assert catalog.file_for(name) is None, name

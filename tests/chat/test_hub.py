@@ -3,7 +3,7 @@
 import asyncio
 from datetime import UTC, datetime
 
-from ownstream.chat.hub import ChatHub
+from ownstream.chat.hub import ChatClient, ChatHub
 from ownstream.store.repos.users import User
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
@@ -34,7 +34,7 @@ class MemoryOutlet:
         return [line for frame in self.frames for line in frame.split(b"\n")]
 
 
-def connect(hub: ChatHub, outlet: MemoryOutlet, user: User = USER):  # type: ignore[no-untyped-def]
+def connect(hub: ChatHub, outlet: MemoryOutlet, user: User = USER) -> ChatClient:
     return hub.connect(outlet, user, ip_address="127.0.0.1", user_agent="test", connected_at=NOW)
 
 
@@ -84,7 +84,7 @@ async def test_broadcast_never_waits_for_a_socket() -> None:
     outlets = [MemoryOutlet(stalled=True) for _ in range(100)]
     for outlet in outlets:
         connect(hub, outlet)
-    for n in range(500):
+    for _ in range(500):
         hub.broadcast(b"x")  # synchronous: nothing here can block on a socket
     assert len(hub) == 100
     for outlet in outlets:

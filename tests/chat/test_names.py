@@ -10,7 +10,20 @@ from ownstream.config.model import DEFAULT_FORBIDDEN_USERNAMES
 
 @pytest.mark.parametrize(
     "name",
-    ["admin", "Admin", "ADMIN", " admin ", "adm", "a", "admin123", "the-Operator", "SYSTEMS", "xowncastx", "", "   "],
+    [
+        "admin",
+        "Admin",
+        "ADMIN",
+        " admin ",
+        "adm",
+        "a",
+        "admin123",
+        "the-Operator",
+        "SYSTEMS",
+        "xowncastx",
+        "",
+        "   ",
+    ],
 )
 def test_refused(name: str) -> None:
     assert not rename_allowed(name, DEFAULT_FORBIDDEN_USERNAMES)

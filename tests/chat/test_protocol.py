@@ -77,7 +77,9 @@ def test_malformed_frames() -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -89,7 +91,9 @@ def test_any_text_never_raises(frame: str) -> None:
 
 @given(
     st.dictionaries(
-        st.sampled_from(["type", "body", "newName", "id", "user"]) | st.text(max_size=6), json_values, max_size=5
+        st.sampled_from(["type", "body", "newName", "id", "user"]) | st.text(max_size=6),
+        json_values,
+        max_size=5,
     )
 )
 def test_any_json_object_never_raises(document: dict[str, object]) -> None:
@@ -133,7 +137,11 @@ def test_event_shapes() -> None:
     user = make_user()
     base = {"id": "e1", "timestamp": protocol.rfc3339(AT)}
     user_doc = protocol.user_json(user)
-    assert protocol.connected_user_info("e1", AT, user) == {**base, "type": "CONNECTED_USER_INFO", "user": user_doc}
+    assert protocol.connected_user_info("e1", AT, user) == {
+        **base,
+        "type": "CONNECTED_USER_INFO",
+        "user": user_doc,
+    }
     assert protocol.chat_message("e1", AT, "<b>x</b>", user_doc) == {
         **base,
         "type": "CHAT",
@@ -179,7 +187,10 @@ def test_integration_user_shape() -> None:
 
 
 def test_encoding_is_compact_utf8() -> None:
-    assert protocol.encode({"type": "CHAT", "body": "héllo <b>"}) == '{"type":"CHAT","body":"héllo <b>"}'.encode()
+    assert (
+        protocol.encode({"type": "CHAT", "body": "héllo <b>"})
+        == '{"type":"CHAT","body":"héllo <b>"}'.encode()
+    )
 
 
 def test_history_shapes() -> None:
@@ -203,7 +214,10 @@ def test_history_shapes() -> None:
             "body": "<p>s</p>",
         }
     fedi = MessageWithAuthor(
-        StoredMessage("m4", "FEDIVERSE_ENGAGEMENT_LIKE", "b", AT, title="u@h", image=None, link="https://h/u"), None
+        StoredMessage(
+            "m4", "FEDIVERSE_ENGAGEMENT_LIKE", "b", AT, title="u@h", image=None, link="https://h/u"
+        ),
+        None,
     )
     assert protocol.stored_message_json(fedi) == {
         "type": "FEDIVERSE_ENGAGEMENT_LIKE",
@@ -230,7 +244,11 @@ def test_webhook_data_shapes() -> None:
         "timestamp": stamp,
     }
     assert "clientId" not in protocol.chat_webhook_data("m1", AT, user, 0, "x", "x")
-    assert protocol.user_joined_webhook_data("e", AT, user, 0) == {"id": "e", "timestamp": stamp, "user": user_doc}
+    assert protocol.user_joined_webhook_data("e", AT, user, 0) == {
+        "id": "e",
+        "timestamp": stamp,
+        "user": user_doc,
+    }
     assert protocol.user_joined_webhook_data("e", AT, user, 2)["clientId"] == 2
     assert protocol.name_change_webhook_data(user, 5, "new") == {
         "type": "NAME_CHANGE",

@@ -92,7 +92,12 @@ def test_link_rules() -> None:
 
 def test_emoji_image_rules() -> None:
     kept = tags_of(render_chat_body('<img src="/IMG/Emoji/a.png" alt=":a:" title=":a:" class="emoji big">'))
-    assert kept[0].attributes == {"src": "/IMG/Emoji/a.png", "alt": ":a:", "title": ":a:", "class": "emoji big"}
+    assert kept[0].attributes == {
+        "src": "/IMG/Emoji/a.png",
+        "alt": ":a:",
+        "title": ":a:",
+        "class": "emoji big",
+    }
     no_label = tags_of(render_chat_body('<img src="/img/emoji/a.png" alt="not a label">'))
     assert no_label[0].attributes == {"src": "/img/emoji/a.png"}
     assert render_chat_body('<img src="/img/emojiX/a.png">') == ""

@@ -30,7 +30,9 @@ async def listener(server: RunningServer, http: aiohttp.ClientSession) -> ChatSo
     return socket
 
 
-async def test_system_message_is_stored_and_broadcast(server: RunningServer, http: aiohttp.ClientSession) -> None:
+async def test_system_message_is_stored_and_broadcast(
+    server: RunningServer, http: aiohttp.ClientSession
+) -> None:
     socket = await listener(server, http)
     event = await chat_of(server).send_system_message("Hello <iframe src=x></iframe>**all**")
     received = await socket.next()
@@ -99,7 +101,10 @@ async def test_title_announcement(server: RunningServer, http: aiohttp.ClientSes
     await chat_of(server).announce_title("<img src=x onerror=alert(1)> *Live*")
     notice = await socket.next()
     assert notice["type"] == "CHAT_ACTION"
-    assert notice["body"] == "<p>New stream title: <strong>&lt;img src=x onerror=alert(1)&gt; *Live*</strong></p>\n"
+    assert (
+        notice["body"]
+        == "<p>New stream title: <strong>&lt;img src=x onerror=alert(1)&gt; *Live*</strong></p>\n"
+    )
     await chat_of(server).announce_title("")
     await socket.expect_silence()
     assert [change.title for change in titles] == ["<img src=x onerror=alert(1)> *Live*", ""]

@@ -18,7 +18,9 @@ def svc(server: RunningServer) -> Services:
     return server.server.services
 
 
-async def admin_post(http: aiohttp.ClientSession, server: RunningServer, path: str, body: Any) -> dict[str, Any]:
+async def admin_post(
+    http: aiohttp.ClientSession, server: RunningServer, path: str, body: Any
+) -> dict[str, Any]:
     async with http.post(server.base_url + path, json=body, headers=admin_auth()) as response:
         document: dict[str, Any] = await response.json()
         assert response.status == 200, document
@@ -62,7 +64,7 @@ async def test_connected_user_info(server: RunningServer, http: aiohttp.ClientSe
 async def test_two_users_see_each_others_messages(server: RunningServer, http: aiohttp.ClientSession) -> None:
     events = bus_events(server)
     alice, a = await joined(http, server, "alice")
-    bob, b = await joined(http, server, "bob")
+    _, b = await joined(http, server, "bob")
     await a.chat("hello **bob**")
     for socket in (a, b):
         message = await socket.next()
@@ -86,7 +88,13 @@ async def test_two_users_see_each_others_messages(server: RunningServer, http: a
 async def test_client_supplied_fields_are_ignored(server: RunningServer, http: aiohttp.ClientSession) -> None:
     alice, a = await joined(http, server, "alice")
     await a.send(
-        {"type": "CHAT", "body": "x", "id": "forged", "user": {"id": "admin"}, "hiddenAt": "2020-01-01T00:00:00Z"}
+        {
+            "type": "CHAT",
+            "body": "x",
+            "id": "forged",
+            "user": {"id": "admin"},
+            "hiddenAt": "2020-01-01T00:00:00Z",
+        }
     )
     message = await a.next()
     assert message["id"] != "forged" and message["user"]["id"] == alice.id and message["visible"] is True
@@ -140,7 +148,9 @@ async def test_moderators_are_not_rate_limited(server: RunningServer, http: aioh
     await socket.close()
 
 
-async def test_oversize_frame_is_dropped_with_a_notice(server: RunningServer, http: aiohttp.ClientSession) -> None:
+async def test_oversize_frame_is_dropped_with_a_notice(
+    server: RunningServer, http: aiohttp.ClientSession
+) -> None:
     _, a = await joined(http, server, "alice")
     _, b = await joined(http, server, "bob")
     await a.chat("x" * 2100)
@@ -153,7 +163,9 @@ async def test_oversize_frame_is_dropped_with_a_notice(server: RunningServer, ht
     await b.close()
 
 
-async def test_frame_over_4096_bytes_closes_with_1009(server: RunningServer, http: aiohttp.ClientSession) -> None:
+async def test_frame_over_4096_bytes_closes_with_1009(
+    server: RunningServer, http: aiohttp.ClientSession
+) -> None:
     _, a = await joined(http, server, "alice")
     await a.chat("y" * 5000)
     assert await a.closed() == 1009
@@ -178,7 +190,10 @@ async def test_junk_is_ignored(server: RunningServer, http: aiohttp.ClientSessio
     await b.chat("more after junk")
     assert (await a.next())["body"] == "more after junk"
     assert (await b.next())["body"] == "more after junk"
-    assert [item["body"] for item in await svc(server).chat.history()] == ["after the junk", "more after junk"]
+    assert [item["body"] for item in await svc(server).chat.history()] == [
+        "after the junk",
+        "more after junk",
+    ]
     await a.close()
     await b.close()
 
@@ -392,3 +407,34 @@ async def test_admin_clients_lists_sockets(server: RunningServer, http: aiohttp.
     assert client["clientId"] == 0 and client["ipAddress"] == "127.0.0.1"
     assert client["userAgent"].startswith("Python") and "connectedAt" in client
     await a.close()
+
+
+async def test_a_socket_that_never_pongs_is_closed(tmp_path: Any, http: aiohttp.ClientSession) -> None:
+    from tests.harness import make_settings, running_server
+
+    settings = make_settings(tmp_path / "data", chat_heartbeat=0.3)
+    async with running_server(tmp_path / "data", settings) as running:
+        user = await register(http, running.base_url)
+        ws = await http.ws_connect(running.base_url + "/ws?accessToken=" + user.token, autoping=False)
+        kinds = []
+        for _ in range(10):
+            message = await ws.receive(timeout=5)
+            kinds.append(message.type)
+            if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                break
+        assert aiohttp.WSMsgType.PING in kinds and kinds[-1] in (
+            aiohttp.WSMsgType.CLOSE,
+            aiohttp.WSMsgType.CLOSED,
+        )
+        for _ in range(50):
+            if len(svc(running).chat.hub) == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert len(svc(running).chat.hub) == 0
+
+        # A client that answers pings stays.
+        socket = await ChatSocket.open(http, running.base_url, user.token)
+        await socket.next()
+        await socket.expect_silence(1.0)
+        assert len(svc(running).chat.hub) == 1
+        await socket.close()

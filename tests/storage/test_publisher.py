@@ -9,6 +9,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 
@@ -126,21 +127,20 @@ def variants() -> int:
 
 
 @pytest.fixture
-def publisher_options() -> dict[str, int]:
+def publisher_options() -> dict[str, float]:
     return {}
 
 
 @pytest.fixture
 async def setup(
-    s3: MotoS3, tmp_path: Path, variants: int, publisher_options: dict[str, int]
+    s3: MotoS3, tmp_path: Path, variants: int, publisher_options: dict[str, float]
 ) -> AsyncIterator[Setup]:
     bucket = await create_public_bucket(s3)
     store = GatedStore(await S3ObjectStore.open(s3.config(bucket)))
     bus = EventBus()
     hls = HlsFolder(tmp_path / "hls", bus, variants)
-    publisher = SegmentPublisher(
-        store, bus, hls.root, variants, retry_delay=0.1, flush_timeout=5.0, **publisher_options
-    )
+    options: dict[str, Any] = {"retry_delay": 0.1, "flush_timeout": 5.0, **publisher_options}
+    publisher = SegmentPublisher(store, bus, hls.root, variants, **options)
     await publisher.start()
     try:
         yield Setup(s3, bucket, store, publisher, hls)
@@ -247,6 +247,7 @@ async def test_serving_endpoint_is_used_for_the_master(s3: MotoS3, tmp_path: Pat
         await publisher.stop()
 
 
+@pytest.mark.parametrize("publisher_options", [{"retry_delay": 0.3}])
 async def test_uploads_are_retried_while_the_endpoint_is_briefly_down(
     setup: Setup, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -256,7 +257,7 @@ async def test_uploads_are_retried_while_the_endpoint_is_briefly_down(
     await asyncio.to_thread(setup.s3.stop)
     hls.add_segment()
     await wait_until(lambda: _logged(caplog, "try 1 of 4"), 10, "a failed try", interval=0.02)
-    await asyncio.to_thread(setup.s3.start)  # back within the back-off (0.1 + 0.2 + 0.4 s)
+    await asyncio.to_thread(setup.s3.start)  # back within the back-off (0.3 + 0.6 + 1.2 s)
     await setup.wait_for_body("hls/0/stream.m3u8", hls.playlist_text(0), "the playlist after the outage")
     assert await setup.body("hls/0/seg-1.ts") == b"video 0/1"
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

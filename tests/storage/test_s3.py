@@ -81,11 +81,11 @@ async def test_unreachable_endpoint_fails_on_request_not_on_open() -> None:
     config = S3Config(
         enabled=True,
         endpoint=f"http://127.0.0.1:{free_port()}",
-        access_key="k",
+        accessKey="k",
         secret="s",
         bucket="nowhere",
         region="us-east-1",
-        force_path_style=True,
+        forcePathStyle=True,
     )
     store = await S3ObjectStore.open(config)
     try:

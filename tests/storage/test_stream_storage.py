@@ -32,7 +32,7 @@ async def test_s3_on_starts_a_publisher(s3: MotoS3, tmp_path: Path) -> None:
 async def test_an_unusable_s3_setting_falls_back_to_local(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    broken = S3Config(enabled=True, endpoint="not a url", bucket="b", region="r", access_key="k", secret="s")
+    broken = S3Config(enabled=True, endpoint="not a url", bucket="b", region="r", accessKey="k", secret="s")
     storage = await open_stream_storage(broken, tmp_path, 1, EventBus(), Timings())
     assert isinstance(storage, LocalStorage)
     assert "serving this stream from local disk" in caplog.text

@@ -1,5 +1,6 @@
 """A stand-in for the Ownstream API the viewer page talks to, plus a live HLS stream made of pre-encoded
-segments that "appear" one per second, as a live transcoder would write them.
+segments that "appear" one per second, as a live transcoder would write them, and a scriptable chat
+(`fake_chat.FakeChat`).
 
 Front-end tests only: the real API and pipeline are tested elsewhere (and end to end by the lead's suite).
 """
@@ -20,6 +21,8 @@ from aiohttp import web
 from ownstream.web.bundle import DEFAULT_LOGO
 from ownstream.web.context import PageContext
 from ownstream.web.pages import setup_pages
+
+from .fake_chat import FakeChat
 
 SEGMENT_SECONDS = 1.0
 LIVE_WINDOW = 5
@@ -96,6 +99,7 @@ class FakeOwncast:
     pings: int = 0
     segment_requests: list[tuple[float, str]] = field(default_factory=list)
     session_number: int = 0
+    chat: FakeChat = field(default_factory=FakeChat)
 
     def go_live(self) -> None:
         self.online = True
@@ -218,4 +222,5 @@ class FakeOwncast:
         app.router.add_get("/hls/stream.m3u8", self.master_playlist)
         app.router.add_get("/hls/{variant}/stream.m3u8", self.media_playlist)
         app.router.add_get("/hls/{variant}/{name}", self.segment)
+        self.chat.add_routes(app)
         return app

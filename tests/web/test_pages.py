@@ -98,8 +98,29 @@ async def test_embed_video_page(client: TestClient[web.Request, web.Application]
     assert 'id="loading-logo"' in html
 
 
-async def test_chat_embeds_are_not_registered_yet(client: TestClient[web.Request, web.Application]) -> None:
-    assert (await client.get("/embed/chat/readonly")).status == 404
+@pytest.mark.parametrize("path", ["/embed/chat", "/embed/chat/readonly", "/embed/chat/readwrite"])
+async def test_chat_embed_pages(client: TestClient[web.Request, web.Application], path: str) -> None:
+    response = await client.get(path, headers={"User-Agent": FIREFOX})
+    assert response.status == 200
+    assert response.content_type == "text/html"
+    assert_page_headers(response)
+    assert "connect-src 'self' https: http: ws: wss:" in response.headers["Content-Security-Policy"]
+    html = await response.text()
+    assert re.search(r'<script type="module" src="/static/embed-chat-[\w-]+\.js"></script>', html)
+    assert "<title>Night Radio</title>" in html
+    assert "<script>" not in html, "no inline script: the CSP forbids it"
+
+
+async def test_chat_embed_has_no_player(client: TestClient[web.Request, web.Application]) -> None:
+    """The chat embeds load neither hls.js nor the player (the bundle splits them off)."""
+    html = await (await client.get("/embed/chat/readonly")).text()
+    for url in re.findall(r'(?:src|href)="(/static/[^"]+\.js)"', html):
+        assert "hls-worker" not in await (await client.get(url)).text()
+
+
+@pytest.mark.parametrize("path", ["/embed/chat/", "/embed/chat/other", "/embed/chatroom"])
+async def test_other_chat_paths_are_404(client: TestClient[web.Request, web.Application], path: str) -> None:
+    assert (await client.get(path)).status == 404
 
 
 @pytest.mark.parametrize(

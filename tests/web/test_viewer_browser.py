@@ -265,6 +265,8 @@ async def test_phone_layout(browser: Browser, base_url: str, fake: FakeOwncast) 
     page = await context.new_page()
     problems = PageProblems(page)
     fake.config["extraPageContent"] = "".join(f"<p>Paragraph {i} of the long page.</p>" for i in range(40))
+    # The layout without chat; test_chat_browser.py covers phones with the chat under the video.
+    fake.config["chatDisabled"] = True
     fake.go_live()
     await page.goto(base_url + "/")
     await wait_playing(page, 1.0)

@@ -158,7 +158,7 @@ async def test_a_hanging_receiver_times_out_and_publishing_never_waits(setup: Se
         began = time.monotonic()
         for index in range(50):
             setup.bus.publish(chat(str(index)))
-        assert time.monotonic() - began < 0.05
+        assert time.monotonic() - began < 0.2  # 50 events offered without waiting on any delivery
         await receiver.wait_for(FAST.workers)
         await asyncio.sleep(FAST.timeout + 0.2)
         # the first attempts timed out; their retries are in the queue behind the rest

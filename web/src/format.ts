@@ -46,3 +46,20 @@ export function safeHttpUrl(raw: string | undefined | null, base: string = locat
 function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
+
+/** "Sent at 21:04", with the date when the message is not from the last 24 hours. */
+export function formatSentAt(time: number, now: number): string {
+  const when = new Date(time);
+  if (Number.isNaN(when.getTime())) return '';
+  const clock = `${pad(when.getHours())}:${pad(when.getMinutes())}`;
+  if (now - time < 86_400_000) return `Sent at ${clock}`;
+  return `Sent at ${clock} on ${when.toLocaleDateString()}`;
+}
+
+/** "Chatting here since 3/1/2022" from a user's createdAt; empty when unknown. */
+export function formatChattingSince(createdAt: string | undefined): string {
+  if (!createdAt) return '';
+  const when = new Date(createdAt.replace(/(\.\d{3})\d+/, '$1'));
+  if (Number.isNaN(when.getTime())) return '';
+  return `Chatting here since ${when.toLocaleDateString()}`;
+}

@@ -14,10 +14,11 @@ const UNREACHABLE: StreamStatus = {
 };
 
 /**
- * The latest stream status, `null` until the first answer. A new object arrives with every poll,
+ * The latest stream status, `null` until the first answer. `countViewer` pings /api/ping with each poll
+ * (the chat embeds do not count as viewers). A new object arrives with every poll,
  * so effects that depend on it run every 5 s (the player relies on that to retry after errors).
  */
-export function useStreamStatus(intervalMs: number = STATUS_POLL_MS): StreamStatus | null {
+export function useStreamStatus(intervalMs: number = STATUS_POLL_MS, countViewer = true): StreamStatus | null {
   const [status, setStatus] = useState<StreamStatus | null>(null);
 
   useEffect(() => {
@@ -28,7 +29,7 @@ export function useStreamStatus(intervalMs: number = STATUS_POLL_MS): StreamStat
     const poll = async (): Promise<void> => {
       let next: StreamStatus;
       try {
-        const [fresh] = await Promise.all([fetchStatus(), ping()]);
+        const [fresh] = await Promise.all([fetchStatus(), countViewer ? ping() : undefined]);
         next = { ...UNREACHABLE, ...fresh };
       } catch {
         // Keep what we knew about the last broadcast so "Last live" still shows.
@@ -45,7 +46,7 @@ export function useStreamStatus(intervalMs: number = STATUS_POLL_MS): StreamStat
       stopped = true;
       window.clearTimeout(timer);
     };
-  }, [intervalMs]);
+  }, [intervalMs, countViewer]);
 
   return status;
 }

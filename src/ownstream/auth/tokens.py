@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ownstream.auth.scopes import valid_integration_scopes
+from ownstream.config.validation import expect_string
 from ownstream.errors import Invalid
 from ownstream.store.repos.users import User, UsersRepository
 
@@ -50,12 +51,12 @@ class IntegrationTokens:
         checked = [scope for scope in scopes if isinstance(scope, str)]
         if len(checked) != len(scopes) or not valid_integration_scopes(checked):
             raise Invalid(INVALID_SCOPES)
-        if not name.strip():
+        if not expect_string(name, "the token name").strip():
             raise Invalid(MISSING_NAME)
         return await self._users.create(name.strip(), tuple(dict.fromkeys(checked)), user_type="API")
 
     async def delete(self, token: str) -> None:
         if not token:
             raise Invalid(MISSING_TOKEN)
-        if not await self._users.delete_api_user(token):
+        if not await self._users.delete_api_user(expect_string(token, "the token")):
             raise Invalid(UNKNOWN_TOKEN)

@@ -55,8 +55,11 @@ class _WebSocketOutlet:
 
 
 async def _refuse(ws: web.WebSocketResponse, event: protocol.Event) -> web.WebSocketResponse:
-    await ws.send_frame(protocol.encode(event), WSMsgType.TEXT)
-    await ws.close()
+    try:
+        await ws.send_frame(protocol.encode(event), WSMsgType.TEXT)
+        await ws.close()
+    except ConnectionError:
+        pass  # the peer left before hearing why; nothing to do
     return ws
 
 

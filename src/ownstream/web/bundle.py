@@ -14,12 +14,12 @@ from typing import Final
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent
 
 STATIC_DIR: Final = _PACKAGE_DIR / "static"
-"""Where `npm run build` puts the pages: `index.html`, `embed-video.html` and `assets/`."""
+"""Where `npm run build` puts the pages: `index.html`, `embed-video.html`, `embed-chat.html` and `assets/`."""
 
 DEFAULT_LOGO: Final = _PACKAGE_DIR / "assets" / "logo.svg"
 """Our own logo, served at `/logo` until the streamer uploads one."""
 
-PAGE_FILES: Final = ("index.html", "embed-video.html")
+PAGE_FILES: Final = ("index.html", "embed-video.html", "embed-chat.html")
 
 _ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 

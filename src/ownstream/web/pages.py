@@ -1,4 +1,4 @@
-"""Routes for the browser-facing pages: the viewer page, the video embed and the bundle's assets.
+"""Routes for the browser-facing pages: the viewer page, the video and chat embeds, and the bundle's assets.
 
 The API routes these pages call (`/api/status`, `/logo`, `/hls/…`, …) live elsewhere; this module only
 serves HTML and static files, and decides what bots and media players get instead of the app.
@@ -19,6 +19,7 @@ from .social_preview import render_social_preview
 from .user_agents import is_bot, is_media_player
 
 __all__ = [
+    "CHAT_EMBED_PATHS",
     "CONTENT_SECURITY_POLICY",
     "STATIC_DIR",
     "STATIC_PREFIX",
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 STATIC_PREFIX: Final = "/static"
 STREAM_PLAYLIST: Final = "/hls/stream.m3u8"
 INDEX_PATHS: Final = ("/", "/recordings", "/schedule")
+CHAT_EMBED_PATHS: Final = ("/embed/chat", "/embed/chat/readonly", "/embed/chat/readwrite")
+"""One page for all three; the script picks read-only or read-write from the path."""
 
 CONTENT_SECURITY_POLICY: Final = "; ".join(
     (
@@ -48,6 +51,7 @@ CONTENT_SECURITY_POLICY: Final = "; ".join(
         "img-src 'self' data: blob: https: http:",
         # hls.js plays from MediaSource blobs; segments may later come from S3 or a CDN.
         "media-src 'self' blob: https: http:",
+        # The chat WebSocket is same-origin, but `'self'` does not cover ws: in every browser.
         "connect-src 'self' https: http: ws: wss:",
         # External actions open in a sandboxed frame.
         "frame-src https: http:",
@@ -123,6 +127,10 @@ class _Pages:
         context = await self._context()
         return self._page("embed-video.html", context.server_name)
 
+    async def embed_chat(self, request: web.Request) -> web.StreamResponse:
+        context = await self._context()
+        return self._page("embed-chat.html", context.server_name)
+
     async def asset(self, request: web.Request) -> web.StreamResponse:
         path = self._bundle.assets.get(request.match_info["name"])
         if path is None:
@@ -144,7 +152,8 @@ def setup_pages(
     *,
     static_root: Path | None = None,
 ) -> None:
-    """Registers `/`, `/recordings`, `/schedule`, `/embed/video` and `/static/{name}` on `app`.
+    """Registers `/`, `/recordings`, `/schedule`, `/embed/video`, `/embed/chat` (also `/readonly` and
+    `/readwrite`) and `/static/{name}` on `app`.
 
     `context` is awaited per page request for the server name and the bot preview's metadata.
     Raises `FrontEndNotBuilt` (with build instructions) when the bundle is missing.
@@ -155,4 +164,6 @@ def setup_pages(
     for path in INDEX_PATHS:
         app.router.add_get(path, pages.index)
     app.router.add_get("/embed/video", pages.embed_video)
+    for path in CHAT_EMBED_PATHS:
+        app.router.add_get(path, pages.embed_chat)
     app.router.add_get(STATIC_PREFIX + "/{name}", pages.asset)

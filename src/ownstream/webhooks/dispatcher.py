@@ -175,15 +175,18 @@ class WebhookDispatcher:
         self._stream_event(STREAM_STOPPED, event.stopped_at)
 
     def _on_title_changed(self, event: StreamTitleChanged) -> None:
-        server = replace(self._server(), stream_title=event.title)
-        body = stream_event_body(STREAM_TITLE_UPDATED, self._event_ids(), server, self._clock.now())
-        self.enqueue(STREAM_TITLE_UPDATED, body)
+        self._stream_event(STREAM_TITLE_UPDATED, self._clock.now(), title=event.title)
 
-    def _stream_event(self, event_type: str, timestamp: datetime) -> None:
+    def _stream_event(self, event_type: str, timestamp: datetime, *, title: str | None = None) -> None:
+        """The server as configured right now (with the new title, for a title change)."""
         subscribed = self._directory.subscribers(event_type)
-        if subscribed:
-            body = stream_event_body(event_type, self._event_ids(), self._server(), timestamp)
-            self._offer_all(subscribed, event_type, body)
+        if not subscribed:
+            return
+        server = self._server()
+        if title is not None:
+            server = replace(server, stream_title=title)
+        body = stream_event_body(event_type, self._event_ids(), server, timestamp)
+        self._offer_all(subscribed, event_type, body)
 
     def enqueue(self, event_type: str, body: dict[str, Any]) -> None:
         """Offer one delivery of `body` to every webhook subscribed to `event_type`."""

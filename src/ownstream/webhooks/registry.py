@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from ownstream.config.validation import is_http_url
+from ownstream.config.validation import expect_string, is_http_url
 from ownstream.errors import Invalid
 from ownstream.store.repos.webhooks import Webhook, WebhookRepository
 from ownstream.webhooks.payloads import WEBHOOK_EVENTS
@@ -36,14 +36,14 @@ class WebhookRegistry:
     async def create(self, url: str, events: Sequence[str], now: datetime) -> Webhook:
         if any(event not in WEBHOOK_EVENTS for event in events):
             raise Invalid(INVALID_EVENTS)
-        if not is_http_url(url):
+        if not is_http_url(expect_string(url, "the webhook url")):
             raise Invalid(INVALID_URL)
         hook = await self._repository.create(url, events, now)
         self._hooks[hook.id] = hook
         return hook
 
     async def delete(self, webhook_id: int) -> None:
-        if not await self._repository.delete(webhook_id):
+        if webhook_id not in self._hooks or not await self._repository.delete(webhook_id):
             raise Invalid(f"{webhook_id} not found")
         self._hooks.pop(webhook_id, None)
 

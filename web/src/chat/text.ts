@@ -38,7 +38,10 @@ export function findMentions(text: string, name: string): [number, number][] {
 
 /** `html` with every mention of `name` in its text wrapped in <mark class="chat-mention">. */
 export function highlightMentions(html: string, name: string): string {
-  if (name.trim().length < 2 || !html.toLocaleLowerCase().includes(name.trim().toLocaleLowerCase())) return html;
+  const needle = name.trim().toLocaleLowerCase();
+  if (needle.length < 2) return html;
+  // Cheap rejection first; a name with markup characters appears escaped in the HTML, so parse anyway.
+  if (!/[&<>"']/.test(needle) && !html.toLocaleLowerCase().includes(needle)) return html;
   const template = document.createElement('template');
   template.innerHTML = html;
   const walker = document.createTreeWalker(template.content, NodeFilter.SHOW_TEXT);

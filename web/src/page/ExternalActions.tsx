@@ -10,12 +10,13 @@ interface ResolvedAction {
   icon: string | null;
 }
 
-function resolve(action: ExternalAction): ResolvedAction | null {
+function resolve(action: ExternalAction, username: string): ResolvedAction | null {
   const url = safeHttpUrl(action.url);
   if (!url || !action.title) return null;
   const target = new URL(url);
-  // Tell the action which server sent the viewer (the chat name is added once chat exists).
+  // Tell the action who the viewer is in chat and which server sent them.
   target.searchParams.set('instance', location.href);
+  if (username) target.searchParams.set('username', username);
   return { action, url: target.href, icon: safeHttpUrl(action.icon) };
 }
 
@@ -25,9 +26,9 @@ function safeColor(value: string | undefined): string | undefined {
   return /^(#[0-9a-f]{3,8}|[a-z]+|(rgb|hsl)a?\([\d\s.,%/]+\))$/i.test(value.trim()) ? value.trim() : undefined;
 }
 
-export function ExternalActions({ actions }: { actions: ExternalAction[] }) {
+export function ExternalActions({ actions, username = '' }: { actions: ExternalAction[]; username?: string }) {
   const [open, setOpen] = useState<ResolvedAction | null>(null);
-  const resolved = actions.map(resolve).filter((a): a is ResolvedAction => a !== null);
+  const resolved = actions.map((action) => resolve(action, username)).filter((a): a is ResolvedAction => a !== null);
   if (resolved.length === 0) return null;
 
   return (

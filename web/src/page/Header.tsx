@@ -1,12 +1,15 @@
+import type { ComponentChildren } from 'preact';
 import type { ServerConfig } from '../api';
 
 export interface HeaderProps {
   config: ServerConfig | null;
   /** Stream title while live and set, else the server name. */
   title: string;
+  /** Controls on the right: the chat name and the chat toggle. */
+  children?: ComponentChildren;
 }
 
-export function Header({ config, title }: HeaderProps) {
+export function Header({ config, title, children }: HeaderProps) {
   return (
     <div id="top-content">
       <header class="page-header">
@@ -16,6 +19,7 @@ export function Header({ config, title }: HeaderProps) {
         <h1 id="global-header-text" class="header-title" title={title}>
           {title}
         </h1>
+        {children && <div class="header-controls">{children}</div>}
       </header>
     </div>
   );

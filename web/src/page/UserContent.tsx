@@ -7,6 +7,8 @@ export interface UserContentProps {
   config: ServerConfig;
   /** Shown as an h3 while the stream is live. */
   streamTitle: string;
+  /** The viewer's chat name, passed on to external actions (empty when unknown). */
+  chatName?: string;
 }
 
 function platformLabel(platform: string): string {
@@ -42,11 +44,11 @@ function SocialLinks({ handles }: { handles: SocialHandle[] }) {
   );
 }
 
-export function UserContent({ config, streamTitle }: UserContentProps) {
+export function UserContent({ config, streamTitle, chatName = '' }: UserContentProps) {
   const tags = config.tags.filter((t) => t.trim() !== '');
   return (
     <section id="user-content" aria-label="About this server">
-      <ExternalActions actions={config.externalActions} />
+      <ExternalActions actions={config.externalActions} username={chatName} />
       <div class="user-content-header">
         <div class="user-logo-icons">
           <div class="user-logo logo-disc">

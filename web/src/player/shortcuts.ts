@@ -7,7 +7,8 @@ export interface ShortcutActions {
   changeVolume(delta: number): void;
 }
 
-function isTypingTarget(target: EventTarget | null): boolean {
+/** Keys typed into a field (the chat box, the name field…) are never shortcuts. */
+export function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
   return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;

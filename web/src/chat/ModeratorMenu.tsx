@@ -1,0 +1,110 @@
+// The moderator's menu on a chat message: hide the message, or remove its author from the chat.
+// Both ask for confirmation first; the result comes back from the server as VISIBILITY-UPDATE (and,
+// for a removal, a CHAT_ACTION), so nothing changes locally until the server says so.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { DotsIcon } from './icons';
+import type { ChatSession } from './session';
+
+export interface ModeratorMenuProps {
+  session: ChatSession;
+  messageId: string;
+  authorId: string | null;
+  authorName: string;
+  /** The viewer's own message: removing yourself is not offered. */
+  own: boolean;
+}
+
+export function ModeratorMenu({ session, messageId, authorId, authorName, own }: ModeratorMenuProps) {
+  const [open, setOpen] = useState(false);
+  const [upward, setUpward] = useState(false);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (!open) return undefined;
+    rootRef.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
+    const onPointer = (event: Event): void => {
+      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key === 'Escape') {
+        setOpen(false);
+        buttonRef.current?.focus();
+      }
+    };
+    document.addEventListener('pointerdown', onPointer);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('pointerdown', onPointer);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+
+  const toggle = (): void => {
+    if (!open) {
+      // Open upwards when the message sits in the lower half of the chat.
+      const button = buttonRef.current;
+      const scroller = button?.closest('#messages-container');
+      if (button && scroller) {
+        const b = button.getBoundingClientRect();
+        const s = scroller.getBoundingClientRect();
+        setUpward(b.top - s.top > s.height / 2);
+      }
+    }
+    setOpen(!open);
+  };
+
+  const hide = (): void => {
+    setOpen(false);
+    if (window.confirm(`Hide this message from ${authorName || 'this person'} for everyone?`)) {
+      void session.hideMessage(messageId);
+    }
+  };
+
+  const remove = (): void => {
+    setOpen(false);
+    if (!authorId) return;
+    const who = authorName || 'this person';
+    if (window.confirm(`Remove ${who} from the chat? Their messages disappear and they can no longer chat.`)) {
+      void session.removeUser(authorId);
+    }
+  };
+
+  const onMenuKey = (event: KeyboardEvent): void => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    const items = Array.from(rootRef.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? []);
+    const at = items.indexOf(document.activeElement as HTMLButtonElement);
+    const next = (at + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
+    items[next]?.focus();
+  };
+
+  return (
+    <div class="moderator-menu" ref={rootRef}>
+      <button
+        ref={buttonRef}
+        type="button"
+        class="moderator-menu-button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-label={`Moderate the message from ${authorName || 'this person'}`}
+        title="Moderate"
+        onClick={toggle}
+      >
+        <DotsIcon />
+      </button>
+      {open && (
+        <div class={`moderator-menu-items${upward ? ' opens-up' : ''}`} role="menu" onKeyDown={onMenuKey}>
+          <button type="button" role="menuitem" class="moderator-hide" onClick={hide}>
+            Hide message
+          </button>
+          {!own && authorId && (
+            <button type="button" role="menuitem" class="moderator-remove" onClick={remove}>
+              Remove user
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
