@@ -132,39 +132,44 @@ class ClientProcess:
 # --------------------------------------------------------------------------------------------- measuring
 
 
-def cpu_seconds(process: psutil.Process) -> float:
+def cpu_seconds(process: psutil.Process) -> tuple[float, float]:
+    """(user, system) CPU seconds of the process itself."""
     times = process.cpu_times()
-    return float(times.user + times.system)
+    return float(times.user), float(times.system)
 
 
 def core_busy_seconds() -> list[float]:
     return [
-        float(t.user + t.nice + t.system + t.irq + t.softirq + t.steal)
-        for t in psutil.cpu_times(percpu=True)
+        float(t.user + t.nice + t.system + t.irq + t.softirq + t.steal) for t in psutil.cpu_times(percpu=True)
     ]
 
 
 @dataclass
 class CpuSnapshot:
     wall: float
-    server: float
-    client: float
-    me: float
+    server: tuple[float, float]
+    client: tuple[float, float]
+    me: tuple[float, float]
     cores: list[float]
 
     @classmethod
     def take(cls, server: psutil.Process, client: psutil.Process, me: psutil.Process) -> CpuSnapshot:
-        return cls(time.monotonic(), cpu_seconds(server), cpu_seconds(client), cpu_seconds(me), core_busy_seconds())
+        return cls(
+            time.monotonic(), cpu_seconds(server), cpu_seconds(client), cpu_seconds(me), core_busy_seconds()
+        )
 
 
 def cpu_between(a: CpuSnapshot, b: CpuSnapshot) -> dict[str, Any]:
+    """% of one core between two snapshots; `*_system` is the kernel share (socket work)."""
     wall = b.wall - a.wall
-    return {
-        "server": 100 * (b.server - a.server) / wall,
-        "client": 100 * (b.client - a.client) / wall,
-        "sender": 100 * (b.me - a.me) / wall,
-        "cores": [100 * (y - x) / wall for x, y in zip(a.cores, b.cores, strict=True)],
-    }
+    result: dict[str, Any] = {}
+    for name in ("server", "client", "me"):
+        (user_a, sys_a), (user_b, sys_b) = getattr(a, name), getattr(b, name)
+        key = "sender" if name == "me" else name
+        result[key] = 100 * (user_b - user_a + sys_b - sys_a) / wall
+        result[f"{key}_system"] = 100 * (sys_b - sys_a) / wall
+    result["cores"] = [100 * (y - x) / wall for x, y in zip(a.cores, b.cores, strict=True)]
+    return result
 
 
 async def sample_every_second(
@@ -176,6 +181,21 @@ async def sample_every_second(
         current = CpuSnapshot.take(server, client, me)
         out.append({**cpu_between(previous, current), "server_rss_mb": server.memory_info().rss / 2**20})
         previous = current
+
+
+def error_lines(log_path: Path) -> dict[str, int]:
+    """Distinct exception lines in the server's log (warning level), with counts."""
+    try:
+        text = log_path.read_text(errors="replace")
+    except OSError:
+        return {}
+    found: dict[str, int] = {}
+    for line in text.splitlines():
+        if line[:1].isspace() or not ("Error" in line or "Exception" in line or "ERROR" in line):
+            continue
+        key = line[:200]
+        found[key] = found.get(key, 0) + 1
+    return found
 
 
 def percentile(hist: dict[int, int], bucket_ns: int, fraction: float) -> float:
@@ -262,7 +282,12 @@ async def drain(clients: ClientProcess, expected: int, quiet: float, limit: floa
 async def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
     messages = int(args.rate * args.seconds)
     me = psutil.Process()
-    async with ownstream_server(loglevel="warning") as server:
+    command = None
+    if args.profile_server:
+        # Diagnosis only (cProfile roughly halves the server's speed): where the server's time goes.
+        profile = Path(args.profile_server).resolve().with_suffix(f".{n}.prof")
+        command = [PYTHON, "-m", "cProfile", "-o", str(profile), "-m", "ownstream"]
+    async with ownstream_server(loglevel="warning", command=command) as server:
         os.sched_setaffinity(server.pid, {args.server_core})
         server_limits = raise_open_file_limit(server.pid)
         server_proc = psutil.Process(server.pid)
@@ -273,11 +298,13 @@ async def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
             token = await create_token(http, server)
             users, register_seconds = await register_users(http, server, min(n, args.users))
             idle_rss = server_proc.memory_info().rss / 2**20
-            with tempfile.NamedTemporaryFile("w", prefix="fanout-tokens-", suffix=".txt") as tokens_file:
-                tokens_file.write("\n".join(users) + "\n")
-                tokens_file.flush()
+            with tempfile.TemporaryDirectory(prefix="ownstream-fanout-") as tmp:
+                tokens_file = Path(tmp) / "tokens.txt"
+                result_file = Path(tmp) / "result.json"
+                tokens_file.write_text("\n".join(users) + "\n")
                 process = await spawn(
-                    PYTHON, CLIENTS, "--port", str(server.web_port), "--tokens-file", tokens_file.name,
+                    PYTHON, CLIENTS, "--port", str(server.web_port), "--tokens-file", tokens_file,
+                    "--result-file", result_file,
                     "--count", str(n), "--messages", str(messages), "--core", str(args.client_core),
                     "--concurrency", str(args.connect_concurrency),
                     "--connect-deadline", str(args.connect_deadline),
@@ -307,7 +334,9 @@ async def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
                         [s["server_rss_mb"] for s in samples] + [server_proc.memory_info().rss / 2**20]
                     )
                     hub_after = await hub_size(http, server, token)
-                    result = await clients.ask("stop", timeout=60)
+                    server_errors = error_lines(server.log_path)
+                    await clients.ask("stop", timeout=60)
+                    result = json.loads(result_file.read_text())
                 finally:
                     await stop_process(process, grace=5)
     return summarize(
@@ -319,6 +348,7 @@ async def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
             "server_nofile": list(server_limits),
             "hub_before": hub_before,
             "hub_after": hub_after,
+            "server_log_errors": server_errors,
             "drain_seconds": drain_seconds,
             "server_rss_idle_mb": idle_rss,
             "server_rss_connected_mb": connected_rss,
@@ -415,9 +445,11 @@ def print_row(row: dict[str, Any]) -> None:
         f"  latency ms       p50 {fmt(lat['p50'], 1)} · p90 {fmt(lat['p90'], 1)} · p99 {fmt(lat['p99'], 1)} · "
         f"p99.9 {fmt(lat['p999'], 1)} · max {fmt(lat['max'], 1)}",
         f"  server CPU       {cpu['server']:.0f} % of a core over the 20 s window "
+        f"({cpu['server_system']:.0f} % of it in the kernel) "
         f"(busiest second {row['server_cpu_peak_1s']:.0f} %); RSS idle {row['server_rss_idle_mb']:.0f} MB, "
         f"connected {row['server_rss_connected_mb']:.0f} MB, peak {row['server_rss_peak_mb']:.0f} MB",
-        f"  client CPU       {cpu['client']:.0f} % (busiest second {row['client_cpu_peak_1s']:.0f} %); "
+        f"  client CPU       {cpu['client']:.0f} % ({cpu['client_system']:.0f} % kernel; "
+        f"busiest second {row['client_cpu_peak_1s']:.0f} %); "
         f"sender {cpu['sender']:.0f} %; cores busy {' / '.join(f'{c:.0f} %' for c in cpu['cores'])}",
         f"  frames           {row['frames']:,} ({row['events_per_frame']:.2f} events/frame)",
         f"  dropped sockets  {row['dropped_sockets']} {row['dropped_reasons'] or ''}",
@@ -425,6 +457,8 @@ def print_row(row: dict[str, Any]) -> None:
         f"{fmt(row['sender']['post_ms_max'], 1)} ms; failures {row['sender']['post_failure_count']}; "
         f"schedule lateness max {row['sender']['max_schedule_lateness_ms']:.1f} ms",
     ]
+    for line, count in list(row["server_log_errors"].items())[:6]:
+        lines.append(f"  server log       {count}× {line}")
     if "target_met" in row:
         lines.append(
             f"  target           all delivered & p99 ≤ {row['target_p99_ms']:.0f} ms → "
@@ -481,6 +515,9 @@ def main() -> None:
     parser.add_argument("--quiet", type=float, default=3.0, help="stop draining after this long w/o progress")
     parser.add_argument("--server-core", type=int, default=0)
     parser.add_argument("--client-core", type=int, default=1)
+    parser.add_argument(
+        "--profile-server", metavar="PATH", help="run the server under cProfile, stats to PATH.<N>.prof"
+    )
     parser.add_argument("--per-n-timeout", type=float, default=290.0)
     args = parser.parse_args()
     cores = os.cpu_count() or 0

@@ -12,10 +12,11 @@ minus the send time goes into a 0.1 ms histogram, and the per-message and per-so
 parent can tell whether every message reached every socket.
 
 Control is line-based JSON on stdin/stdout: the process prints `{"event": "ready", …}` once all sockets
-are connected (or the connect deadline passed), answers `status` with the running totals and `stop` with
-the full result, then closes its sockets (RST, no TIME_WAIT) and exits. EOF on stdin also stops it.
+are connected (or the connect deadline passed), answers `status` with the running totals and `stop` by
+writing the full result (histogram included) to `--result-file`, then closes its sockets (RST, no TIME_WAIT) and exits. EOF on stdin also stops it.
 
-    .venv/bin/python bench/chat_fanout_clients.py --port P --tokens-file F --count N --messages 400
+    .venv/bin/python bench/chat_fanout_clients.py --port P --tokens-file F --count N --messages 400 \
+        --result-file R
 """
 
 from __future__ import annotations
@@ -341,7 +342,9 @@ def run(args: argparse.Namespace) -> None:
                     if command == "status":
                         emit(clients.status())
                     elif command == "stop":
-                        emit(clients.result())
+                        with open(args.result_file, "w") as out:
+                            json.dump(clients.result(), out)
+                        emit({"event": "stopped", "result_file": args.result_file})
                         clients.close_all()
                         return
                 continue
@@ -385,6 +388,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=100, help="connects in flight at once")
     parser.add_argument("--connect-timeout", type=float, default=30.0, help="per socket, seconds")
     parser.add_argument("--connect-deadline", type=float, default=150.0, help="all sockets, seconds")
+    parser.add_argument("--result-file", required=True, help="where `stop` writes the result JSON")
     parser.add_argument("--core", type=int, default=None, help="pin this process to one CPU core")
     run(parser.parse_args())
 

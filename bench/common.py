@@ -214,6 +214,8 @@ async def ownstream_server(
                 str(rtmp_port),
                 "--streamkey",
                 STREAM_KEY,
+                "--webserverip",
+                "127.0.0.1",
                 "--loglevel",
                 loglevel,
                 stdout=log_file.fileno(),

@@ -6,8 +6,10 @@ bench/.cache/) in real time with `-c copy`; once `/api/status` says online, the 
 (psutil, its ffmpeg children excluded) is sampled over several windows. Then the same clip goes over
 plain TCP into relay_reference.py (asyncio → `ffmpeg -c copy -f hls` stdin) and that process is
 sampled the same way. Reported: median % of one core, ratio ours / reference, RSS idle and live.
+A 0.5 Mbit/s run (same picture size, frame rate and so message rate) shows the part of the cost that
+does not grow with the bytes.
 
-    .venv/bin/python bench/ingest_cpu.py [--bitrates 3000 8000] [--windows 7] [--window-seconds 5]
+    .venv/bin/python bench/ingest_cpu.py [--bitrates 500 3000 8000] [--windows 6] [--window-seconds 5]
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from common import (
 
 RELAY = Path(__file__).with_name("relay_reference.py")
 CLIP_SECONDS = 20
-IDLE_SETTLE_SECONDS = 5.0
+IDLE_SETTLE_SECONDS = 3.0
 LIVE_SETTLE_SECONDS = 2.0
 TARGET_CPU_PERCENT = 3.0
 TARGET_IDLE_RSS_MB = 120.0
@@ -62,7 +64,7 @@ def summarize(windows: CpuWindows) -> dict[str, Any]:
 async def measure_ours(clip: Path, windows: int, seconds: float) -> dict[str, Any]:
     async with ownstream_server(passthrough=True, latency_level=2) as server:
         await asyncio.sleep(IDLE_SETTLE_SECONDS)
-        idle = await sample_cpu(server.pid, windows=2, seconds=seconds)
+        idle = await sample_cpu(server.pid, windows=1, seconds=seconds)
         publisher = await publish_file(clip, server.rtmp_url)
         try:
             async with aiohttp.ClientSession() as http:
@@ -153,16 +155,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description="Server CPU/RSS while ingesting in passthrough vs a bare relay."
     )
-    parser.add_argument("--bitrates", type=int, nargs="+", default=[3000, 8000], help="kbit/s")
-    parser.add_argument("--windows", type=int, default=7)
+    parser.add_argument("--bitrates", type=int, nargs="+", default=[500, 3000, 8000], help="kbit/s")
+    parser.add_argument("--windows", type=int, default=6)
     parser.add_argument("--window-seconds", type=float, default=5.0)
     args = parser.parse_args()
     print("CPU: % of one core, the process itself (ffmpeg children excluded), median of windows", flush=True)
     rows = asyncio.run(run(args.bitrates, args.windows, args.window_seconds))
-    worst = max((r["ours"]["cpu_percent_median"] for r in rows), default=float("nan"))
+    worst = max(
+        (r["ours"]["cpu_percent_median"] for r in rows if r["target_kbps"] >= 8000), default=float("nan")
+    )
     idle = max((r["ours"]["idle_rss_mb"] for r in rows), default=float("nan"))
     print(
-        f"targets: ≤ {TARGET_CPU_PERCENT} % at 8 Mbit/s → max measured {fmt(worst)} %; "
+        f"targets: ≤ {TARGET_CPU_PERCENT} % at 8 Mbit/s → measured {fmt(worst)} %; "
         f"≤ {TARGET_IDLE_RSS_MB:.0f} MB idle RSS → {fmt(idle, 1)} MB",
         flush=True,
     )

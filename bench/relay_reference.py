@@ -23,9 +23,12 @@ import imageio_ffmpeg
 READ_SIZE = 64 * 1024
 
 
-def hls_command(outdir: Path, segment_seconds: int) -> list[str]:
+def hls_command(outdir: Path, segment_seconds: int, *, fps_probe: bool = True) -> list[str]:
+    """`fps_probe=False` adds `-fpsprobesize 0`: ffmpeg then stops buffering ~20 frames at start to guess
+    the frame rate (which a copy to HLS does not need)."""
+    probe = [] if fps_probe else ["-fpsprobesize", "0"]
     return [
-        imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error",
+        imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", *probe,
         "-f", "flv", "-i", "pipe:0", "-c", "copy",
         "-f", "hls", "-hls_time", str(segment_seconds), "-hls_list_size", "10",
         "-hls_flags", "program_date_time+independent_segments+omit_endlist+temp_file+delete_segments",
@@ -33,9 +36,9 @@ def hls_command(outdir: Path, segment_seconds: int) -> list[str]:
     ]  # fmt: skip
 
 
-async def relay(reader: asyncio.StreamReader, outdir: Path, segment_seconds: int) -> None:
+async def relay(reader: asyncio.StreamReader, outdir: Path, segment_seconds: int, fps_probe: bool) -> None:
     packager = await asyncio.create_subprocess_exec(
-        *hls_command(outdir, segment_seconds), stdin=asyncio.subprocess.PIPE
+        *hls_command(outdir, segment_seconds, fps_probe=fps_probe), stdin=asyncio.subprocess.PIPE
     )
     assert packager.stdin is not None
     try:
@@ -54,7 +57,7 @@ async def relay(reader: asyncio.StreamReader, outdir: Path, segment_seconds: int
             await packager.wait()
 
 
-async def serve(port: int, outdir: Path, segment_seconds: int, seconds: float) -> None:
+async def serve(port: int, outdir: Path, segment_seconds: int, seconds: float, fps_probe: bool) -> None:
     done = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -63,7 +66,7 @@ async def serve(port: int, outdir: Path, segment_seconds: int, seconds: float) -
 
     async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            await relay(reader, outdir, segment_seconds)
+            await relay(reader, outdir, segment_seconds, fps_probe)
         finally:
             writer.close()
             done.set()
@@ -89,9 +92,10 @@ def main() -> None:
     parser.add_argument("--outdir", type=Path, required=True)
     parser.add_argument("--segment", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=600.0, help="stop by itself after this long")
+    parser.add_argument("--no-fps-probe", action="store_true", help="ffmpeg input with -fpsprobesize 0")
     args = parser.parse_args()
     args.outdir.mkdir(parents=True, exist_ok=True)
-    asyncio.run(serve(args.port, args.outdir, args.segment, args.seconds))
+    asyncio.run(serve(args.port, args.outdir, args.segment, args.seconds, not args.no_fps_probe))
 
 
 if __name__ == "__main__":

@@ -117,7 +117,9 @@ def summarize_latency(data: dict[str, Any]) -> list[str]:
 def summarize_ttfs(data: dict[str, Any]) -> list[str]:
     return [
         f"first segment {r['mode']} level {r['level']}: {num(r['first_segment_s'])} s "
-        f"(bare relay {num(r['relay_first_segment_s'])} s), online {num(r['online_s'])} s "
+        f"(bare relay {num(r['relay_first_segment_s'])} s, "
+        f"with -fpsprobesize 0 {num(r['relay_no_fps_probe_first_segment_s'])} s), "
+        f"online {num(r['online_s'])} s "
         f"(grace {r['online_grace_s']} s)"
         for r in data["rows"]
     ]

@@ -106,7 +106,7 @@ def lists_a_segment(playlist: Path) -> bool:
         return False
 
 
-async def one_reference_run(level: int, timeout: float = 30.0) -> float:
+async def one_reference_run(level: int, *, fps_probe: bool = True, timeout: float = 30.0) -> float:
     """The same clip over TCP into relay_reference.py (ffmpeg `-c copy -f hls` at this level's segment
     length): publish start → first segment listed in its playlist, read from disk."""
     clip = await ensure_clip(CLIP)
@@ -115,7 +115,7 @@ async def one_reference_run(level: int, timeout: float = 30.0) -> float:
         outdir = Path(tmp)
         relay = await spawn(
             PYTHON, RELAY, "--port", "0", "--outdir", outdir, "--segment", str(segment), "--seconds", "60",
-            stdout=asyncio.subprocess.PIPE,
+            *([] if fps_probe else ["--no-fps-probe"]), stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
         publisher = None
         try:
@@ -137,10 +137,12 @@ async def one_reference_run(level: int, timeout: float = 30.0) -> float:
 
 async def run(levels: list[int], modes: list[str], runs: int) -> list[dict[str, Any]]:
     relay: dict[int, list[float]] = {level: [] for level in levels}
+    relay_fast: dict[int, list[float]] = {level: [] for level in levels}
     for level in levels:
         for _ in range(runs):
             try:
                 relay[level].append(await one_reference_run(level))
+                relay_fast[level].append(await one_reference_run(level, fps_probe=False))
             except ServerFailed as exc:
                 print(f"reference relay level {level}: {str(exc)[-300:]}", flush=True)
     print_header()
@@ -164,6 +166,7 @@ async def run(levels: list[int], modes: list[str], runs: int) -> list[dict[str, 
                 "errors": errors,
                 "relay_first_segment_s": median(relay[level]),
                 "relay_first_segment_runs_s": [round(t, 3) for t in relay[level]],
+                "relay_no_fps_probe_first_segment_s": median(relay_fast[level]),
             }
             for key in ("master_s", "first_segment_s", "online_s"):
                 row[key] = median([s[key] for s in samples])
@@ -176,6 +179,7 @@ async def run(levels: list[int], modes: list[str], runs: int) -> list[dict[str, 
 def print_header() -> None:
     print(
         f"{'mode':>11} {'level':>5} {'segment':>7} {'grace':>5} {'first segment':>13} {'relay ref':>9} "
+        f"{'no probe':>8} "
         f"{'master':>8} {'online':>8} {'runs':>4}  first segment per run",
         flush=True,
     )
@@ -184,7 +188,8 @@ def print_header() -> None:
 def print_row(row: dict[str, Any]) -> None:
     print(
         f"{row['mode']:>11} {row['level']:>5} {row['segment_seconds']:>7} {row['online_grace_s']:>5} "
-        f"{fmt(row['first_segment_s']):>13} {fmt(row['relay_first_segment_s']):>9} {fmt(row['master_s']):>8} "
+        f"{fmt(row['first_segment_s']):>13} {fmt(row['relay_first_segment_s']):>9} "
+        f"{fmt(row['relay_no_fps_probe_first_segment_s']):>8} {fmt(row['master_s']):>8} "
         f"{fmt(row['online_s']):>8} {row['runs']:>4}  {row['first_segment_runs_s']}"
         + (f"  errors: {row['errors']}" if row["errors"] else ""),
         flush=True,
@@ -199,7 +204,8 @@ def main() -> None:
     args = parser.parse_args()
     print(
         "seconds from publisher start (median of runs); segment/grace = the level's settings;\n"
-        "relay ref = the same clip into a bare ffmpeg HLS packager (relay_reference.py), same segment length",
+        "relay ref = the same clip into a bare ffmpeg HLS packager (relay_reference.py), same segment;\n"
+        "no probe = that relay with `-fpsprobesize 0` on ffmpeg's input",
         flush=True,
     )
     rows = asyncio.run(run(args.levels, args.modes, args.runs))

@@ -44,8 +44,13 @@ class ChatSocket:
     async def chat(self, body: str) -> None:
         await self.send({"type": "CHAT", "body": body})
 
+    async def _receive(self, timeout: float) -> aiohttp.WSMessage:
+        # An overall deadline: aiohttp's own receive timeout restarts after every ping it answers.
+        async with asyncio.timeout(timeout):
+            return await self.ws.receive()
+
     async def _fill(self, timeout: float) -> None:
-        message = await self.ws.receive(timeout=timeout)
+        message = await self._receive(timeout)
         if message.type is aiohttp.WSMsgType.TEXT:
             self.frames.append(message.data)
             for line in message.data.split("\n"):
@@ -74,7 +79,7 @@ class ChatSocket:
         """Nothing arrives for `seconds`."""
         assert not self._pending, list(self._pending)
         try:
-            message = await self.ws.receive(timeout=seconds)
+            message = await self._receive(seconds)
         except TimeoutError:
             return
         raise AssertionError(f"unexpected {message.type!r}: {message.data!r}")
@@ -84,7 +89,7 @@ class ChatSocket:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            message = await self.ws.receive(timeout=max(0.01, deadline - loop.time()))
+            message = await self._receive(max(0.01, deadline - loop.time()))
             if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
                 return self.ws.close_code
             if message.type is aiohttp.WSMsgType.TEXT:

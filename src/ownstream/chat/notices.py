@@ -18,6 +18,10 @@ def name_refused_notice(escaped_name: str) -> str:
     return f"The name **{escaped_name}** isn't available here. Please pick another one."
 
 
+def name_too_long_notice(limit: int) -> str:
+    return f"Names can be at most {limit} characters long. Please pick a shorter one."
+
+
 def user_removed_notice(escaped_name: str) -> str:
     return f"**{escaped_name}** was removed from the chat."
 

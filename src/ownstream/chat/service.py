@@ -18,10 +18,11 @@ from ownstream.chat import protocol
 from ownstream.chat.emoji import EmojiCatalog
 from ownstream.chat.hub import ChatClient, ChatHub, Outlet
 from ownstream.chat.ids import short_id
-from ownstream.chat.names import clean_name, registration_name, rename_allowed
+from ownstream.chat.names import MAX_NAME_LENGTH, clean_name, registration_name, rename_allowed
 from ownstream.chat.notices import (
     flood_notice,
     name_refused_notice,
+    name_too_long_notice,
     stream_ended_notice,
     stream_starting_notice,
     title_changed_notice,
@@ -244,7 +245,10 @@ class ChatService:
         if client.user.disabled:
             return
         if not rename_allowed(proposed, self._config.current.forbidden_usernames):
-            self.notify(client, name_refused_notice(markdown_literal(proposed)))
+            if len(clean_name(proposed)) > MAX_NAME_LENGTH:
+                self.notify(client, name_too_long_notice(MAX_NAME_LENGTH))
+            else:
+                self.notify(client, name_refused_notice(markdown_literal(proposed)))
             info = protocol.connected_user_info(short_id(), self._clock.now(), client.user)
             self.hub.send(client, protocol.encode(info))
             return

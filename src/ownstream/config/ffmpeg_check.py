@@ -37,5 +37,7 @@ async def runs_as_ffmpeg(path: str, timeout: float = 5.0) -> bool:
         if process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
-        await process.wait()
+        # Not `wait()`: once the reader's buffer is full, reading pauses, the pipe never reaches EOF
+        # and `wait()` never returns. Draining what a killed process left in the pipe is bounded.
+        await process.communicate()
     return first_line.startswith(FIRST_LINE_PREFIX)

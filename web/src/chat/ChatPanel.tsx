@@ -16,6 +16,7 @@ export interface ChatPanelProps {
   announce: boolean;
 }
 
+/** Connection trouble, shown above the messages (the read-only embed hides it: nothing to do there). */
 function phaseNotice(session: ChatSession): string {
   switch (session.phase) {
     case 'connecting':

@@ -87,7 +87,9 @@ export function useChatAnnouncer(session: ChatSession, enabled: boolean): string
     if (!enabled) return undefined;
     const flush = (): void => {
       timer.current = undefined;
-      const said = announcementFor(pending.current, session.me?.id ?? null);
+      // Current state of each item: some may have been hidden since they arrived.
+      const items = pending.current.map((item) => session.log.get(item.id) ?? item);
+      const said = announcementFor(items, session.me?.id ?? null);
       pending.current = [];
       if (!said) return;
       lastAt.current = Date.now();

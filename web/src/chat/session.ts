@@ -46,6 +46,8 @@ export type ChatPhase =
 export const RECONNECT_BASE_MS = 5_000;
 export const RECONNECT_MAX_MS = 60_000;
 export const FULL_RETRY_MS = 60_000;
+/** A server that never sends CONNECTED_USER_INFO is taken as joined after this long. */
+const JOIN_FALLBACK_MS = 3_000;
 /** Registering again sooner than this after the last registration waits like a reconnect. */
 const REREGISTER_GUARD_MS = 10_000;
 
@@ -182,19 +184,32 @@ export class ChatSession {
     let opened = false;
     const ws = new WebSocket(socketUrl(token));
     this.ws = ws;
-    ws.onopen = () => {
-      if (this.ws !== ws) return;
-      opened = true;
+    // The socket counts as joined once the server introduces us (CONNECTED_USER_INFO, its first event):
+    // a token it does not know, or a removed user, gets an error event instead, and no history request.
+    let joined = false;
+    const join = (): void => {
+      if (joined || this.ws !== ws) return;
+      joined = true;
       this.attempt = 0;
       const reconnected = this.everOpened;
       this.everOpened = true;
       this.setPhase('open');
       void this.loadHistory(token, reconnected);
     };
+    let joinFallback: number | undefined;
+    ws.onopen = () => {
+      if (this.ws !== ws) return;
+      opened = true;
+      joinFallback = window.setTimeout(join, JOIN_FALLBACK_MS);
+    };
     ws.onmessage = (message: MessageEvent) => {
-      if (this.ws === ws && typeof message.data === 'string') this.receive(splitFrame(message.data));
+      if (this.ws !== ws || typeof message.data !== 'string') return;
+      const events = splitFrame(message.data);
+      if (events.some((e) => e.type === 'CONNECTED_USER_INFO')) join();
+      this.receive(events);
     };
     ws.onclose = () => {
+      window.clearTimeout(joinFallback);
       if (this.ws !== ws) return;
       this.ws = null;
       void this.afterClose(opened, token);
@@ -341,7 +356,7 @@ export class ChatSession {
     if (isModerator(user) && !this.moderatorNoticeShown) {
       this.moderatorNoticeShown = true;
       this.log.addNotice(
-        'You are a moderator here. Each message has a menu (⋮) for hiding it or removing its author from the chat.',
+        'You are a moderator here: the ⋮ button on a message lets you hide it or remove its author.',
       );
     }
   }
@@ -350,7 +365,6 @@ export class ChatSession {
     this.running = false;
     window.clearTimeout(this.timer);
     this.setPhase('banned', false);
-    this.log.addNotice('A moderator has removed you from the chat. You can keep watching the stream.');
     const ws = this.ws;
     this.ws = null;
     ws?.close();

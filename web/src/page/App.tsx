@@ -87,7 +87,7 @@ export function App() {
     <div id="app-container" class={classes}>
       {config?.customStyles && <style id="custom-styles">{config.customStyles}</style>}
       <Header config={config} title={headerTitle}>
-        {chatAvailable && <UsernameControl session={session} />}
+        {chatAvailable && session.phase !== 'banned' && <UsernameControl session={session} />}
         {chatAvailable && <ChatToggle shown={chatWanted} onToggle={toggleChat} />}
       </Header>
       <div id="page-body">

@@ -49,7 +49,7 @@ function ReadWriteChat() {
       {config?.customStyles && <style id="custom-styles">{config.customStyles}</style>}
       <div class="embed-chat-header">
         <span class="embed-chat-title">{config?.name ?? ''}</span>
-        {enabled && <UsernameControl session={session} />}
+        {enabled && session.phase !== 'banned' && <UsernameControl session={session} />}
       </div>
       {disabled ? (
         <p class="embed-chat-off">Chat is turned off on this server.</p>
