@@ -98,3 +98,18 @@ async def test_playlist_request_counts_as_viewer(server: RunningServer, http: ai
 async def test_unknown_path_is_404(server: RunningServer, http: aiohttp.ClientSession) -> None:
     async with http.get(server.base_url + "/no/such/thing") as response:
         assert response.status == 404
+
+
+async def test_config_federation_account_when_enabled(server: RunningServer, http: aiohttp.ClientSession) -> None:
+    assert server.server.services is not None
+    await server.server.services.config.update(
+        federation_enabled=True, server_url="https://live.example.org", federation_username="stage"
+    )
+    async with http.get(server.base_url + "/api/config") as response:
+        federation = (await response.json())["federation"]
+    assert federation == {"enabled": True, "account": "stage@live.example.org"}
+
+
+async def test_logo_is_served_with_a_restrictive_policy(server: RunningServer, http: aiohttp.ClientSession) -> None:
+    async with http.get(server.base_url + "/logo") as response:
+        assert "sandbox" in response.headers["Content-Security-Policy"]

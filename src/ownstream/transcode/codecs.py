@@ -172,7 +172,8 @@ async def _run_for_output(argv: list[str], timeout: float) -> str | None:
     except TimeoutError:
         with contextlib.suppress(ProcessLookupError):
             process.kill()
-        await process.wait()
+        # Drain what is left: a paused, unread stdout pipe would keep wait() from ever returning.
+        await process.communicate()
         log.warning("%s %s did not answer within %.0f s", argv[0], argv[-1], timeout)
         return None
     if process.returncode != 0:

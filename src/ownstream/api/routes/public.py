@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -40,6 +41,20 @@ async def get_status(request: web.Request) -> web.Response:
     return json_response(status_document(request), headers=CORS_ANY, no_cache=True)
 
 
+async def federation_document(request: web.Request) -> dict[str, Any]:
+    """`{"enabled": false}` while off; else the account and, when non-zero, the follower count."""
+    svc = services(request)
+    config = svc.config.current
+    if not config.federation_enabled:
+        return {"enabled": False}
+    host = urlsplit(config.server_url).netloc
+    document: dict[str, Any] = {"enabled": True, "account": f"{config.federation_username}@{host}"}
+    followers = await svc.federation.followers.approved_count()
+    if followers:
+        document["followerCount"] = followers
+    return document
+
+
 @routes.get("/api/config")
 async def get_config(request: web.Request) -> web.Response:
     config = services(request).config.current
@@ -59,7 +74,7 @@ async def get_config(request: web.Request) -> web.Response:
         "externalActions": [action.to_json() for action in config.external_actions],
         "customStyles": config.custom_styles,
         "maxSocketPayloadSize": MAX_SOCKET_PAYLOAD_SIZE,
-        "federation": {"enabled": False},
+        "federation": await federation_document(request),
     }
     if config.stream_title:
         document["streamTitle"] = config.stream_title
@@ -89,10 +104,10 @@ async def get_variants(request: web.Request) -> web.Response:
 async def get_logo(request: web.Request) -> web.StreamResponse:
     path = services(request).logo.logo_path()
     max_age = 7200 if path.suffix.lower() == ".jpeg" else 604800
-    return web.FileResponse(
-        path,
-        headers={"Content-Type": logo_content_type(path), "Cache-Control": f"public, max-age={max_age}"},
-    )
+    headers = {"Content-Type": logo_content_type(path), "Cache-Control": f"public, max-age={max_age}"}
+    # An uploaded SVG opened directly must not run anything on our origin.
+    headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return web.FileResponse(path, headers=headers)
 
 
 async def _image_or_logo(request: web.Request, path_name: str, content_type: str) -> web.StreamResponse:
