@@ -239,8 +239,10 @@ async def test_hanging_and_dead_receivers_do_not_slow_chat(
                 times.append(await chat_round_trip(socket, f"r{round_number}u{index}"))
             await asyncio.sleep(0.1)
         await hanging.wait_for(8)  # every worker is stuck on the receiver that never answers
-        assert max(times) < 0.5, times  # a delivery waiting on its 3 s timeout would show here
-        assert statistics.median(times) < 0.1, times
+        # A chat message waiting on a delivery would take the 3 s webhook timeout; the margins are wide
+        # because CI runs this beside a browser test on two cores.
+        assert max(times) < 1.5, times
+        assert statistics.median(times) < 0.25, times
         for socket in sockets:
             await socket.close()
 
