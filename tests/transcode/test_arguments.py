@@ -107,7 +107,7 @@ def test_owncasts_worked_example() -> None:
 def test_default_job_in_full() -> None:
     assert build_ffmpeg_args(job()) == [
         *("ffmpeg", "-hide_banner", "-nostats", "-loglevel", "warning", "-fflags", "+genpts"),
-        *("-f", "flv", "-i", "pipe:0"),
+        *("-fpsprobesize", "0", "-f", "flv", "-i", "pipe:0"),
         *("-map", "v:0", "-c:v:0", "libx264", "-b:v:0", "1008k", "-maxrate:v:0", "1088k"),
         *("-g:v:0", "72", "-keyint_min:v:0", "72", "-r:v:0", "24"),
         *("-x264-params:v:0", "scenecut=0:open_gop=0", "-bufsize:v:0", "1088k", "-profile:v:0", "high"),

@@ -40,9 +40,10 @@ class RecordingSink:
         async with self._written:
             self._written.notify_all()
 
-    async def wait_for_writes(self, count: int) -> None:
+    async def wait_for_bytes(self, count: int) -> None:
+        """Tags may arrive batched (one write per socket read), so wait on bytes, not on writes."""
         async with self._written:
-            await asyncio.wait_for(self._written.wait_for(lambda: self.writes >= count), 20)
+            await asyncio.wait_for(self._written.wait_for(lambda: len(self.data) >= count), 20)
 
     def update_metadata(self, metadata: dict[str, Any]) -> None:
         self.metadata.append(metadata)
@@ -238,7 +239,8 @@ async def test_second_publisher_is_refused_while_one_is_live(
     first_writer.write(transcript.metadata().video(0, video_payload(0, 100)).to_bytes())
     await first_writer.drain()
     sink = gate.sinks[0]
-    await sink.wait_for_writes(2)
+    await sink.wait_for_bytes(13 + 11 + 100 + 4)
+    assert sink.metadata
     first_writer.close()
     await first_writer.wait_closed()
     await asyncio.wait_for(sink.closed.wait(), 5)
@@ -297,8 +299,9 @@ async def test_a_full_sink_stops_reading_until_it_drains(server: RtmpServer, gat
 
     sink.unblocked.set()
     await asyncio.wait_for(drained, 20)
-    await sink.wait_for_writes(frames)
-    assert len(sink.data) == 13 + frames * (11 + frame_size + 4)
+    expected = 13 + frames * (11 + frame_size + 4)
+    await sink.wait_for_bytes(expected)
+    assert len(sink.data) == expected
     writer.close()
     await writer.wait_closed()
     await asyncio.wait_for(sink.closed.wait(), 5)

@@ -104,6 +104,11 @@ class _PublisherConnection:
         self._sink: StreamSink | None = None
         self._publish_requested = False
         self._closing = False
+        self._pending: list[bytes] = []
+        self._writing = False
+        self._timed_out = False
+        self._last_read = 0.0
+        self._watchdog: asyncio.TimerHandle | None = None
 
     async def run(self) -> None:
         try:
@@ -119,36 +124,74 @@ class _PublisherConnection:
 
     async def _serve(self) -> None:
         session = self._session
-        while not self._closing:
-            timeout = self._read_timeout
-            try:
-                async with asyncio.timeout(timeout):
-                    data = await self._reader.read(READ_SIZE)
-            except TimeoutError:
-                log.info("RTMP connection from %s timed out: no data for %.1f s", self._remote_addr, timeout)
-                return
-            if not data:
-                log.info("RTMP connection from %s closed by the peer", self._remote_addr)
-                return
-            session.receive_data(data)
-            while not self._closing and (event := session.next_event()) is not None:
-                await self._handle(event)
-            await self._flush()
+        loop = asyncio.get_running_loop()
+        self._last_read = loop.time()
+        self._watchdog = loop.call_later(self._read_timeout, self._check_idle)
+        try:
+            while not self._closing:
+                data = await self._reader.read(READ_SIZE)
+                if not data:
+                    if self._timed_out:
+                        log.info(
+                            "RTMP connection from %s timed out: no data for %.1f s",
+                            self._remote_addr,
+                            self._read_timeout,
+                        )
+                    else:
+                        log.info("RTMP connection from %s closed by the peer", self._remote_addr)
+                    return
+                self._last_read = loop.time()
+                session.receive_data(data)
+                while not self._closing and (event := session.next_event()) is not None:
+                    await self._handle(event)
+                # Everything parsed from one read goes to the sink in one write: one pipe write
+                # and one drain per read instead of one per FLV tag.
+                await self._write_pending()
+                await self._flush()
+        finally:
+            self._watchdog.cancel()
+
+    def _check_idle(self) -> None:
+        """One timer per connection instead of a timeout around every read (this runs per second, not
+        per packet). Time spent waiting on a full sink is the sink's backpressure, not the peer's silence."""
+        loop = asyncio.get_running_loop()
+        idle = loop.time() - self._last_read
+        if idle >= self._read_timeout and not self._writing:
+            self._timed_out = True
+            self._writer.transport.abort()
+            return
+        delay = max(self._read_timeout - idle, 0.0) if not self._writing else self._read_timeout
+        self._watchdog = loop.call_later(max(delay, 0.05), self._check_idle)
+
+    async def _write_pending(self) -> None:
+        if not self._pending or self._sink is None:
+            self._pending.clear()
+            return
+        data = b"".join(self._pending)
+        self._pending.clear()
+        self._writing = True
+        try:
+            await self._sink.write(data)
+        finally:
+            self._writing = False
+            self._last_read = asyncio.get_running_loop().time()
 
     async def _handle(self, event: Event) -> None:
         if isinstance(event, MediaReceived):
             if self._sink is not None and event.type_id in (MessageType.AUDIO, MessageType.VIDEO):
-                await self._sink.write(self._muxer.media(event.type_id, event.timestamp, event.payload))
+                self._pending.append(self._muxer.media(event.type_id, event.timestamp, event.payload))
             # Other data messages (onTextData, onCuePoint…) are dropped: the transcoder would see them
             # as an extra stream it does not map.
         elif isinstance(event, MetadataReceived):
             if self._sink is not None:
                 self._sink.update_metadata(event.metadata)
-                await self._sink.write(self._muxer.metadata(event.metadata, event.timestamp))
+                self._pending.append(self._muxer.metadata(event.metadata, event.timestamp))
         elif isinstance(event, PublishRequested):
+            await self._write_pending()
             await self._decide_publish(event)
         elif isinstance(event, PublishEnded):
             log.info("RTMP publisher at %s stopped publishing (%s)", self._remote_addr, event.command)
+            await self._write_pending()
             await self._close_sink()
 
     async def _decide_publish(self, event: PublishRequested) -> None:
