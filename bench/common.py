@@ -329,6 +329,7 @@ async def ensure_clip(spec: ClipSpec) -> Path:
     if spec.path.exists():
         return spec.path
     CACHE.mkdir(parents=True, exist_ok=True)
+    (CACHE / ".gitignore").write_text("# encoded test clips: rebuilt on demand, never committed\n*\n")
     partial = spec.path.with_suffix(".part.flv")
     video_filter = f"noise=alls={spec.noise}:allf=t" if spec.noise else "null"
     rate = f"{spec.kbps}k"

@@ -140,7 +140,7 @@ async def run(bitrates: list[int], windows: int, seconds: float) -> list[dict[st
 def print_row(row: dict[str, Any]) -> None:
     ours, ref = row["ours"], row["reference"]
     print(
-        f"{row['target_kbps'] / 1000:>5.0f} Mbit/s (clip {row['clip_kbps'] / 1000:.2f}): "
+        f"{row['target_kbps'] / 1000:>4.1f} Mbit/s (clip {row['clip_kbps'] / 1000:.2f}): "
         f"ours {fmt(ours['cpu_percent_median'])} % · reference {fmt(ref['cpu_percent_median'])} % · "
         f"ratio {fmt(row['ratio'])} | ours' ffmpeg {fmt(ours['children_cpu_percent_median'])} % | "
         f"idle CPU {fmt(ours['idle_cpu_percent'])} % | "

@@ -89,7 +89,7 @@ def summarize_ingest(data: dict[str, Any]) -> list[str]:
     for row in data["rows"]:
         ours, ref = row["ours"], row["reference"]
         lines.append(
-            f"ingest {row['target_kbps'] / 1000:.0f} Mbit/s passthrough: "
+            f"ingest {row['target_kbps'] / 1000:.1f} Mbit/s passthrough: "
             f"server {num(ours['cpu_percent_median'])} % of a core vs bare relay "
             f"{num(ref['cpu_percent_median'])} % (×{num(row['ratio'])}); "
             f"RSS idle {num(ours['idle_rss_mb'], 1)} MB, live {num(ours['rss_mb_median'], 1)} MB"
