@@ -16,7 +16,7 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	touch $@
 
-$(STATIC): web/node_modules/.installed $(shell find web/src -type f 2>/dev/null) web/index.html web/embed-video.html web/build.mjs
+$(STATIC): web/node_modules/.installed $(shell find web/src web/test -type f 2>/dev/null) $(wildcard web/*.html) web/build.mjs
 	cd web && npm run build
 
 frontend: $(STATIC)

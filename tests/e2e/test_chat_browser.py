@@ -64,7 +64,9 @@ def message(text: str) -> str:
 async def user_id_of(http: aiohttp.ClientSession, base_url: str, token: str, name: str) -> str:
     async with http.get(f"{base_url}/api/chat", params={"accessToken": token}) as response:
         history = await response.json()
-    return next(m["user"]["id"] for m in history if m["type"] == "CHAT" and m["user"]["displayName"] == name)
+    return str(
+        next(m["user"]["id"] for m in history if m["type"] == "CHAT" and m["user"]["displayName"] == name)
+    )
 
 
 async def test_two_viewers_chat_and_a_moderator_steps_in(
@@ -153,7 +155,7 @@ async def test_two_viewers_chat_and_a_moderator_steps_in(
             assert response.status == 200
         await desk.wait_for_selector(".moderator-menu-button", state="attached", timeout=TIMEOUT_MS)
         notice = await desk.locator(".chat-notice").last.text_content() or ""
-        assert notice.startswith("You are a moderator here."), notice
+        assert notice.startswith("You are a moderator here"), notice
         assert await phone.locator(".moderator-menu-button").count() == 0
 
         # Hide a message: gone for everybody, the embed included.

@@ -58,6 +58,8 @@ class FakeChat:
     emoji: list[dict[str, str]] = field(
         default_factory=lambda: [{"name": "party", "emoji": "/img/emoji/party.svg"}]
     )
+    disabled_users: set[str] = field(default_factory=set)
+    """User ids refused at connect with ERROR_USER_DISABLED (a moderator removed them)."""
     refuse_with: str | None = None
     """Plain-text answer instead of upgrading: CHAT_DISABLED or ERROR_MAX_CONNECTIONS_EXCEEDED."""
     registrations: list[str | None] = field(default_factory=list)
@@ -137,6 +139,10 @@ class FakeChat:
             await ws.send_str(json.dumps({"type": "ERROR_NEEDS_REGISTRATION"}))
             await ws.close()
             return ws
+        if user["id"] in self.disabled_users:
+            await ws.send_str(json.dumps({"type": "ERROR_USER_DISABLED"}))
+            await ws.close()
+            return ws
         self.sockets.append(ws)
         info = {"type": "CONNECTED_USER_INFO", "id": event_id(), "timestamp": now_rfc3339(), "user": user}
         await ws.send_str(json.dumps(info))
@@ -165,7 +171,12 @@ class FakeChat:
             self.sockets.remove(ws)
         return ws
 
+    async def _close_sockets(self, _app: web.Application) -> None:
+        # Otherwise the server's shutdown waits for the page to hang up.
+        await self.drop_all()
+
     def add_routes(self, app: web.Application) -> None:
+        app.on_shutdown.append(self._close_sockets)
         app.router.add_post("/api/chat/register", self.register)
         app.router.add_get("/api/chat", self.history_route)
         app.router.add_get("/ws", self.socket)

@@ -60,7 +60,8 @@ async def wait_for(check: Callable[[], bool], what: str, timeout: float = 10) ->
 
 
 async def texts(page: Page, selector: str) -> list[str]:
-    return await page.eval_on_selector_all(selector, "els => els.map(e => e.textContent)")
+    found: list[str] = await page.eval_on_selector_all(selector, "els => els.map(e => e.textContent)")
+    return found
 
 
 ANN = chat_user("u-ann", "Ann", hue=30)
@@ -227,20 +228,12 @@ async def test_removed_user_at_connect(desktop: Page, base_url: str, fake: FakeO
     page = desktop
     await page.goto(base_url + "/")
     await joined(page)
-    original = fake.chat.socket
-
-    async def disabled(request: web.Request) -> web.StreamResponse:
-        ws = web.WebSocketResponse()
-        await ws.prepare(request)
-        await ws.send_str('{"type":"ERROR_USER_DISABLED"}')
-        await ws.close()
-        return ws
-
-    fake.chat.socket = disabled  # type: ignore[method-assign]
+    token = await page.evaluate("localStorage.getItem('owncast_access_token')")
+    fake.chat.disabled_users.add(fake.chat.users[token]["id"])
     await page.reload()
     await page.wait_for_selector(".chat-removed-notice", timeout=TIMEOUT_MS)
     assert await page.locator("#message-input, #username-display").count() == 0
-    fake.chat.socket = original  # type: ignore[method-assign]
+    assert fake.chat.history_requests == 1, "no history for a removed user"
 
 
 async def test_the_list_stays_bounded_and_keeps_the_readers_place(
@@ -440,6 +433,27 @@ async def test_phone_shows_chat_under_the_video(browser: Browser, base_url: str,
     assert await page.is_visible("#send-message-button"), "a send button on touch screens"
     assert await page.is_visible(".moderator-menu-button") is False
     await page.screenshot(path="/tmp/ownstream-chat-phone-fake.png")
+
+    # The on-screen keyboard (as Chrome on Android shows it: the layout viewport shrinks). The header
+    # and status strip step aside; the message box stays above the keys.
+    await page.tap("#message-input")
+    await page.set_viewport_size({"width": 390, "height": 480})
+    await page.wait_for_function(
+        "() => document.querySelector('#app-container').classList.contains('touch-keyboard-active')"
+    )
+    assert not await page.is_visible("#top-content")
+    box = await page.locator("#message-input").bounding_box()
+    video = await page.locator("#video-container").bounding_box()
+    chat = await page.locator("#chat-container-wrap").bounding_box()
+    assert box and video and chat
+    assert box["y"] + box["height"] <= 480
+    assert video["y"] == 0 and chat["y"] >= video["height"] - 1
+    await page.screenshot(path="/tmp/ownstream-chat-phone-keyboard.png")
+    await page.evaluate("document.activeElement.blur()")
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.wait_for_function(
+        "() => !document.querySelector('#app-container').classList.contains('touch-keyboard-active')"
+    )
     assert problems.messages == []
     await context.close()
 

@@ -2,7 +2,7 @@
 // Used by the page's chat column and both chat embeds.
 import { MessageList } from './MessageList';
 import { ChatInput } from './ChatInput';
-import { useChatAnnouncer } from './hooks';
+import { useChatAnnouncer, useChatUpdates } from './hooks';
 import type { ChatSession } from './session';
 
 export interface ChatPanelProps {
@@ -33,6 +33,7 @@ function phaseNotice(session: ChatSession): string {
 }
 
 export function ChatPanel({ session, readOnly, byteLimit, open, announce }: ChatPanelProps) {
+  useChatUpdates(session);
   const announcement = useChatAnnouncer(session, announce);
   const notice = phaseNotice(session);
   const banned = session.phase === 'banned';

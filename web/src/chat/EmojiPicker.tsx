@@ -76,7 +76,7 @@ export function EmojiPicker({ custom, disabled, onPick }: EmojiPickerProps) {
                   aria-label={`:${emoji.name}:`}
                   onClick={() => pick(`:${emoji.name}:`)}
                 >
-                  <img src={emoji.url} alt="" loading="lazy" />
+                  <img src={emoji.url} alt="" />
                 </button>
               ))}
             </div>

@@ -5,17 +5,35 @@ import type { ChatItem } from './log';
 import { type ChatIdentity, ChatSession } from './session';
 import { plainText } from './text';
 
-/** A session for `identity` that runs while `active`; re-renders the caller on every change. */
+/** What the page around the chat shows of a session: the phase, the name and the moderator badge. */
+function outline(session: ChatSession): string {
+  return `${session.phase}\n${session.displayName}\n${session.moderator}`;
+}
+
+/**
+ * A session for `identity` that runs while `active`. The caller re-renders only when the session's
+ * outline changes (phase, own name, moderator), not for every message: the chat panel subscribes to
+ * those itself (useChatUpdates), so a busy chat never re-renders the player and the page around it.
+ */
 export function useChatSession(identity: ChatIdentity, active: boolean): ChatSession {
   const session = useMemo(() => new ChatSession(identity), [identity]);
-  const [, setVersion] = useState(0);
-  useEffect(() => session.subscribe(() => setVersion(session.version)), [session]);
+  const [, setOutline] = useState(() => outline(session));
+  useEffect(() => session.subscribe(() => setOutline(outline(session))), [session]);
   useEffect(() => {
     if (!active) return undefined;
     session.start();
     return () => session.stop();
   }, [session, active]);
   return session;
+}
+
+/** Re-renders the caller on every change of `session` (new messages, visibility, phase…). */
+export function useChatUpdates(session: ChatSession): void {
+  const [, setVersion] = useState(session.version);
+  useEffect(() => {
+    setVersion(session.version);
+    return session.subscribe(() => setVersion(session.version));
+  }, [session]);
 }
 
 let emojiRequest: Promise<CustomEmoji[]> | null = null;
