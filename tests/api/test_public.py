@@ -66,7 +66,12 @@ async def test_logo_and_offline_thumbnail(server: RunningServer, http: aiohttp.C
 
 
 async def test_hls_offline_and_traversal(server: RunningServer, http: aiohttp.ClientSession) -> None:
-    for path in ["/hls/stream.m3u8", "/hls/0/stream.m3u8", "/hls/../ownstream.db", "/hls/%2e%2e/ownstream.db"]:
+    for path in [
+        "/hls/stream.m3u8",
+        "/hls/0/stream.m3u8",
+        "/hls/../ownstream.db",
+        "/hls/%2e%2e/ownstream.db",
+    ]:
         async with http.get(server.base_url + path) as response:
             assert response.status == 404, path
     (server.data_dir / "hls" / "0").mkdir(parents=True, exist_ok=True)
@@ -100,7 +105,9 @@ async def test_unknown_path_is_404(server: RunningServer, http: aiohttp.ClientSe
         assert response.status == 404
 
 
-async def test_config_federation_account_when_enabled(server: RunningServer, http: aiohttp.ClientSession) -> None:
+async def test_config_federation_account_when_enabled(
+    server: RunningServer, http: aiohttp.ClientSession
+) -> None:
     assert server.server.services is not None
     await server.server.services.config.update(
         federation_enabled=True, server_url="https://live.example.org", federation_username="stage"
@@ -110,6 +117,20 @@ async def test_config_federation_account_when_enabled(server: RunningServer, htt
     assert federation == {"enabled": True, "account": "stage@live.example.org"}
 
 
-async def test_logo_is_served_with_a_restrictive_policy(server: RunningServer, http: aiohttp.ClientSession) -> None:
+async def test_logo_is_served_with_a_restrictive_policy(
+    server: RunningServer, http: aiohttp.ClientSession
+) -> None:
     async with http.get(server.base_url + "/logo") as response:
         assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+async def test_social_platform_icons(server: RunningServer, http: aiohttp.ClientSession) -> None:
+    async with http.get(server.base_url + "/api/socialplatforms") as response:
+        platforms = await response.json()
+    assert platforms["github"] == {"platform": "GitHub", "icon": "/img/platformlogos/github.svg"}
+    for key, entry in platforms.items():
+        async with http.get(server.base_url + entry["icon"]) as response:
+            assert response.status == 200, key
+            assert response.headers["Content-Type"].startswith("image/svg+xml")
+    async with http.get(server.base_url + "/img/platformlogos/unknown.svg") as response:
+        assert response.status == 404

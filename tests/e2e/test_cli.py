@@ -29,7 +29,9 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def cli_server(data_dir: Path, *flags: str) -> AsyncIterator[tuple[asyncio.subprocess.Process, int, int]]:
+async def cli_server(
+    data_dir: Path, *flags: str
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, int, int]]:
     web_port, rtmp_port = free_port(), free_port()
     env = {**os.environ, "OWNSTREAM_DATADIR": str(data_dir)}
     process = await asyncio.create_subprocess_exec(
@@ -70,7 +72,7 @@ def transcoders_for(data_dir: Path) -> list[psutil.Process]:
 
 async def test_sigterm_while_live_stops_cleanly(tmp_path: Path, clip: Clip) -> None:
     data_dir = tmp_path / "data"
-    async with cli_server(data_dir) as (process, web_port, rtmp_port):
+    async with cli_server(data_dir) as (process, _web_port, rtmp_port):
         publisher = await start_publisher(clip, f"rtmp://127.0.0.1:{rtmp_port}/live/abc123")
         try:
 

@@ -14,7 +14,7 @@ import pytest
 
 from ownstream.transcode.variants import StreamVariant
 from tests.e2e.waiting import wait_until
-from tests.harness import RunningServer, admin_auth, basic_auth
+from tests.harness import RunningServer, admin_auth
 from tests.media import FFMPEG, Clip, probe_video_size, start_publisher, stop_process
 
 pytestmark = pytest.mark.e2e
@@ -143,7 +143,9 @@ async def test_wrong_key_or_app_refused(
     assert ffmpeg_children() == []
 
 
-async def test_second_publisher_refused(server: RunningServer, http: aiohttp.ClientSession, clip: Clip) -> None:
+async def test_second_publisher_refused(
+    server: RunningServer, http: aiohttp.ClientSession, clip: Clip
+) -> None:
     first = await start_publisher(clip, server.rtmp_url())
     try:
         await first_segment(server)
@@ -214,7 +216,9 @@ async def test_stream_key_containing_a_slash(server: RunningServer, clip: Clip) 
 
 
 @pytest.mark.skipif(shutil.which("gst-launch-1.0") is None, reason="GStreamer is not installed")
-async def test_gstreamer_rtmp2sink_publisher(server: RunningServer, http: aiohttp.ClientSession, clip: Clip) -> None:
+async def test_gstreamer_rtmp2sink_publisher(
+    server: RunningServer, http: aiohttp.ClientSession, clip: Clip
+) -> None:
     pipeline = (
         f"filesrc location={clip.path} ! flvdemux name=d "
         "d.video ! queue ! h264parse ! m.video "

@@ -3,7 +3,9 @@ import time
 from collections.abc import Awaitable, Callable
 
 
-async def wait_until(check: Callable[[], Awaitable[bool]], timeout: float, what: str, interval: float = 0.2) -> float:
+async def wait_until(
+    check: Callable[[], Awaitable[bool]], timeout: float, what: str, interval: float = 0.2
+) -> float:
     """Poll `check` until it is true; returns the seconds it took."""
     start = time.monotonic()
     while True:

@@ -12,7 +12,7 @@ from ownstream.api.responses import json_response
 from ownstream.api.state import client_ip, services
 from ownstream.clock import rfc3339_seconds
 from ownstream.markdown import render_page_markdown
-from ownstream.social import platform_icon, social_platforms
+from ownstream.social import platform_icon, platform_icon_svg, social_platforms
 from ownstream.stream.logo import logo_content_type
 from ownstream.transcode.variants import variants_for_menu
 
@@ -90,6 +90,18 @@ async def ping(request: web.Request) -> web.Response:
 @routes.get("/api/socialplatforms")
 async def get_social_platforms(request: web.Request) -> web.Response:
     return json_response(social_platforms(), headers=CORS_ANY)
+
+
+@routes.get("/img/platformlogos/{name}.svg")
+async def get_platform_logo(request: web.Request) -> web.Response:
+    svg = platform_icon_svg(request.match_info["name"])
+    if svg is None:
+        raise web.HTTPNotFound()
+    return web.Response(
+        text=svg,
+        content_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=604800", **CORS_ANY},
+    )
 
 
 @routes.get("/api/video/variants")
