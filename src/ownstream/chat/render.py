@@ -24,7 +24,7 @@ _ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "title", "class"}}
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 _EMOJI_PREFIX = "/img/emoji/"
 _EMOJI_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/ %-]*")
-_EMOJI_LABEL = re.compile(r":[^:\s<>\"'][^:<>\"']*:")
+_EMOJI_LABEL = re.compile(r":[^:\s<>\"'=]+:")
 _CLASS_VALUE = re.compile(r"[A-Za-z0-9_ -]*")
 # nh3 escapes `>` inside attribute values, so an <img> tag in its output ends at the first `>`.
 _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
