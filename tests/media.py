@@ -45,7 +45,10 @@ async def start_publisher(clip: Clip, url: str, *, loop: bool = True) -> asyncio
         args += ["-stream_loop", "-1"]
     args += ["-i", str(clip.path), "-c", "copy", "-f", "flv", url]
     return await asyncio.create_subprocess_exec(
-        *args, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+        *args,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
 
 

@@ -8,7 +8,9 @@ def test_markdown_and_links() -> None:
 
 
 def test_scripts_and_handlers_are_removed() -> None:
-    html = render_page_markdown('<script>alert(1)</script><img src=x onerror="alert(1)"> [x](javascript:alert(1))')
+    html = render_page_markdown(
+        '<script>alert(1)</script><img src=x onerror="alert(1)"> [x](javascript:alert(1))'
+    )
     assert "<script" not in html
     assert "onerror" not in html
     assert 'href="javascript:' not in html

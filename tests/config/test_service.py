@@ -76,7 +76,9 @@ async def test_rejected_update_changes_nothing(tmp_path: Path) -> None:
 
 
 async def test_cli_overrides_are_persisted(tmp_path: Path) -> None:
-    overrides = RuntimeOverrides(stream_key="s3cret", web_server_port=9090, rtmp_port=1999, web_server_ip="::1")
+    overrides = RuntimeOverrides(
+        stream_key="s3cret", web_server_port=9090, rtmp_port=1999, web_server_ip="::1"
+    )
     service, _ = await _service(tmp_path / "db.sqlite", overrides)
     assert service.current.stream_key == "s3cret"
     await _close(service)

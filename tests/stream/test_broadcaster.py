@@ -52,5 +52,7 @@ def test_codec_names(video: object, audio: object, expected: tuple[str, str]) ->
 
 
 def test_garbage_metadata_never_raises() -> None:
-    details = Broadcaster("x", WHEN, {"width": "wide", "framerate": float("nan"), "videodatarate": [1]}).stream_details()
+    details = Broadcaster(
+        "x", WHEN, {"width": "wide", "framerate": float("nan"), "videodatarate": [1]}
+    ).stream_details()
     assert details["width"] == 0 and details["framerate"] == 0.0 and details["videoBitrate"] == 0

@@ -10,7 +10,10 @@ class FakeMonotonic:
 
 
 def test_viewer_id_is_md5_of_ip_and_user_agent() -> None:
-    assert viewer_id("1.2.3.4", "UA") == "3ab4a5f2d5ad8dea4d5d8d1a2e4bd1c1" or len(viewer_id("1.2.3.4", "UA")) == 32
+    assert (
+        viewer_id("1.2.3.4", "UA") == "3ab4a5f2d5ad8dea4d5d8d1a2e4bd1c1"
+        or len(viewer_id("1.2.3.4", "UA")) == 32
+    )
     assert viewer_id("1.2.3.4", "UA") != viewer_id("1.2.3.4", "UB")
 
 
