@@ -52,3 +52,11 @@ async def test_logs_endpoint_lists_entries(server: RunningServer, http: aiohttp.
     async with http.get(server.base_url + "/api/admin/logs", headers=ADMIN) as response:
         assert response.status == 200
         assert isinstance(await response.json(), list)
+
+
+async def test_update_routes_say_no_self_update(server: RunningServer, http: aiohttp.ClientSession) -> None:
+    async with http.get(server.base_url + "/api/admin/update/options", headers=ADMIN) as response:
+        assert await response.json() == {"supportsUpdate": False, "canRestart": False}
+    async with http.post(server.base_url + "/api/admin/update/start", headers=ADMIN) as response:
+        assert response.status == 400
+        assert (await response.json())["success"] is False

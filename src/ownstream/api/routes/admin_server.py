@@ -50,3 +50,16 @@ async def admin_logs(request: web.Request) -> web.Response:
 @routes.route("*", "/api/admin/logs/warnings")
 async def admin_log_warnings(request: web.Request) -> web.Response:
     return json_response([entry.to_json() for entry in services(request).logs.warnings])
+
+
+@routes.route("*", "/api/admin/update/options")
+async def admin_update_options(request: web.Request) -> web.Response:
+    """Owncast's self-updater is not part of Ownstream: update with your package manager, restart with
+    your service manager. The admin page reads these flags to hide its update buttons."""
+    return json_response({"supportsUpdate": False, "canRestart": False})
+
+
+@routes.route("*", "/api/admin/update/start")
+@error_shape("simple")
+async def admin_update_start(request: web.Request) -> web.Response:
+    return simple_response(False, "this server does not update itself; upgrade the ownstream package instead")
