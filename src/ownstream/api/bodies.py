@@ -40,8 +40,11 @@ async def read_body(
         raise Invalid(invalid or describe_validation_error(exc)) from None
 
 
-def unsupported_method(request: web.Request) -> web.Response | None:
+def method_not_supported(request: web.Request) -> web.Response:
     """Owncast's POST-only actions answer any other method with a simple 400 `<METHOD> not supported`."""
-    if request.method == "POST":
-        return None
     return simple_response(False, f"{request.method} not supported")
+
+
+def unsupported_method(request: web.Request) -> web.Response | None:
+    """`method_not_supported` for anything but POST, else None."""
+    return None if request.method == "POST" else method_not_supported(request)

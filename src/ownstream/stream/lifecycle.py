@@ -12,6 +12,7 @@ import enum
 import hmac
 import logging
 import secrets
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -283,9 +284,7 @@ class StreamLifecycle:
 
     # --- ending ---------------------------------------------------------------------------------------
     def schedule_end(self, session: _LiveSession, reason: str) -> None:
-        task = asyncio.get_running_loop().create_task(self.end(session, reason), name="stream:end")
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self.schedule_background(self.end(session, reason), name="stream:end")
 
     async def disconnect(self) -> bool:
         """Admin disconnect: end the inbound stream. False when none is connected."""
@@ -339,14 +338,16 @@ class StreamLifecycle:
         delay = self._settings.timings.offline_cleanup_delay
         self._offline_cleanup = asyncio.get_running_loop().call_later(delay, wipe)
 
-    def schedule_background(self, coroutine: Any) -> None:
+    def schedule_background(self, coroutine: Awaitable[Any], name: str = "stream:background") -> None:
+        """Run `coroutine` as an owned task; `stop()` waits for it, failures are logged."""
+
         async def run() -> None:
             try:
                 await coroutine
             except Exception:
-                log.exception("background stream task failed")
+                log.exception("background stream task %s failed", name)
 
-        task = asyncio.get_running_loop().create_task(run(), name="stream:background")
+        task = asyncio.get_running_loop().create_task(run(), name=name)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 

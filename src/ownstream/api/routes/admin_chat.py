@@ -13,12 +13,12 @@ from typing import Any
 from aiohttp import web
 from pydantic import StrictBool, StrictStr, TypeAdapter, ValidationError
 
+from ownstream.api.bodies import method_not_supported
 from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.routes.chat import (
     ModeratorRequest,
     go_bool,
-    method_not_supported,
     parse_body,
     update_user_enabled,
     update_visibility,

@@ -10,13 +10,13 @@ import json
 from typing import Any, TypeVar
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
+from ownstream.api.bodies import method_not_supported, read_body
 from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
 from ownstream.chat.service import ChatService
-from ownstream.errors import Invalid
 from ownstream.store.repos.users import User
 
 routes = web.RouteTableDef()
@@ -61,24 +61,9 @@ class ModeratorRequest(_Body):
     is_moderator: StrictBool = Field(default=False, alias="isModerator")
 
 
-def _describe(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "body"
-    return f"invalid request: {where}: {first['msg']}"
-
-
 async def parse_body(request: web.Request, model: type[M]) -> M:
     """The JSON body as `model`, or `Invalid` with a readable reason (nothing is changed)."""
-    try:
-        document = json.loads(await request.read())
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid("unable to parse request body") from None
-    if not isinstance(document, dict):
-        raise Invalid("the request body must be a JSON object")
-    try:
-        return model.model_validate(document)
-    except ValidationError as exc:
-        raise Invalid(_describe(exc)) from None
+    return await read_body(request, model, unparsable="unable to parse request body")
 
 
 def go_bool(value: bool) -> str:
@@ -95,10 +80,6 @@ async def update_user_enabled(request: web.Request) -> web.Response:
     body = await parse_body(request, EnabledRequest)
     await services(request).chat.set_user_enabled(body.user_id, body.enabled)
     return simple_response(True, f"{body.user_id} enabled: {go_bool(body.enabled)}")
-
-
-def method_not_supported(request: web.Request) -> web.Response:
-    return simple_response(False, f"{request.method} not supported")
 
 
 @routes.route("*", "/api/chat/register")

@@ -14,8 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ownstream.store.repos.users import USER_COLUMN_NAMES, User, as_utc, for_db, user_from_row
+from ownstream.store.repos.users import USER_COLUMN_NAMES, User, user_from_row
 from ownstream.store.schema import messages, users
+from ownstream.store.timestamps import for_db, from_db
 
 _USER_PREFIX = "author_"
 _AUTHOR_COLUMNS = tuple(users.c[name].label(_USER_PREFIX + name) for name in USER_COLUMN_NAMES)
@@ -42,7 +43,7 @@ class MessageWithAuthor:
 
 
 def _message_from_row(row: Any) -> StoredMessage:
-    timestamp = as_utc(row.timestamp)
+    timestamp = from_db(row.timestamp)
     assert timestamp is not None
     return StoredMessage(
         id=row.id,
@@ -50,7 +51,7 @@ def _message_from_row(row: Any) -> StoredMessage:
         body=row.body,
         timestamp=timestamp,
         user_id=row.user_id,
-        hidden_at=as_utc(row.hidden_at),
+        hidden_at=from_db(row.hidden_at),
         title=row.title,
         subtitle=row.subtitle,
         image=row.image,

@@ -18,22 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ownstream.chat.ids import new_access_token, short_id, token_hash
 from ownstream.store.schema import users
+from ownstream.store.timestamps import for_db, from_db
 
 UserType = Literal["STANDARD", "API"]
 MODERATOR = "MODERATOR"
 MAX_DISPLAY_COLOR = 360
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; we only ever store UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
-def for_db(moment: datetime | None) -> datetime | None:
-    """Stored datetimes are UTC, so SQLite's text form sorts and compares correctly."""
-    return moment.astimezone(UTC) if moment is not None else None
 
 
 def _now() -> datetime:
@@ -70,19 +59,19 @@ def user_from_row(row: Any, prefix: str = "") -> User:
     def column(name: str) -> Any:
         return getattr(row, prefix + name)
 
-    created_at = as_utc(column("created_at"))
+    created_at = from_db(column("created_at"))
     assert created_at is not None
     return User(
         id=column("id"),
         display_name=column("display_name"),
         display_color=column("display_color"),
         created_at=created_at,
-        disabled_at=as_utc(column("disabled_at")),
+        disabled_at=from_db(column("disabled_at")),
         previous_names=tuple(column("previous_names") or ()),
-        name_changed_at=as_utc(column("namechanged_at")),
+        name_changed_at=from_db(column("namechanged_at")),
         scopes=tuple(column("scopes") or ()),
         type="API" if column("type") == "API" else "STANDARD",
-        last_used=as_utc(column("last_used")),
+        last_used=from_db(column("last_used")),
         access_token=column("access_token"),
     )
 

@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ownstream.store.repos.users import as_utc, for_db
 from ownstream.store.schema import webhooks
+from ownstream.store.timestamps import for_db, from_db
 
 
 @dataclass(frozen=True)
@@ -24,14 +24,14 @@ class Webhook:
 
 
 def _from_row(row: Any) -> Webhook:
-    timestamp = as_utc(row.timestamp)
+    timestamp = from_db(row.timestamp)
     assert timestamp is not None
     return Webhook(
         id=row.id,
         url=row.url,
         events=tuple(row.events),
         timestamp=timestamp,
-        last_used=as_utc(row.last_used),
+        last_used=from_db(row.last_used),
     )
 
 
