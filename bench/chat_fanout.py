@@ -10,11 +10,15 @@ taken at the scheduled moment), so every socket should get every `SYSTEM` event;
 delivery latency against the same clock.
 
 Reported per N: deliveries/s (bench events received ÷ (last receipt − first send)), expected vs received,
-latency p50/p90/p99/max, server CPU (% of one core over the 20 s send window, plus the busiest 1 s) and RSS,
-the client process's and this process's CPU, other load seen on each core, sockets the server closed
-(dropped as too slow) and the hub size before/after (`/api/integrations/clients`).
+latency p50/p90/p99/max, server CPU (% of one core over the 20 s send window, plus the busiest 1 s, and µs
+of server CPU per delivery) and RSS, the client process's and this process's CPU, other processes' load on
+each core (the machine is shared), events per frame, sockets the server closed (dropped as too slow), the
+hub size before/after (`/api/integrations/clients`) and exception lines from the server's log.
+Numbers go to bench/results/chat_fanout.json; docs/benchmarks.md ("Chat fan-out") holds and reads them.
 
     .venv/bin/python bench/chat_fanout.py [--clients 1000 4000 10000] [--rate 20] [--seconds 20]
+        [--gc-stats]                  # diagnosis: the server's garbage collections in the window
+        [--profile-server /tmp/fo]    # diagnosis: the server under cProfile → /tmp/fo.<N>.prof
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import hashlib
 import json
 import os
 import platform
+import re
 import resource
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -39,8 +46,43 @@ from common import PYTHON, STREAM_KEY, Server, fmt, ownstream_server, save_resul
 
 CLIENTS = Path(__file__).with_name("chat_fanout_clients.py")
 ADMIN = {"Authorization": "Basic " + base64.b64encode(f"admin:{STREAM_KEY}".encode()).decode()}
+LOG_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d [\d:,.]+\s+")
+GC_WRAPPER = """
+import atexit, gc, json, os, runpy, sys, time
+events = []
+started = [0.0]
+def watch(phase, info):
+    if phase == "start":
+        started[0] = time.perf_counter()
+    else:
+        events.append((time.time(), info["generation"], time.perf_counter() - started[0]))
+gc.callbacks.append(watch)
+def dump():
+    with open(os.environ["FANOUT_GC_STATS"], "w") as out:
+        json.dump(events, out)
+atexit.register(dump)
+sys.argv = ["ownstream", *sys.argv[1:]]
+runpy.run_module("ownstream", run_name="__main__", alter_sys=True)
+"""
+"""`python -c` program that runs `python -m ownstream` unchanged but records each garbage collection
+(wall time, generation, duration) and writes them to $FANOUT_GC_STATS at exit (`--gc-stats`)."""
+CAP_MS = 60_000.0
+"""The clients' latency histogram ends at 60 s."""
 TARGETS = {4000: 150.0, 10000: 250.0}
 """N → p99 target in ms (plus: every message delivered, no socket dropped)."""
+
+
+def checkout_state() -> str:
+    """HEAD plus a hash of uncommitted chat/API changes: ties a number to the code it measured."""
+    repo = Path(__file__).resolve().parents[1]
+
+    def git(*argv: str) -> str:
+        done = subprocess.run(["git", *argv], cwd=repo, capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    diff = git("diff", "HEAD", "--", "src/ownstream/chat", "src/ownstream/api")
+    dirty = f" + uncommitted src/ownstream/{{chat,api}} diff {hashlib.sha1(diff.encode()).hexdigest()[:10]}"
+    return git("rev-parse", "--short", "HEAD") + (dirty if diff else "")
 
 
 def raise_open_file_limit(pid: int | None = None) -> tuple[int, int]:
@@ -169,7 +211,17 @@ def cpu_between(a: CpuSnapshot, b: CpuSnapshot) -> dict[str, Any]:
         result[key] = 100 * (user_b - user_a + sys_b - sys_a) / wall
         result[f"{key}_system"] = 100 * (sys_b - sys_a) / wall
     result["cores"] = [100 * (y - x) / wall for x, y in zip(a.cores, b.cores, strict=True)]
+    result["seconds"] = wall
     return result
+
+
+def other_load(cpu: dict[str, Any], args: argparse.Namespace) -> list[float]:
+    """CPU % used on the server's and the clients' core by processes that are not ours (shared machine)."""
+    cores = cpu["cores"]
+    return [
+        max(0.0, cores[args.server_core] - cpu["server"]),
+        max(0.0, cores[args.client_core] - cpu["client"] - cpu["sender"]),
+    ]
 
 
 async def sample_every_second(
@@ -183,6 +235,26 @@ async def sample_every_second(
         previous = current
 
 
+def gc_in_window(path: Path, sent: dict[str, Any]) -> dict[str, Any] | None:
+    """The server's garbage collections during the send window, per generation (`--gc-stats`)."""
+    try:
+        events = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    finally:
+        path.unlink(missing_ok=True)
+    start, end = sent["first_send_ns"] / 1e9, sent["last_send_ns"] / 1e9
+    inside = [(gen, seconds) for stamp, gen, seconds in events if start <= stamp <= end]
+    return {
+        f"gen{gen}": {
+            "count": sum(1 for g, _ in inside if g == gen),
+            "seconds": sum(d for g, d in inside if g == gen),
+            "max_ms": 1000 * max((d for g, d in inside if g == gen), default=0.0),
+        }
+        for gen in (0, 1, 2)
+    }
+
+
 def error_lines(log_path: Path) -> dict[str, int]:
     """Distinct exception lines in the server's log (warning level), with counts."""
     try:
@@ -193,9 +265,14 @@ def error_lines(log_path: Path) -> dict[str, int]:
     for line in text.splitlines():
         if line[:1].isspace() or not ("Error" in line or "Exception" in line or "ERROR" in line):
             continue
-        key = line[:200]
+        key = LOG_PREFIX.sub("", line)[:200]
         found[key] = found.get(key, 0) + 1
     return found
+
+
+def ms(value: float) -> str:
+    """A latency for the tables; the histogram's last bucket means "60 s or more"."""
+    return f"≥ {CAP_MS:,.0f}" if value >= CAP_MS else fmt(value, 1)
 
 
 def percentile(hist: dict[int, int], bucket_ns: int, fraction: float) -> float:
@@ -282,12 +359,16 @@ async def drain(clients: ClientProcess, expected: int, quiet: float, limit: floa
 async def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
     messages = int(args.rate * args.seconds)
     me = psutil.Process()
-    command = None
+    command: list[str] | None = None
+    env: dict[str, str] | None = None
+    gc_file = Path(tempfile.gettempdir()) / f"ownstream-fanout-gc-{os.getpid()}-{n}.json"
     if args.profile_server:
         # Diagnosis only (cProfile roughly halves the server's speed): where the server's time goes.
-        profile = Path(args.profile_server).resolve().with_suffix(f".{n}.prof")
-        command = [PYTHON, "-m", "cProfile", "-o", str(profile), "-m", "ownstream"]
-    async with ownstream_server(loglevel="warning", command=command) as server:
+        command = [PYTHON, "-m", "cProfile", "-o", f"{args.profile_server}.{n}.prof", "-m", "ownstream"]
+    elif args.gc_stats:
+        command = [PYTHON, "-c", GC_WRAPPER]
+        env = {**os.environ, "FANOUT_GC_STATS": str(gc_file)}
+    async with ownstream_server(loglevel="warning", command=command, env=env) as server:
         os.sched_setaffinity(server.pid, {args.server_core})
         server_limits = raise_open_file_limit(server.pid)
         server_proc = psutil.Process(server.pid)
@@ -339,6 +420,7 @@ async def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
                     result = json.loads(result_file.read_text())
                 finally:
                     await stop_process(process, grace=5)
+    gc_window = gc_in_window(gc_file, sent) if args.gc_stats else None
     return summarize(
         n, args, messages, ready, result, sent, samples, send_samples,
         cpu_between(before, after_send), cpu_between(before, after_drain),
@@ -353,6 +435,7 @@ async def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
             "server_rss_idle_mb": idle_rss,
             "server_rss_connected_mb": connected_rss,
             "server_rss_peak_mb": peak_rss,
+            "server_gc_in_send_window": gc_window,
         },
     )  # fmt: skip
 
@@ -410,6 +493,10 @@ def summarize(
         "bytes": result["bytes"],
         "cpu_send_window": window_cpu,
         "cpu_send_plus_drain": drain_cpu,
+        "other_load_server_core_client_core": other_load(window_cpu, args),
+        "server_cpu_us_per_delivery": (
+            drain_cpu["server"] / 100 * drain_cpu["seconds"] / received * 1e6 if received else float("nan")
+        ),
         "server_cpu_peak_1s": max((s["server"] for s in window), default=float("nan")),
         "client_cpu_peak_1s": max((s["client"] for s in window), default=float("nan")),
         "cpu_per_second": [
@@ -433,6 +520,7 @@ def summarize(
 def print_row(row: dict[str, Any]) -> None:
     lat = row["latency_ms"]
     cpu = row["cpu_send_window"]
+    others = row["other_load_server_core_client_core"]
     lines = [
         f"N = {row['clients']:,}  (connected {row['connected']:,} in {row['connect_seconds']:.1f} s; "
         f"{row['users_registered']} users registered in {row['register_seconds']:.1f} s; "
@@ -442,21 +530,34 @@ def print_row(row: dict[str, Any]) -> None:
         f"per socket {row['per_socket_min']}–{row['per_socket_max']} of {row['messages']})",
         f"  deliveries/s     {row['deliveries_per_s']:,.0f} (asked {row['asked_per_s']:,.0f}; span "
         f"{row['span_s']:.2f} s; last receipt {row['after_last_send_ms']:.0f} ms after last send)",
-        f"  latency ms       p50 {fmt(lat['p50'], 1)} · p90 {fmt(lat['p90'], 1)} · p99 {fmt(lat['p99'], 1)} · "
-        f"p99.9 {fmt(lat['p999'], 1)} · max {fmt(lat['max'], 1)}",
-        f"  server CPU       {cpu['server']:.0f} % of a core over the 20 s window "
+        f"  latency ms       p50 {ms(lat['p50'])} · p90 {ms(lat['p90'])} · p99 {ms(lat['p99'])} · "
+        f"p99.9 {ms(lat['p999'])} · max {ms(lat['max'])}",
+        f"  server CPU       {cpu['server']:.0f} % of a core over the send window "
         f"({cpu['server_system']:.0f} % of it in the kernel) "
         f"(busiest second {row['server_cpu_peak_1s']:.0f} %); RSS idle {row['server_rss_idle_mb']:.0f} MB, "
         f"connected {row['server_rss_connected_mb']:.0f} MB, peak {row['server_rss_peak_mb']:.0f} MB",
+        f"  server cost      {row['server_cpu_us_per_delivery']:.1f} µs of server CPU per delivery "
+        f"(window + drain) → one full core ≈ {1e6 / row['server_cpu_us_per_delivery']:,.0f} deliveries/s",
         f"  client CPU       {cpu['client']:.0f} % ({cpu['client_system']:.0f} % kernel; "
         f"busiest second {row['client_cpu_peak_1s']:.0f} %); "
-        f"sender {cpu['sender']:.0f} %; cores busy {' / '.join(f'{c:.0f} %' for c in cpu['cores'])}",
+        f"sender {cpu['sender']:.0f} %",
+        f"  other processes  {others[0]:.0f} % of the server's core, {others[1]:.0f} % of the clients' core "
+        "(not ours: shared machine)",
         f"  frames           {row['frames']:,} ({row['events_per_frame']:.2f} events/frame)",
         f"  dropped sockets  {row['dropped_sockets']} {row['dropped_reasons'] or ''}",
         f"  sender           POST p50 {fmt(row['sender']['post_ms_p50'], 1)} ms, max "
         f"{fmt(row['sender']['post_ms_max'], 1)} ms; failures {row['sender']['post_failure_count']}; "
         f"schedule lateness max {row['sender']['max_schedule_lateness_ms']:.1f} ms",
     ]
+    gc_stats = row.get("server_gc_in_send_window")
+    if gc_stats:
+        lines.append(
+            "  server GC        in the send window: "
+            + "; ".join(
+                f"{gen} {v['count']}× {v['seconds']:.2f} s (max {v['max_ms']:.0f} ms)"
+                for gen, v in gc_stats.items()
+            )
+        )
     for line, count in list(row["server_log_errors"].items())[:6]:
         lines.append(f"  server log       {count}× {line}")
     if "target_met" in row:
@@ -470,20 +571,25 @@ def print_row(row: dict[str, Any]) -> None:
 def markdown_table(rows: list[dict[str, Any]]) -> str:
     header = (
         "| N | delivered / expected | dropped sockets | deliveries/s (asked) | p50 ms | p99 ms | max ms "
-        "| server CPU % (peak 1 s) | server RSS MB | clients CPU % | events/frame | target |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "| server CPU % (peak 1 s) | server RSS MB | clients CPU % "
+        "| other load % (server core / clients core) | server µs/delivery | events/frame | target |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     )
     lines = [header]
     for row in rows:
         lat, cpu = row["latency_ms"], row["cpu_send_window"]
+        others = row["other_load_server_core_client_core"]
         target = "—"
         if "target_met" in row:
             target = f"p99 ≤ {row['target_p99_ms']:.0f}: {'met' if row['target_met'] else '**missed**'}"
         lines.append(
             f"| {row['clients']:,} | {row['received']:,} / {row['expected']:,} | {row['dropped_sockets']} "
-            f"| {row['deliveries_per_s']:,.0f} ({row['asked_per_s']:,.0f}) | {fmt(lat['p50'], 1)} "
-            f"| {fmt(lat['p99'], 1)} | {fmt(lat['max'], 0)} | {cpu['server']:.0f} ({row['server_cpu_peak_1s']:.0f}) "
-            f"| {row['server_rss_peak_mb']:.0f} | {cpu['client']:.0f} | {row['events_per_frame']:.2f} | {target} |"
+            f"| {row['deliveries_per_s']:,.0f} ({row['asked_per_s']:,.0f}) | {ms(lat['p50'])} "
+            f"| {ms(lat['p99'])} | {ms(lat['max'])} "
+            f"| {cpu['server']:.0f} ({row['server_cpu_peak_1s']:.0f}) | {row['server_rss_peak_mb']:.0f} "
+            f"| {cpu['client']:.0f} | {others[0]:.0f} / {others[1]:.0f} "
+            f"| {row['server_cpu_us_per_delivery']:.1f} | {row['events_per_frame']:.2f} "
+            f"| {target} |"
         )
     return "\n".join(lines)
 
@@ -518,6 +624,9 @@ def main() -> None:
     parser.add_argument(
         "--profile-server", metavar="PATH", help="run the server under cProfile, stats to PATH.<N>.prof"
     )
+    parser.add_argument(
+        "--gc-stats", action="store_true", help="record the server's garbage collections (diagnosis)"
+    )
     parser.add_argument("--per-n-timeout", type=float, default=290.0)
     args = parser.parse_args()
     cores = os.cpu_count() or 0
@@ -538,10 +647,12 @@ def main() -> None:
         f"server on core {args.server_core}, clients + sender on core {args.client_core}",
         flush=True,
     )
+    code = checkout_state()
+    print(f"code: {code}", flush=True)
     rows = asyncio.run(run(args))
     print()
     print(markdown_table(rows), flush=True)
-    save_result("chat_fanout", {"args": vars(args), "nofile": [soft, hard], "rows": rows})
+    save_result("chat_fanout", {"args": vars(args), "nofile": [soft, hard], "code": code, "rows": rows})
 
 
 if __name__ == "__main__":

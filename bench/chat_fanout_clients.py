@@ -1,10 +1,11 @@
 """The receiving side of bench/chat_fanout.py: many chat WebSocket clients in one lean process.
 
 One thread, one `epoll`, non-blocking sockets and a hand-written RFC 6455 client (handshake, unmasked
-server frames, pong, close), because an asyncio/aiohttp client costs several times more CPU per received
-frame and would saturate its core long before the server does. Each socket opens
-`ws://host:port/ws?accessToken=…` (tokens are reused round-robin: the server allows several sockets per
-user) and counts as ready once its `CONNECTED_USER_INFO` arrives, i.e. once the hub has it.
+server frames, pong, close): no task, coroutine or message object per socket or per frame, so the receiving
+core stays well below the server's cost per delivery (see docs/benchmarks.md, "Chat fan-out").
+
+Each socket opens `ws://host:port/ws?accessToken=…` (tokens are reused round-robin: the server allows
+several sockets per user) and counts as ready once its `CONNECTED_USER_INFO` arrives (the hub has it).
 
 Every text frame is split into events on `\\n`. Benchmark messages carry `bench <seq> <send time_ns>` in
 their body; for each one the receive time (`time.time_ns()` right after `recv`, same machine, same clock)
@@ -13,7 +14,8 @@ parent can tell whether every message reached every socket.
 
 Control is line-based JSON on stdin/stdout: the process prints `{"event": "ready", …}` once all sockets
 are connected (or the connect deadline passed), answers `status` with the running totals and `stop` by
-writing the full result (histogram included) to `--result-file`, then closes its sockets (RST, no TIME_WAIT) and exits. EOF on stdin also stops it.
+writing the full result (histogram included) to `--result-file`, then closes its sockets (RST, no
+TIME_WAIT) and exits. EOF on stdin also stops it.
 
     .venv/bin/python bench/chat_fanout_clients.py --port P --tokens-file F --count N --messages 400 \
         --result-file R
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import errno
 import json
 import os
@@ -62,7 +65,7 @@ def masked_frame(opcode: int, payload: bytes) -> bytes:
 
 
 class Conn:
-    __slots__ = ("buf", "closed_by", "fd", "index", "got", "ready", "sock", "started", "state")
+    __slots__ = ("buf", "fd", "got", "index", "ready", "sock", "started", "state")
 
     def __init__(self, index: int, sock: socket.socket) -> None:
         self.index = index
@@ -72,7 +75,6 @@ class Conn:
         self.buf = b""
         self.ready = False
         self.got = 0
-        self.closed_by = ""
         self.started = time.monotonic()
 
 
@@ -99,6 +101,7 @@ class Clients:
         self.bytes = 0
         self.first_ns = 0
         self.last_ns = 0
+        self.cpu_at_first = os.times()
         self.connect_started = time.monotonic()
         self.connect_seconds = 0.0
 
@@ -167,10 +170,8 @@ class Clients:
     def drop(self, conn: Conn) -> None:
         conn.state = CLOSED
         self.conns.pop(conn.fd, None)
-        try:
+        with contextlib.suppress(OSError):
             self.epoll.unregister(conn.fd)
-        except OSError:
-            pass
         conn.sock.close()
 
     def expire_slow_connects(self) -> None:
@@ -263,6 +264,7 @@ class Clients:
             self.bench_events += hits
             if not self.first_ns:
                 self.first_ns = now
+                self.cpu_at_first = os.times()
             self.last_ns = now
         self.other_events += events - hits
         if not conn.ready and buf.find(b'"CONNECTED_USER_INFO"', start, end) >= 0:
@@ -283,7 +285,12 @@ class Clients:
 
     def result(self) -> dict[str, Any]:
         counts = [c.got for c in self.conns.values() if c.ready]
+        cpu = os.times()
         return {
+            "cpu_since_first_event": {
+                "user": cpu.user - self.cpu_at_first.user,
+                "system": cpu.system - self.cpu_at_first.system,
+            },
             "event": "result",
             "ready": self.ready,
             "open": len(counts),
