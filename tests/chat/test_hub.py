@@ -3,7 +3,7 @@
 import asyncio
 from datetime import UTC, datetime
 
-from ownstream.chat.hub import ChatClient, ChatHub
+from ownstream.chat.hub import DIRECT_WRITE_LIMIT, ChatClient, ChatHub, text_frame
 from ownstream.store.repos.users import User
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
@@ -12,8 +12,14 @@ OTHER = User("u2", "two", 2, NOW, None, ("two",), None, (), "STANDARD", None, No
 
 
 class MemoryOutlet:
-    def __init__(self, *, stalled: bool = False) -> None:
+    """A socket; by default its transport never takes direct writes, so every event goes through the
+    queue (the path that batches and drops). `direct=True` takes them while its buffer is small."""
+
+    def __init__(self, *, stalled: bool = False, direct: bool = False) -> None:
         self.frames: list[bytes] = []
+        self.wire: list[bytes] = []
+        self.direct = direct
+        self.buffered = 0
         self.gate = asyncio.Event()
         if not stalled:
             self.gate.set()
@@ -23,6 +29,12 @@ class MemoryOutlet:
     async def send(self, frame: bytes) -> None:
         await self.gate.wait()
         self.frames.append(frame)
+
+    def write_now(self, wire_frame: bytes, limit: int) -> bool:
+        if not self.direct or self.buffered > limit:
+            return False
+        self.wire.append(wire_frame)
+        return True
 
     async def close(self) -> None:
         self.closed = True
@@ -145,3 +157,29 @@ async def test_a_failing_send_closes_the_client_quietly() -> None:
     assert client.closed and outlet.aborted
     hub.broadcast(b"y")  # ignored, not an error
     await hub.disconnect(client)
+
+
+def test_text_frame_lengths() -> None:
+    assert text_frame(b"hi") == b"\x81\x02hi"
+    assert text_frame(b"x" * 200)[:4] == b"\x81\x7e\x00\xc8"
+    assert text_frame(b"x" * 70_000)[:10] == b"\x81\x7f" + (70_000).to_bytes(8, "big")
+
+
+async def test_sockets_that_keep_up_get_the_frame_written_directly() -> None:
+    hub = ChatHub()
+    fast = MemoryOutlet(direct=True)
+    slow = MemoryOutlet(direct=True)
+    connect(hub, fast)
+    connect(hub, slow, OTHER)
+    await settle()
+    hub.broadcast(b'{"n":0}')
+    slow.buffered = DIRECT_WRITE_LIMIT + 1
+    hub.broadcast(b'{"n":1}')
+    hub.broadcast(b'{"n":2}')
+    await settle()
+    assert fast.wire == [text_frame(b'{"n":0}'), text_frame(b'{"n":1}'), text_frame(b'{"n":2}')]
+    assert fast.frames == []
+    # Behind: the rest goes through the queue, batched into one frame, in order.
+    assert slow.wire == [text_frame(b'{"n":0}')]
+    assert slow.frames == [b'{"n":1}\n{"n":2}']
+    await hub.close_all()

@@ -1,9 +1,11 @@
 """The set of connected chat sockets and the fan-out to them.
 
-Each socket has a bounded outbound queue and one writer task. A broadcast appends the already-encoded
-event to every queue and wakes idle writers; it never awaits a socket, so one slow client cannot stall
-the others. A writer sends everything queued as one text frame, events separated by `\\n` (as Owncast
-does), so a busy server sends fewer, larger frames. A socket whose queue is full is dropped.
+A broadcast encodes the event once and builds its WebSocket frame once. A socket that is keeping up
+(nothing queued, its transport buffer small) gets that frame written straight to its transport: one
+C-level call per socket, no task wakeup. A socket that is behind gets the event appended to its bounded
+queue instead; its writer task sends everything queued as one text frame, events separated by `\\n` (as
+Owncast does), once the socket drains. A socket whose queue is full is dropped. Nothing here awaits a
+socket, so one slow client cannot stall the others.
 """
 
 from __future__ import annotations
@@ -22,11 +24,30 @@ log = logging.getLogger(__name__)
 QUEUE_SIZE = 256
 """Events waiting per socket before the socket is dropped (Owncast's value)."""
 
+DIRECT_WRITE_LIMIT = 64 * 1024
+"""Bytes a socket may have unsent in its transport and still get frames written directly."""
+
+
+def text_frame(payload: bytes) -> bytes:
+    """One unmasked, final WebSocket text frame (RFC 6455 §5.2), as a server sends it."""
+    length = len(payload)
+    if length < 126:
+        header = bytes((0x81, length))
+    elif length < 1 << 16:
+        header = bytes((0x81, 126)) + length.to_bytes(2, "big")
+    else:
+        header = bytes((0x81, 127)) + length.to_bytes(8, "big")
+    return header + payload
+
 
 class Outlet(Protocol):
     """What the hub needs from a socket: send one text frame, close politely, or cut it off."""
 
     async def send(self, frame: bytes) -> None: ...
+
+    def write_now(self, wire_frame: bytes, limit: int) -> bool:
+        """Write a complete WebSocket frame to the transport at once, unless more than `limit` bytes are
+        already waiting there or the socket is closing; True when written."""
 
     async def close(self) -> None: ...
 
@@ -72,9 +93,17 @@ class ChatClient:
     def writer_task(self) -> asyncio.Task[None]:
         return self._writer
 
-    def push(self, frame: bytes) -> bool:
-        """Queue one encoded event. False when the queue is full (the caller drops this client)."""
+    def push(
+        self, frame: bytes, wire_frame: bytes | None = None, direct_limit: int = DIRECT_WRITE_LIMIT
+    ) -> bool:
+        """Send one encoded event: straight to the socket when it keeps up, else through the queue.
+
+        `wire_frame` is `frame` already framed for WebSocket (built once per broadcast). False when the
+        queue is full (the caller drops this client)."""
         if self._closed or self._close_requested:
+            return True
+        idle = not self._queue and self._wakeup is not None and direct_limit >= 0
+        if idle and self._outlet.write_now(wire_frame or text_frame(frame), direct_limit):
             return True
         if len(self._queue) >= self._queue_size:
             return False
@@ -146,9 +175,16 @@ class ChatClient:
 
 
 class ChatHub:
-    def __init__(self, queue_size: int = QUEUE_SIZE, max_sockets: int = 1 << 30) -> None:
+    def __init__(
+        self,
+        queue_size: int = QUEUE_SIZE,
+        max_sockets: int = 1 << 30,
+        direct_write_limit: int = DIRECT_WRITE_LIMIT,
+    ) -> None:
         self.queue_size = queue_size
         self.max_sockets = max_sockets
+        self.direct_write_limit = direct_write_limit
+        """Negative: never write directly, every event goes through the per-socket queue."""
         self._clients: dict[int, ChatClient] = {}
         self._next_id = 0
         self.dropped = 0
@@ -192,16 +228,17 @@ class ChatHub:
         return [client for client in self._clients.values() if client.user.id == user_id]
 
     def broadcast(self, frame: bytes) -> None:
-        """Queue `frame` for every socket. O(n) appends; sockets that can't keep up are dropped."""
+        """Send `frame` to every socket, framed once. Sockets that can't keep up are dropped."""
+        wire_frame = text_frame(frame)
         overflowing: list[ChatClient] = []
         for client in self._clients.values():
-            if not client.push(frame):
+            if not client.push(frame, wire_frame, self.direct_write_limit):
                 overflowing.append(client)
         for client in overflowing:
             self._drop(client)
 
     def send(self, client: ChatClient, frame: bytes) -> None:
-        if not client.push(frame):
+        if not client.push(frame, None, self.direct_write_limit):
             self._drop(client)
 
     def send_to(self, clients: Iterable[ChatClient], frame: bytes) -> None:

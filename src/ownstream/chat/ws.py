@@ -45,6 +45,17 @@ class _WebSocketOutlet:
     async def send(self, frame: bytes) -> None:
         await self._ws.send_frame(frame, WSMsgType.TEXT)
 
+    def write_now(self, wire_frame: bytes, limit: int) -> bool:
+        # Frames are complete and uncompressed (compress=False), so they interleave safely with
+        # aiohttp's own writes (pings, close) on the same transport.
+        transport = self._request.transport
+        if transport is None or transport.is_closing() or self._ws.closed:
+            return False
+        if transport.get_write_buffer_size() > limit:
+            return False
+        transport.write(wire_frame)
+        return True
+
     async def close(self) -> None:
         await self._ws.close()
 

@@ -48,7 +48,12 @@ async def open_database(async_url: str) -> AsyncEngine:
         path = Path(async_url.split(":///", 1)[1])
         path.parent.mkdir(parents=True, exist_ok=True)
     await asyncio.to_thread(migrate, async_url)
-    engine = create_async_engine(async_url)
+    if async_url.startswith("sqlite"):
+        # One connection, so SQLite writes queue in order here instead of racing for the file lock
+        # ("database is locked" under load); WAL readers gain little at this scale.
+        engine = create_async_engine(async_url, pool_size=1, max_overflow=0, pool_timeout=60)
+    else:
+        engine = create_async_engine(async_url)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
