@@ -44,6 +44,7 @@ BENCHMARKS = (
     ),
     Benchmark("time_to_first_segment", "time_to_first_segment.py", (), "time_to_first_segment", 600),
     Benchmark("wheel_packaging", "wheel_packaging.py", (), "wheel_packaging", 600),
+    Benchmark("chat_fanout", "chat_fanout.py", ("--clients", "1000", "4000", "10000"), "chat_fanout", 900),
 )
 
 
@@ -136,12 +137,22 @@ def summarize_packaging(data: dict[str, Any]) -> list[str]:
     ]
 
 
+def summarize_fanout(data: dict[str, Any]) -> list[str]:
+    return [
+        f"chat fan-out N={row['clients']}: {row['received']:,}/{row['expected']:,} delivered, "
+        f"{num(row['deliveries_per_s'])} deliveries/s, p50 {num(row['latency_ms']['p50'], 1)} ms, "
+        f"p99 {num(row['latency_ms']['p99'], 1)} ms, dropped sockets {row['dropped_sockets']}"
+        for row in data["rows"]
+    ]
+
+
 SUMMARIZERS = {
     "ingest_cpu": summarize_ingest,
     "latency": summarize_latency,
     "latency-passthrough": summarize_latency,
     "time_to_first_segment": summarize_ttfs,
     "wheel_packaging": summarize_packaging,
+    "chat_fanout": summarize_fanout,
 }
 
 
