@@ -81,6 +81,16 @@ async def test_publish_online_segments_then_offline(
         assert admin["broadcaster"]["streamDetails"]["videoCodec"] == "H.264"
         assert admin["broadcaster"]["streamDetails"]["audioCodec"] == "AAC"
         assert admin["currentBroadcast"]["latencyLevel"] == {"level": 0}
+
+        async def thumbnail_ready() -> bool:
+            async with http.get(server.base_url + "/thumbnail.jpg") as response:
+                return response.headers.get("Content-Type") == "image/jpeg"
+
+        await wait_until(thumbnail_ready, 15, "a thumbnail from the live stream")
+        async with http.get(server.base_url + "/thumbnail.jpg") as response:
+            assert (await response.read())[:2] == b"\xff\xd8"
+        async with http.get(server.base_url + "/preview.gif") as response:
+            assert response.status == 200 and (await response.read())[:3] == b"GIF"
     finally:
         await stop_process(publisher)
 
@@ -94,6 +104,8 @@ async def test_publish_online_segments_then_offline(
     code, body = await fetch(http, server.base_url + "/hls/0/stream.m3u8")
     assert code == 200 and body.rstrip().endswith(b"#EXT-X-ENDLIST")
     assert ffmpeg_children() == []
+    async with http.get(server.base_url + "/thumbnail.jpg") as response:
+        assert response.headers["Content-Type"] == "image/svg+xml"  # the logo stands in while offline
 
 
 async def test_two_variants(server: RunningServer, http: aiohttp.ClientSession, clip: Clip) -> None:
