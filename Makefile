@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STATIC := src/ownstream/web/static/index.html
 
-.PHONY: setup run test lint typecheck unit e2e frontend bench wheel clean
+.PHONY: setup run test lint typecheck-web system-deps system-deps-test frontend bench wheel clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-web/node_modules/.installed: web/package.json web/package-lock.json
+system-deps:
+	scripts/system-deps.sh
+
+system-deps-test:
+	scripts/system-deps.sh --test
+
+web/node_modules/.installed: web/package.json web/package-lock.json | system-deps
 	cd web && npm ci --no-audit --no-fund
 	touch $@
 
@@ -34,7 +40,7 @@ lint: $(VENV)/.installed
 typecheck-web: web/node_modules/.installed
 	cd web && npm run check
 
-test: setup lint typecheck-web
+test: system-deps-test setup lint typecheck-web
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
 bench: setup
