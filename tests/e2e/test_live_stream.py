@@ -83,10 +83,12 @@ async def test_publish_online_segments_then_offline(
         assert admin["currentBroadcast"]["latencyLevel"] == {"level": 0}
 
         async def thumbnail_ready() -> bool:
-            async with http.get(server.base_url + "/thumbnail.jpg") as response:
-                return response.headers.get("Content-Type") == "image/jpeg"
+            async with http.get(server.base_url + "/thumbnail.jpg") as thumbnail:
+                is_jpeg = thumbnail.headers.get("Content-Type") == "image/jpeg"
+            async with http.get(server.base_url + "/preview.gif") as preview:
+                return is_jpeg and preview.status == 200
 
-        await wait_until(thumbnail_ready, 15, "a thumbnail from the live stream")
+        await wait_until(thumbnail_ready, 20, "a thumbnail and a preview from the live stream")
         async with http.get(server.base_url + "/thumbnail.jpg") as response:
             assert (await response.read())[:2] == b"\xff\xd8"
         async with http.get(server.base_url + "/preview.gif") as response:
