@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import shutil
 import signal
@@ -14,7 +15,7 @@ import pytest
 
 from ownstream.transcode.variants import StreamVariant
 from tests.e2e.waiting import wait_until
-from tests.harness import RunningServer, admin_auth
+from tests.harness import RunningServer, admin_auth, running_server
 from tests.media import FFMPEG, Clip, probe_video_size, start_publisher, stop_process
 
 pytestmark = pytest.mark.e2e
@@ -249,3 +250,17 @@ async def test_gstreamer_rtmp2sink_publisher(
         assert await asyncio.wait_for(process.wait(), 30) == 0
     finally:
         await stop_process(process)
+
+
+async def test_server_stops_while_a_stream_is_ending(tmp_path: Path, clip: Clip) -> None:
+    async with running_server(tmp_path / "data") as running:
+        assert running.server.services is not None
+        await running.server.services.config.update(video_latency_level=0)
+        publisher = await start_publisher(clip, running.rtmp_url())
+        await first_segment(running)
+        os.kill(publisher.pid, signal.SIGKILL)
+        await publisher.wait()
+        # Leave at once: shutdown cancels the RTMP connection while the stream is still ending.
+    assert running.server.services.lifecycle.state.value == "offline"
+    assert ffmpeg_children() == []
+    gc.collect()  # an abandoned ffmpeg transport would warn here (warnings are errors)

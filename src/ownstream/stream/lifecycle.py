@@ -112,7 +112,9 @@ class _PublisherSink:
         )
 
     async def close(self) -> None:
-        await self._lifecycle.end(self._session, "the publisher disconnected")
+        # Shielded: the RTMP connection may be cancelled (server shutdown) while ffmpeg is still flushing;
+        # the ending must finish anyway or ffmpeg and the session are left half torn down.
+        await asyncio.shield(self._lifecycle.schedule_end(self._session, "the publisher disconnected"))
 
 
 class StreamLifecycle:
@@ -283,15 +285,15 @@ class StreamLifecycle:
             self.schedule_end(session, "the transcoder exited")
 
     # --- ending ---------------------------------------------------------------------------------------
-    def schedule_end(self, session: _LiveSession, reason: str) -> None:
-        self.schedule_background(self.end(session, reason), name="stream:end")
+    def schedule_end(self, session: _LiveSession, reason: str) -> asyncio.Task[None]:
+        return self.schedule_background(self.end(session, reason), name="stream:end")
 
     async def disconnect(self) -> bool:
         """Admin disconnect: end the inbound stream. False when none is connected."""
         session = self._session
         if session is None or session.ending:
             return False
-        await self.end(session, "an admin disconnected the stream")
+        await asyncio.shield(self.schedule_end(session, "an admin disconnected the stream"))
         return True
 
     async def end(self, session: _LiveSession, reason: str) -> None:
@@ -338,7 +340,9 @@ class StreamLifecycle:
         delay = self._settings.timings.offline_cleanup_delay
         self._offline_cleanup = asyncio.get_running_loop().call_later(delay, wipe)
 
-    def schedule_background(self, coroutine: Awaitable[Any], name: str = "stream:background") -> None:
+    def schedule_background(
+        self, coroutine: Awaitable[Any], name: str = "stream:background"
+    ) -> asyncio.Task[None]:
         """Run `coroutine` as an owned task; `stop()` waits for it, failures are logged."""
 
         async def run() -> None:
@@ -350,6 +354,7 @@ class StreamLifecycle:
         task = asyncio.get_running_loop().create_task(run(), name=name)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        return task
 
     async def stop(self) -> None:
         """Shutdown: end any live stream (ffmpeg finishes its last segment), then wait for stragglers."""
@@ -360,7 +365,10 @@ class StreamLifecycle:
         if session is not None:
             await self.end(session, "the server is shutting down")
         if self._background:
-            await asyncio.wait(list(self._background), timeout=self._settings.timings.ffmpeg_stop_timeout)
+            # An ending under way may still be waiting for ffmpeg (its own timeouts: stop, then TERM, KILL).
+            await asyncio.wait(
+                list(self._background), timeout=2 * self._settings.timings.ffmpeg_stop_timeout + 5
+            )
 
     def hls_dir(self) -> Path:
         return self._settings.hls_path
