@@ -307,26 +307,32 @@ class StreamLifecycle:
             for task in session.tasks:
                 if task is not current:
                     task.cancel()
-            async with session.starting_transcoder:
-                if session.process is not None:
-                    await session.process.stop(self._settings.timings.ffmpeg_stop_timeout)
-            if session.thumbnails is not None:
-                await session.thumbnails.stop()
-            if session.watcher is not None:
-                await session.watcher.stop()
-                await session.watcher.finalize()
-            if session.storage is not None:
-                await session.storage.stop()  # uploads the final playlists when S3 is on
-            await asyncio.to_thread(self._remove_master_playlist)
-            await self._logo.reset_thumbnail()
-            await self._stats.stream_disconnected()
-            self._session = None
-            self._state = StreamState.OFFLINE
-            session.ended.set()
-            stopped_at = self._clock.now()
-            self._schedule_offline_cleanup()
+            try:
+                await self._tear_down(session)
+            finally:
+                # Whatever failed above (and was logged), the server must be able to take the next stream.
+                self._session = None
+                self._state = StreamState.OFFLINE
+                session.ended.set()
+                stopped_at = self._clock.now()
+                self._schedule_offline_cleanup()
         self._bus.publish(StreamStopped(stream_id=session.broadcast.stream_id, stopped_at=stopped_at))
         log.info("stream %s is offline", session.broadcast.stream_id)
+
+    async def _tear_down(self, session: _LiveSession) -> None:
+        async with session.starting_transcoder:
+            if session.process is not None:
+                await session.process.stop(self._settings.timings.ffmpeg_stop_timeout)
+        if session.thumbnails is not None:
+            await session.thumbnails.stop()
+        if session.watcher is not None:
+            await session.watcher.stop()
+            await session.watcher.finalize()
+        if session.storage is not None:
+            await session.storage.stop()  # uploads the final playlists when S3 is on
+        await asyncio.to_thread(self._remove_master_playlist)
+        await self._logo.reset_thumbnail()
+        await self._stats.stream_disconnected()
 
     def _remove_master_playlist(self) -> None:
         (self._settings.hls_path / "stream.m3u8").unlink(missing_ok=True)
