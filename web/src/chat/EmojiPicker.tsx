@@ -1,5 +1,6 @@
 // A small popover of the server's custom emoji (GET /api/emoji) and a few common ones.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { usePopoverDismissal } from './popover';
 import type { CustomEmoji } from './compose';
 import { SmileyIcon } from './icons';
 
@@ -17,26 +18,7 @@ export function EmojiPicker({ custom, disabled, onPick }: EmojiPickerProps) {
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
-    if (!open) return undefined;
-    rootRef.current?.querySelector<HTMLButtonElement>('.emoji-choice')?.focus();
-    const onPointer = (event: Event): void => {
-      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent): void => {
-      if (event.key === 'Escape') {
-        event.stopPropagation();
-        setOpen(false);
-        buttonRef.current?.focus();
-      }
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  usePopoverDismissal({ open, close: () => setOpen(false), root: rootRef, button: buttonRef, firstItem: '.emoji-choice', swallowEscape: true });
 
   useEffect(() => {
     if (disabled) setOpen(false);

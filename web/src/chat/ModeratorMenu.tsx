@@ -1,7 +1,8 @@
 // The moderator's menu on a chat message: hide the message, or remove its author from the chat.
 // Both ask for confirmation first; the result comes back from the server as VISIBILITY-UPDATE (and,
 // for a removal, a CHAT_ACTION), so nothing changes locally until the server says so.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
+import { usePopoverDismissal } from './popover';
 import { DotsIcon } from './icons';
 import type { ChatSession } from './session';
 
@@ -20,25 +21,7 @@ export function ModeratorMenu({ session, messageId, authorId, authorName, own }:
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
-    if (!open) return undefined;
-    rootRef.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
-    const onPointer = (event: Event): void => {
-      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent): void => {
-      if (event.key === 'Escape') {
-        setOpen(false);
-        buttonRef.current?.focus();
-      }
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  usePopoverDismissal({ open, close: () => setOpen(false), root: rootRef, button: buttonRef, firstItem: '[role="menuitem"]' });
 
   const toggle = (): void => {
     if (!open) {
