@@ -24,6 +24,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 H = TypeVar("H", bound=Handler)
 
 _SHAPE_ATTRIBUTE = "__owncast_error_shape__"
+CLIENT_CLOSED_REQUEST = 499
+"""The status the access log and metrics record for a client that left mid-request (nginx's convention)."""
 
 
 def error_shape(shape: Shape) -> Callable[[H], H]:
@@ -54,6 +56,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return json_response(error_body(_shape_of(request), exc.message), status=exc.status)
     except web.HTTPException:
         raise
+    except ConnectionResetError:
+        # The client left mid-request (aiohttp's "Connection lost" while the body was read): its doing,
+        # not ours, so one line and no traceback. Nobody is left to read the answer.
+        log.info("client left during %s %s", request.method, request.path)
+        return web.Response(status=CLIENT_CLOSED_REQUEST)
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return json_response(error_body(_shape_of(request), "internal server error"), status=500)

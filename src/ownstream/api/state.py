@@ -13,7 +13,9 @@ from ownstream.config.service import ConfigService
 from ownstream.events import EventBus
 from ownstream.federation.store import FederationStore
 from ownstream.federation.webfinger import WebfingerClient
+from ownstream.health import HealthChecks
 from ownstream.logbuffer import LogBuffer
+from ownstream.metrics.service import ServerMetrics
 from ownstream.settings import Settings
 from ownstream.stream.hardware import HardwareMonitor
 from ownstream.stream.history import ViewerHistory
@@ -40,6 +42,8 @@ class Services:
     chat: ChatService
     webhooks: WebhookRegistry
     tokens: IntegrationTokens
+    metrics: ServerMetrics
+    health: HealthChecks
 
 
 SERVICES = web.AppKey("services", Services)

@@ -27,6 +27,7 @@ from ownstream.settings import Settings
 from ownstream.storage.backend import StreamStorage
 from ownstream.storage.stream_storage import open_stream_storage
 from ownstream.stream.broadcaster import Broadcaster
+from ownstream.stream.ingest_meter import IngestMeter
 from ownstream.stream.logo import LogoStore
 from ownstream.stream.stats import StreamStats
 from ownstream.transcode.ffmpeg import FfmpegError, FfmpegProcess, TranscodeJob
@@ -97,6 +98,7 @@ class _PublisherSink:
         if self._session.ending:
             raise StreamEnded("the stream has ended")
         process = self._session.process or await self._lifecycle.start_transcoder(self._session)
+        self._lifecycle.ingest.add(len(data))
         try:
             await process.write(data)
         except FfmpegError as error:
@@ -138,6 +140,10 @@ class StreamLifecycle:
         self._end_lock = asyncio.Lock()
         self._background: set[asyncio.Task[None]] = set()
         self._offline_cleanup: asyncio.TimerHandle | None = None
+        # For the metrics: bytes received from broadcasters, transcoders started and failed.
+        self.ingest = IngestMeter(clock.monotonic)
+        self.transcoder_starts = 0
+        self.transcoder_failures = 0
 
     # --- state, for the API ---------------------------------------------------------------------------
     @property
@@ -273,6 +279,7 @@ class StreamLifecycle:
                 self.schedule_end(session, "the transcoder could not start")
                 raise StreamEnded(f"the transcoder could not start: {error}") from None
             session.process = process
+            self.transcoder_starts += 1
             session.tasks.append(
                 asyncio.create_task(self._watch_transcoder(session, process), name="stream:ffmpeg-exit")
             )
@@ -281,6 +288,7 @@ class StreamLifecycle:
     async def _watch_transcoder(self, session: _LiveSession, process: FfmpegProcess) -> None:
         code = await process.wait(None)
         if not session.ending:
+            self.transcoder_failures += 1
             log.error("the transcoder exited on its own (code %s); ending the stream", code)
             self.schedule_end(session, "the transcoder exited")
 
