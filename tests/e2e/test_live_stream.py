@@ -144,14 +144,35 @@ async def test_video_passthrough(server: RunningServer, http: aiohttp.ClientSess
         await stop_process(publisher)
 
 
-@pytest.mark.parametrize("url_parts", [("wrong-key", "live"), ("abc123", "other"), ("abc1234", "live")])
+async def refusal_printed_by(publisher: asyncio.subprocess.Process) -> str:
+    """Wait for a refused ffmpeg publisher to exit; returns what it printed (it shows the server's words)."""
+    assert publisher.stderr is not None
+    stderr = await asyncio.wait_for(publisher.stderr.read(), 20)
+    assert await asyncio.wait_for(publisher.wait(), 20) != 0
+    return stderr.decode(errors="replace")
+
+
+@pytest.mark.parametrize(
+    ("key", "app", "shown"),
+    [
+        ("wrong-key", "live", "Publishing denied: wrong stream key."),
+        ("abc123", "other", "Unknown application: publish to /live/ followed by the stream key."),
+        ("abc1234", "live", "Publishing denied: wrong stream key."),
+    ],
+)
 async def test_wrong_key_or_app_refused(
-    server: RunningServer, http: aiohttp.ClientSession, clip: Clip, url_parts: tuple[str, str]
+    server: RunningServer,
+    http: aiohttp.ClientSession,
+    clip: Clip,
+    caplog: pytest.LogCaptureFixture,
+    key: str,
+    app: str,
+    shown: str,
 ) -> None:
-    key, app = url_parts
     publisher = await start_publisher(clip, server.rtmp_url(key=key, app=app), loop=False)
-    code = await asyncio.wait_for(publisher.wait(), 20)
-    assert code != 0
+    printed = await refusal_printed_by(publisher)
+    assert f"Server error: {shown}" in printed
+    assert key not in caplog.text
     assert (await status(http, server))["online"] is False
     assert server.server.services is not None
     assert server.server.services.lifecycle.connected is False
@@ -165,7 +186,10 @@ async def test_second_publisher_refused(
     try:
         await first_segment(server)
         second = await start_publisher(clip, server.rtmp_url(), loop=False)
-        assert await asyncio.wait_for(second.wait(), 20) != 0
+        printed = await refusal_printed_by(second)
+        shown = "A stream is already live on this server: only one publisher at a time."
+        assert f"Server error: {shown}" in printed
+        assert "wrong stream key" not in printed
         assert first.returncode is None
         assert server.server.services is not None
         assert server.server.services.lifecycle.connected

@@ -22,7 +22,7 @@ from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
 from ownstream.events import EventBus, SegmentWritten, StreamOnline, StreamStarted, StreamStopped
 from ownstream.hls.output import HlsOutputWatcher, wipe_hls_dir
-from ownstream.ingest.publish import PublishClosed, PublishRequest, StreamSink
+from ownstream.ingest.publish import PublishClosed, PublishRefusal, PublishRequest, StreamSink
 from ownstream.settings import Settings
 from ownstream.storage.backend import StreamStorage
 from ownstream.storage.stream_storage import open_stream_storage
@@ -166,27 +166,25 @@ class StreamLifecycle:
         return self._session.broadcast if self.connected and self._session else None
 
     # --- the publish gate -----------------------------------------------------------------------------
-    async def open_publish(self, request: PublishRequest) -> StreamSink | None:
+    async def open_publish(self, request: PublishRequest) -> StreamSink | PublishRefusal:
         # Clients split `rtmp://host/live/a/b` as app `live/a`, name `b`: rebuild the whole path so a
         # stream key containing `/` works and only `/live/<whole key>` is accepted (Owncast's rule).
+        # The RTMP server logs the refusal (one line, never the key) and tells the encoder which it was.
         path = f"{request.app.strip('/')}/{request.stream_key}"
         prefix = LIVE_APP + "/"
         if not path.startswith(prefix):
-            log.warning("refused a publish from %s: unknown application", request.remote_addr)
-            return None
+            return PublishRefusal.UNKNOWN_APPLICATION
         if not stream_key_matches(path[len(prefix) :], self._config.current.stream_key):
-            log.warning("refused a publish from %s: wrong stream key", request.remote_addr)
-            return None
+            return PublishRefusal.WRONG_STREAM_KEY
         if self._state is not StreamState.OFFLINE:
-            log.warning("refused a publish from %s: a stream is already live", request.remote_addr)
-            return None
+            return PublishRefusal.ALREADY_LIVE
         self._state = StreamState.STARTING
         try:
             session = await self._start(request)
         except Exception:
             log.exception("could not start the stream from %s", request.remote_addr)
             self._state = StreamState.OFFLINE
-            return None
+            return PublishRefusal.START_FAILED
         return _PublisherSink(self, session)
 
     async def _start(self, request: PublishRequest) -> _LiveSession:
