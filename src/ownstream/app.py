@@ -87,9 +87,9 @@ class Ownstream:
             raise RuntimeError("the stream key is empty; set one with --streamkey")
         logo = LogoStore(settings.data_dir, config)
         await asyncio.to_thread(logo.ensure_default)
-        await logo.reset_thumbnail()
         stats = StreamStats(config, self.clock, settings.timings)
         lifecycle = StreamLifecycle(settings, config, stats, self.bus, self.clock, logo)
+        await lifecycle.discard_previous_run()
         timings = settings.timings
         viewer_history = ViewerHistory(stats, self.clock, timings.viewer_sample_interval)
         hardware = HardwareMonitor(

@@ -165,6 +165,13 @@ class StreamLifecycle:
     def current_broadcast(self) -> Broadcast | None:
         return self._session.broadcast if self.connected and self._session else None
 
+    async def discard_previous_run(self) -> None:
+        """At start-up, before any publisher: remove what an earlier run left (after a crash, its live
+        playlists and segments, its thumbnail and preview), so `/hls/stream.m3u8` answers 404 and the logo
+        stands in while offline, exactly as after a clean stop."""
+        await asyncio.to_thread(wipe_hls_dir, self._settings.hls_path)
+        await self._logo.reset_thumbnail()
+
     # --- the publish gate -----------------------------------------------------------------------------
     async def open_publish(self, request: PublishRequest) -> StreamSink | PublishRefusal:
         # Clients split `rtmp://host/live/a/b` as app `live/a`, name `b`: rebuild the whole path so a
