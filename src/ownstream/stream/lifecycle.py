@@ -20,8 +20,15 @@ from typing import Any
 
 from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
-from ownstream.events import EventBus, SegmentWritten, StreamOnline, StreamStarted, StreamStopped
-from ownstream.hls.output import HlsOutputWatcher, wipe_hls_dir
+from ownstream.events import (
+    EventBus,
+    PlaylistWritten,
+    SegmentWritten,
+    StreamOnline,
+    StreamStarted,
+    StreamStopped,
+)
+from ownstream.hls.output import MASTER_INDEX, HlsOutputWatcher, wipe_hls_dir
 from ownstream.ingest.publish import PublishClosed, PublishRefusal, PublishRequest, StreamSink
 from ownstream.settings import Settings
 from ownstream.storage.backend import StreamStorage
@@ -84,6 +91,19 @@ class _LiveSession:
         self.ended = asyncio.Event()
         self.ending = False
         self.first_segment_seen = False
+        self.master_written = False
+        self.variants_with_segments: set[int] = set()
+        self.playable = asyncio.Event()
+        """Set once the master playlist and a segment of every variant are on disk."""
+
+    def note_output(self, variant_index: int) -> None:
+        """A segment of `variant_index` (or, for MASTER_INDEX, the master playlist) was written."""
+        if variant_index == MASTER_INDEX:
+            self.master_written = True
+        else:
+            self.variants_with_segments.add(variant_index)
+        if self.master_written and len(self.variants_with_segments) >= len(self.broadcast.variants):
+            self.playable.set()
 
 
 class _PublisherSink:
@@ -227,7 +247,7 @@ class StreamLifecycle:
             hls_dir,
             len(variants),
             on_segment=lambda event: self._segment_written(session, event),
-            on_playlist=self._bus.publish,
+            on_playlist=lambda event: self._playlist_written(session, event),
             poll_interval=self._settings.timings.hls_poll_interval,
         )
         session.watcher.start()
@@ -252,10 +272,25 @@ class StreamLifecycle:
         if not session.first_segment_seen and session.thumbnails is not None:
             session.first_segment_seen = True
             session.thumbnails.start()
+        session.note_output(event.variant_index)
+        self._bus.publish(event)
+
+    def _playlist_written(self, session: _LiveSession, event: PlaylistWritten) -> None:
+        if event.variant_index == MASTER_INDEX:
+            session.note_output(MASTER_INDEX)
         self._bus.publish(event)
 
     async def _go_online_after(self, session: _LiveSession, grace: float) -> None:
+        """Online means playable: the grace period (Owncast's delay) has passed AND the master playlist
+        and a segment of every variant exist. The master offers every variant and a player may pick any
+        one; ffmpeg cuts them all at the same moments, so waiting for all costs at most one poll. If
+        ffmpeg dies first (it rejected the input), the ending cancels this task: never online."""
         await asyncio.sleep(grace)
+        if not session.playable.is_set():
+            log.info(
+                "stream %s: waiting for the first segments before going online", session.broadcast.stream_id
+            )
+            await session.playable.wait()
         if self._session is session and not session.ending:
             self._state = StreamState.ONLINE
             self._stats.stream_online()
