@@ -19,6 +19,7 @@ from ownstream.chat.ws import default_socket_limit
 from ownstream.clock import Clock, SystemClock
 from ownstream.config.service import ConfigService
 from ownstream.directory.pinger import DirectoryPinger
+from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
 from ownstream.federation.store import FederationStore
 from ownstream.federation.webfinger import WebfingerClient
@@ -87,8 +88,9 @@ class Ownstream:
             raise RuntimeError("the stream key is empty; set one with --streamkey")
         logo = LogoStore(settings.data_dir, config)
         await asyncio.to_thread(logo.ensure_default)
-        stats = StreamStats(config, self.clock, settings.timings)
-        lifecycle = StreamLifecycle(settings, config, stats, self.bus, self.clock, logo)
+        disk_full = DiskFullReporter()  # shared: "the disk is full" at most once a minute in all
+        stats = StreamStats(config, self.clock, settings.timings, disk_full)
+        lifecycle = StreamLifecycle(settings, config, stats, self.bus, self.clock, logo, disk_full)
         await lifecycle.discard_previous_run()
         timings = settings.timings
         viewer_history = ViewerHistory(stats, self.clock, timings.viewer_sample_interval)
@@ -126,8 +128,9 @@ class Ownstream:
             users=UsersRepository(self._engine),
             messages=MessagesRepository(self._engine),
             hub=ChatHub(max_sockets=default_socket_limit()),
+            disk_full=disk_full,
         )
-        webhooks = WebhookRegistry(WebhookRepository(self._engine))
+        webhooks = WebhookRegistry(WebhookRepository(self._engine), disk_full)
         await webhooks.load()
         self._webhook_dispatcher = WebhookDispatcher(
             webhooks,
@@ -154,6 +157,7 @@ class Ownstream:
             chat=chat,
             webhooks=webhooks,
             tokens=IntegrationTokens(UsersRepository(self._engine)),
+            disk_full=disk_full,
         )
         stats.start()
         viewer_history.start()

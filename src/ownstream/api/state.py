@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
@@ -10,9 +10,11 @@ from ownstream.auth.tokens import IntegrationTokens
 from ownstream.chat.service import ChatService
 from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
+from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
 from ownstream.federation.store import FederationStore
 from ownstream.federation.webfinger import WebfingerClient
+from ownstream.hls.last_good import LastGoodPlaylists
 from ownstream.logbuffer import LogBuffer
 from ownstream.settings import Settings
 from ownstream.stream.hardware import HardwareMonitor
@@ -40,6 +42,9 @@ class Services:
     chat: ChatService
     webhooks: WebhookRegistry
     tokens: IntegrationTokens
+    disk_full: DiskFullReporter = field(default_factory=DiskFullReporter)
+    """The process's one reporter: "the disk is full" at most once a minute."""
+    playlists: LastGoodPlaylists = field(default_factory=LastGoodPlaylists)
 
 
 SERVICES = web.AppKey("services", Services)

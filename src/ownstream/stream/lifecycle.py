@@ -20,6 +20,7 @@ from typing import Any
 
 from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
+from ownstream.disk_full import DiskFullReporter, is_disk_full
 from ownstream.events import (
     EventBus,
     PlaylistWritten,
@@ -146,6 +147,7 @@ class StreamLifecycle:
         bus: EventBus,
         clock: Clock,
         logo: LogoStore,
+        disk_full: DiskFullReporter | None = None,
     ) -> None:
         self._settings = settings
         self._config = config
@@ -158,6 +160,7 @@ class StreamLifecycle:
         self._end_lock = asyncio.Lock()
         self._background: set[asyncio.Task[None]] = set()
         self._offline_cleanup: asyncio.TimerHandle | None = None
+        self._disk_full = disk_full or DiskFullReporter(log)
 
     # --- state, for the API ---------------------------------------------------------------------------
     @property
@@ -349,6 +352,9 @@ class StreamLifecycle:
                     task.cancel()
             try:
                 await self._tear_down(session)
+            except Exception:
+                # Logged here so the stream's end is still announced below.
+                log.exception("tearing down stream %s failed", session.broadcast.stream_id)
             finally:
                 # Whatever failed above (and was logged), the server must be able to take the next stream.
                 self._session = None
@@ -367,7 +373,13 @@ class StreamLifecycle:
             await session.thumbnails.stop()
         if session.watcher is not None:
             await session.watcher.stop()
-            await session.watcher.finalize()
+            try:
+                await session.watcher.finalize()
+            except OSError as error:
+                # Without `#EXT-X-ENDLIST` players stop on their own; the master must go regardless.
+                if not is_disk_full(error):
+                    raise
+                self._disk_full.report("ending the variant playlists", error)
         if session.storage is not None:
             await session.storage.stop()  # uploads the final playlists when S3 is on
         await asyncio.to_thread(self._remove_master_playlist)
