@@ -22,6 +22,7 @@ from ownstream.chat.ws import default_socket_limit
 from ownstream.clock import Clock, SystemClock
 from ownstream.config.service import ConfigService
 from ownstream.directory.pinger import DirectoryPinger
+from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
 from ownstream.federation.store import FederationStore
 from ownstream.federation.webfinger import WebfingerClient
@@ -135,9 +136,10 @@ class Ownstream:
             self._log_safety.watch_secrets(lambda: (config.current.stream_key, config.current.s3.secret))
         logo = LogoStore(settings.data_dir, config)
         await asyncio.to_thread(logo.ensure_default)
-        await logo.reset_thumbnail()
-        stats = StreamStats(config, self.clock, settings.timings)
-        lifecycle = StreamLifecycle(settings, config, stats, self.bus, self.clock, logo)
+        disk_full = DiskFullReporter()  # shared: "the disk is full" at most once a minute in all
+        stats = StreamStats(config, self.clock, settings.timings, disk_full)
+        lifecycle = StreamLifecycle(settings, config, stats, self.bus, self.clock, logo, disk_full)
+        await lifecycle.discard_previous_run()
         timings = settings.timings
         viewer_history = ViewerHistory(stats, self.clock, timings.viewer_sample_interval)
         hardware = HardwareMonitor(
@@ -174,8 +176,9 @@ class Ownstream:
             users=UsersRepository(self._engine),
             messages=MessagesRepository(self._engine),
             hub=ChatHub(max_sockets=default_socket_limit()),
+            disk_full=disk_full,
         )
-        webhooks = WebhookRegistry(WebhookRepository(self._engine))
+        webhooks = WebhookRegistry(WebhookRepository(self._engine), disk_full)
         await webhooks.load()
         self._webhook_dispatcher = dispatcher = WebhookDispatcher(
             webhooks,
@@ -215,6 +218,7 @@ class Ownstream:
                 monotonic=self.clock.monotonic,
             ),
             health=HealthChecks(self._engine, settings.data_dir, lambda: config.current.ffmpeg_path),
+            disk_full=disk_full,
         )
         self.backups = DatabaseBackups(
             settings.database_path,
