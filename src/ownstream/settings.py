@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ownstream.net.client_address import IPNetwork, parse_networks
+
 ENV_PREFIX = "OWNSTREAM_"
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -87,6 +89,8 @@ class Settings:
     database: Path | None = None
     log_dir: Path | None = None
     log_level: str = "info"
+    trusted_proxies: tuple[IPNetwork, ...] = ()
+    """Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed (net/client_address.py)."""
     overrides: RuntimeOverrides = field(default_factory=RuntimeOverrides)
     timings: Timings = field(default_factory=Timings)
     remotes: Remotes = field(default_factory=Remotes)
@@ -130,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--webserverport", type=_port, help="set and persist the HTTP port")
     parser.add_argument("--webserverip", help="set and persist the HTTP listen address")
     parser.add_argument("--rtmpport", type=_port, help="set and persist the RTMP port")
+    parser.add_argument(
+        "--trusted-proxies",
+        help="comma-separated addresses and CIDR networks of reverse proxies whose X-Forwarded-For "
+        "and X-Forwarded-Proto are believed (default none)",
+    )
     return parser
 
 
@@ -154,6 +163,12 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         except (ValueError, argparse.ArgumentTypeError):
             parser.error(f"{ENV_PREFIX}{flag.upper()}: port must be a number between 1 and 65535")
 
+    trusted_text = pick("trusted_proxies") or ""
+    try:
+        trusted_proxies = parse_networks(trusted_text)
+    except ValueError as error:
+        parser.error(f"--trusted-proxies / {ENV_PREFIX}TRUSTED_PROXIES: {error}")
+
     log_level = (pick("loglevel") or "info").lower()
     if log_level not in LOG_LEVELS:
         parser.error(f"log level must be one of {', '.join(LOG_LEVELS)}")
@@ -165,6 +180,7 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         database=Path(database) if database else None,
         log_dir=Path(log_dir) if log_dir else None,
         log_level=log_level,
+        trusted_proxies=trusted_proxies,
         overrides=RuntimeOverrides(
             stream_key=pick("streamkey"),
             web_server_port=pick_port("webserverport"),

@@ -47,11 +47,3 @@ SERVICES = web.AppKey("services", Services)
 
 def services(request: web.Request) -> Services:
     return request.app[SERVICES]
-
-
-def client_ip(request: web.Request) -> str:
-    """Owncast uses the whole X-Forwarded-For value when present, else the peer address."""
-    forwarded = request.headers.get("X-Forwarded-For")
-    if forwarded:
-        return forwarded
-    return request.remote or ""

@@ -13,11 +13,12 @@ from collections.abc import Callable
 
 from aiohttp import WSMsgType, web
 
-from ownstream.api.state import client_ip, services
+from ownstream.api.state import services
 from ownstream.chat import protocol
 from ownstream.chat.flood import FloodGuard, Verdict
 from ownstream.chat.hub import ChatClient
 from ownstream.chat.service import ChatService
+from ownstream.net.client_address import client_address
 from ownstream.store.repos.users import User
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ async def _serve(ws: web.WebSocketResponse, request: web.Request, chat: ChatServ
     client = chat.connect(
         _WebSocketOutlet(ws, request),
         user,
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
         user_agent=request.headers.get("User-Agent", ""),
     )
     session = _InboundFrames(chat, client, asyncio.get_running_loop().time)

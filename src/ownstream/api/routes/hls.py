@@ -8,7 +8,8 @@ from pathlib import PurePosixPath
 from aiohttp import web
 
 from ownstream.api.responses import NO_CACHE_HEADERS
-from ownstream.api.state import Services, client_ip, services
+from ownstream.api.state import Services, services
+from ownstream.net.client_address import client_address
 
 routes = web.RouteTableDef()
 
@@ -41,7 +42,7 @@ async def get_hls(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound(headers={"Access-Control-Allow-Origin": "*"})
     headers = {"Access-Control-Allow-Origin": "*"}
     if suffix == ".m3u8":
-        svc.stats.viewer_seen(client_ip(request), request.headers.get("User-Agent", ""))
+        svc.stats.viewer_seen(client_address(request), request.headers.get("User-Agent", ""))
         headers.update(NO_CACHE_HEADERS)
         headers["Content-Type"] = PLAYLIST_TYPE
     else:
