@@ -14,6 +14,7 @@ from collections.abc import Callable
 from aiohttp import WSMsgType, web
 
 from ownstream.api.state import services
+from ownstream.auth.origins import socket_origin_refusal
 from ownstream.chat import protocol
 from ownstream.chat.flood import FloodGuard, Verdict
 from ownstream.chat.hub import ChatClient
@@ -83,6 +84,8 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
         return web.Response(text="CHAT_DISABLED")
     if chat.hub.full:
         return web.Response(text="ERROR_MAX_CONNECTIONS_EXCEEDED")
+    if (refusal := socket_origin_refusal(request, svc.config.current)) is not None:
+        return refusal
     ws = web.WebSocketResponse(
         heartbeat=svc.settings.timings.chat_heartbeat,
         max_msg_size=protocol.MAX_FRAME_BYTES,
