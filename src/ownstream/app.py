@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ownstream.api.app import create_web_app
 from ownstream.api.state import Services
+from ownstream.auth.login_throttle import LoginThrottle, ThrottlePolicy
 from ownstream.auth.tokens import IntegrationTokens
+from ownstream.auth.weak_key import weak_key_warning
 from ownstream.chat.hub import ChatHub
 from ownstream.chat.service import ChatService
 from ownstream.chat.ws import default_socket_limit
@@ -85,6 +87,8 @@ class Ownstream:
         await config.load(settings.overrides)
         if not config.current.stream_key:
             raise RuntimeError("the stream key is empty; set one with --streamkey")
+        if (weak_key := weak_key_warning(config.current.stream_key)) is not None:
+            log.warning("%s", weak_key)
         logo = LogoStore(settings.data_dir, config)
         await asyncio.to_thread(logo.ensure_default)
         await logo.reset_thumbnail()
@@ -154,6 +158,15 @@ class Ownstream:
             chat=chat,
             webhooks=webhooks,
             tokens=IntegrationTokens(UsersRepository(self._engine)),
+            login_throttle=LoginThrottle(
+                ThrottlePolicy(
+                    window=timings.login_failure_window,
+                    free_failures=timings.login_free_failures,
+                    first_delay=timings.login_first_delay,
+                    max_delay=timings.login_max_delay,
+                ),
+                self.clock.monotonic,
+            ),
         )
         stats.start()
         viewer_history.start()

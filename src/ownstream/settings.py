@@ -61,6 +61,14 @@ class Timings:
     """First back-off before a failed S3 upload is retried; it doubles on each retry (4 tries in all)."""
     storage_flush_timeout: float = 15.0
     """At stream end, how long queued uploads and the final playlists may take before they are dropped."""
+    login_failure_window: float = 600.0
+    """Wrong admin credentials are counted per client address over this many seconds."""
+    login_free_failures: int = 10
+    """This many wrong credentials in the window cost nothing; every further attempt waits."""
+    login_first_delay: float = 1.0
+    """The wait of the first throttled attempt; it doubles with each further attempt."""
+    login_max_delay: float = 30.0
+    """The longest wait of a throttled attempt."""
 
 
 @dataclass(frozen=True)

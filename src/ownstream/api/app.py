@@ -31,7 +31,7 @@ from ownstream.web.pages import PageContext, setup_pages
 
 def create_web_app(svc: Services) -> web.Application:
     app = web.Application(
-        middlewares=[error_middleware, admin_middleware(svc.config)],
+        middlewares=[error_middleware, admin_middleware(svc.config, svc.login_throttle)],
         client_max_size=8 * 1024 * 1024,
     )
     app[SERVICES] = svc

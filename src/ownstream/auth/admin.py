@@ -2,7 +2,7 @@
 
 In order: CORS headers (the request's `Origin` echoed with credentials allowed, unless it is foreign,
 see auth/origins.py), `OPTIONS` answered 204 before any auth check, a cross-site request carrying Basic
-credentials refused 403, then the password check.
+credentials refused 403, then the password check, braked per client address by the login throttle.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from ownstream.auth.login_throttle import LoginThrottle
 from ownstream.auth.origins import cross_site_source, is_foreign, refuses_credentialed
 from ownstream.config.model import RuntimeConfig
 from ownstream.config.service import ConfigService
@@ -78,7 +79,7 @@ def cors_headers(request: web.Request, config: RuntimeConfig) -> dict[str, str]:
     return headers
 
 
-def admin_middleware(config: ConfigService) -> Middleware:
+def admin_middleware(config: ConfigService, throttle: LoginThrottle) -> Middleware:
     refusals = RateLimitedLog(log, logging.WARNING)
 
     @web.middleware
@@ -98,8 +99,12 @@ def admin_middleware(config: ConfigService) -> Middleware:
                 "refused a cross-site admin request from %s (page %s)", client_address(request), origin
             )
             raise Forbidden(CROSS_SITE_REFUSED.format(origin=origin))
+        address = client_address(request)
+        await throttle.wait_turn(address)
         if not credentials_valid(header, config.current.stream_key):
+            throttle.failed(address)
             return _unauthorized(cors)
+        throttle.succeeded(address)
         response = await handler(request)
         response.headers.update(cors)
         return response
