@@ -26,6 +26,8 @@ from ownstream.federation.store import FederationStore
 from ownstream.federation.webfinger import WebfingerClient
 from ownstream.ingest.rtmp.server import RtmpServer
 from ownstream.logbuffer import LogBuffer
+from ownstream.net.connection_caps import ConnectionCap
+from ownstream.net.http_guard import GuardedTCPSite, HttpGuard
 from ownstream.settings import Settings
 from ownstream.store.db import open_database
 from ownstream.store.repos.activities import AcceptedActivityRepository
@@ -180,18 +182,32 @@ class Ownstream:
         rtmp_host = self._listen.rtmp_host or "0.0.0.0"
         rtmp_port = self._listen.rtmp_port if self._listen.rtmp_port is not None else current.rtmp_server_port
         self._rtmp = RtmpServer(
-            lifecycle, rtmp_host, rtmp_port, read_timeout=settings.timings.rtmp_read_timeout
+            lifecycle,
+            rtmp_host,
+            rtmp_port,
+            read_timeout=timings.rtmp_read_timeout,
+            publish_deadline=timings.rtmp_publish_deadline,
+            cap=ConnectionCap("RTMP", settings.max_connections_per_address),
         )
         await self._rtmp.start()
         self.rtmp_port = self._rtmp.port
 
         web_host = self._listen.web_host or current.web_server_ip
         web_port = self._listen.web_port if self._listen.web_port is not None else current.web_server_port
-        self._runner = web.AppRunner(create_web_app(self.services), access_log=None, shutdown_timeout=5.0)
+        self._runner = web.AppRunner(
+            create_web_app(self.services),
+            access_log=None,
+            shutdown_timeout=5.0,
+            keepalive_timeout=timings.http_keepalive_timeout,
+        )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, web_host, web_port)
+        guard = HttpGuard(
+            header_timeout=timings.http_header_timeout,
+            cap=ConnectionCap("HTTP", settings.max_connections_per_address),
+        )
+        site = GuardedTCPSite(self._runner, web_host, web_port, guard)
         await site.start()
-        self.web_port = _bound_port(site, web_port)
+        self.web_port = site.port
         log.info("web server listening on http://%s:%d", web_host, self.web_port)
         log.info("RTMP ingest listening on rtmp://%s:%d/live", rtmp_host, self.rtmp_port)
 
@@ -217,11 +233,3 @@ class Ownstream:
         if self._engine is not None:
             await self._engine.dispose()
         log.info("stopped")
-
-
-def _bound_port(site: web.TCPSite, requested: int) -> int:
-    server = site._server
-    sockets = getattr(server, "sockets", None) if server is not None else None
-    if sockets:
-        return int(sockets[0].getsockname()[1])
-    return requested

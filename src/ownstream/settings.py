@@ -17,6 +17,7 @@ from ownstream.net.client_address import IPNetwork, parse_networks
 
 ENV_PREFIX = "OWNSTREAM_"
 LOG_LEVELS = ("debug", "info", "warning", "error")
+DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 200
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,12 @@ class Timings:
     """First back-off before a failed S3 upload is retried; it doubles on each retry (4 tries in all)."""
     storage_flush_timeout: float = 15.0
     """At stream end, how long queued uploads and the final playlists may take before they are dropped."""
+    rtmp_publish_deadline: float = 10.0
+    """An RTMP connection must reach `publish` this long after connecting, however busy it keeps the line."""
+    http_header_timeout: float = 10.0
+    """An HTTP request's header must be complete this long after its first byte."""
+    http_keepalive_timeout: float = 75.0
+    """An idle keep-alive HTTP connection is closed after this long."""
     login_failure_window: float = 600.0
     """Wrong admin credentials are counted per client address over this many seconds."""
     login_free_failures: int = 10
@@ -99,6 +106,8 @@ class Settings:
     log_level: str = "info"
     trusted_proxies: tuple[IPNetwork, ...] = ()
     """Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed (net/client_address.py)."""
+    max_connections_per_address: int = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
+    """Open connections one address may hold on each port; 0 = no cap."""
     overrides: RuntimeOverrides = field(default_factory=RuntimeOverrides)
     timings: Timings = field(default_factory=Timings)
     remotes: Remotes = field(default_factory=Remotes)
@@ -147,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated addresses and CIDR networks of reverse proxies whose X-Forwarded-For "
         "and X-Forwarded-Proto are believed (default none)",
     )
+    parser.add_argument(
+        "--max-connections-per-address",
+        help=f"open connections one client address may hold on each port; 0 = no cap "
+        f"(default {DEFAULT_MAX_CONNECTIONS_PER_ADDRESS})",
+    )
     return parser
 
 
@@ -176,6 +190,18 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         trusted_proxies = parse_networks(trusted_text)
     except ValueError as error:
         parser.error(f"--trusted-proxies / {ENV_PREFIX}TRUSTED_PROXIES: {error}")
+    cap_text = pick("max_connections_per_address")
+    max_connections = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
+    if cap_text is not None:
+        try:
+            max_connections = int(cap_text)
+        except ValueError:
+            max_connections = -1
+        if max_connections < 0:
+            parser.error(
+                f"--max-connections-per-address / {ENV_PREFIX}MAX_CONNECTIONS_PER_ADDRESS: "
+                "must be a whole number, 0 for no cap"
+            )
 
     log_level = (pick("loglevel") or "info").lower()
     if log_level not in LOG_LEVELS:
@@ -189,6 +215,7 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         log_dir=Path(log_dir) if log_dir else None,
         log_level=log_level,
         trusted_proxies=trusted_proxies,
+        max_connections_per_address=max_connections,
         overrides=RuntimeOverrides(
             stream_key=pick("streamkey"),
             web_server_port=pick_port("webserverport"),
