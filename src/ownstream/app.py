@@ -120,7 +120,9 @@ class Ownstream:
             self.clock,
         )
         webfinger = WebfingerClient(
-            scheme=settings.remotes.webfinger_scheme, timeout=timings.webfinger_timeout
+            scheme=settings.remotes.webfinger_scheme,
+            timeout=timings.webfinger_timeout,
+            allow_private=settings.allow_private_addresses,
         )
         chat = ChatService(
             settings=settings,

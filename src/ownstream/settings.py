@@ -18,6 +18,9 @@ from ownstream.net.client_address import IPNetwork, parse_networks
 ENV_PREFIX = "OWNSTREAM_"
 LOG_LEVELS = ("debug", "info", "warning", "error")
 DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 200
+PRIVATE_ADDRESSES_ENV = ENV_PREFIX + "FEDERATION_ALLOW_PRIVATE_ADDRESSES"
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ class Settings:
     """Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed (net/client_address.py)."""
     max_connections_per_address: int = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
     """Open connections one address may hold on each port; 0 = no cap."""
+    allow_private_addresses: bool = False
+    """Let remote-follow lookups (and later federation) reach loopback, LAN and other non-public hosts."""
     overrides: RuntimeOverrides = field(default_factory=RuntimeOverrides)
     timings: Timings = field(default_factory=Timings)
     remotes: Remotes = field(default_factory=Remotes)
@@ -161,6 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"open connections one client address may hold on each port; 0 = no cap "
         f"(default {DEFAULT_MAX_CONNECTIONS_PER_ADDRESS})",
     )
+    parser.add_argument(
+        "--allow-private-addresses",
+        action="store_const",
+        const="1",
+        help="let remote-follow lookups reach loopback, private and link-local addresses (default off)",
+    )
     return parser
 
 
@@ -202,6 +213,11 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
                 f"--max-connections-per-address / {ENV_PREFIX}MAX_CONNECTIONS_PER_ADDRESS: "
                 "must be a whole number, 0 for no cap"
             )
+    # The federation issue names the variable OWNSTREAM_FEDERATION_ALLOW_PRIVATE_ADDRESSES; the flag's
+    # own OWNSTREAM_ALLOW_PRIVATE_ADDRESSES works too.
+    private_text = (pick("allow_private_addresses") or env.get(PRIVATE_ADDRESSES_ENV) or "").strip().lower()
+    if private_text not in TRUE_WORDS + FALSE_WORDS:
+        parser.error(f"{PRIVATE_ADDRESSES_ENV} must be 1 or 0")
 
     log_level = (pick("loglevel") or "info").lower()
     if log_level not in LOG_LEVELS:
@@ -216,6 +232,7 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         log_level=log_level,
         trusted_proxies=trusted_proxies,
         max_connections_per_address=max_connections,
+        allow_private_addresses=private_text in TRUE_WORDS,
         overrides=RuntimeOverrides(
             stream_key=pick("streamkey"),
             web_server_port=pick_port("webserverport"),
