@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from ownstream.api.access_log import access_observer
 from ownstream.api.app import create_web_app
 from ownstream.api.state import Services
+from ownstream.auth.login_throttle import LoginThrottle, ThrottlePolicy
 from ownstream.auth.tokens import IntegrationTokens
+from ownstream.auth.weak_key import weak_key_warning
 from ownstream.chat.hub import ChatHub
 from ownstream.chat.service import ChatService
 from ownstream.chat.ws import default_socket_limit
@@ -32,6 +34,9 @@ from ownstream.logbuffer import LogBuffer
 from ownstream.logfilters import SafeRecordFilter
 from ownstream.logsetup import ACCESS_LOGGER
 from ownstream.metrics.service import ServerMetrics
+from ownstream.net.client_address import TrustedProxies
+from ownstream.net.connection_caps import ConnectionCap
+from ownstream.net.http_guard import GuardedTCPSite, HttpGuard
 from ownstream.settings import Settings
 from ownstream.startup import (
     DATADIR_SETTING,
@@ -134,6 +139,8 @@ class Ownstream:
             raise StartupError("the stream key is empty: set --streamkey / OWNSTREAM_STREAMKEY")
         if self._log_safety is not None:
             self._log_safety.watch_secrets(lambda: (config.current.stream_key, config.current.s3.secret))
+        if (weak_key := weak_key_warning(config.current.stream_key)) is not None:
+            log.warning("%s", weak_key)
         logo = LogoStore(settings.data_dir, config)
         await asyncio.to_thread(logo.ensure_default)
         disk_full = DiskFullReporter()  # shared: "the disk is full" at most once a minute in all
@@ -164,7 +171,9 @@ class Ownstream:
             self.clock,
         )
         webfinger = WebfingerClient(
-            scheme=settings.remotes.webfinger_scheme, timeout=timings.webfinger_timeout
+            scheme=settings.remotes.webfinger_scheme,
+            timeout=timings.webfinger_timeout,
+            allow_private=settings.allow_private_addresses,
         )
         chat = ChatService(
             settings=settings,
@@ -219,6 +228,15 @@ class Ownstream:
             ),
             health=HealthChecks(self._engine, settings.data_dir, lambda: config.current.ffmpeg_path),
             disk_full=disk_full,
+            login_throttle=LoginThrottle(
+                ThrottlePolicy(
+                    window=timings.login_failure_window,
+                    free_failures=timings.login_free_failures,
+                    first_delay=timings.login_first_delay,
+                    max_delay=timings.login_max_delay,
+                ),
+                self.clock.monotonic,
+            ),
         )
         self.backups = DatabaseBackups(
             settings.database_path,
@@ -241,7 +259,12 @@ class Ownstream:
         rtmp_host = self._listen.rtmp_host or settings.rtmp_ip
         rtmp_port = self._listen.rtmp_port if self._listen.rtmp_port is not None else current.rtmp_server_port
         self._rtmp = RtmpServer(
-            lifecycle, rtmp_host, rtmp_port, read_timeout=settings.timings.rtmp_read_timeout
+            lifecycle,
+            rtmp_host,
+            rtmp_port,
+            read_timeout=timings.rtmp_read_timeout,
+            publish_deadline=timings.rtmp_publish_deadline,
+            cap=ConnectionCap("RTMP", settings.max_connections_per_address),
         )
         try:
             await self._rtmp.start()
@@ -256,17 +279,24 @@ class Ownstream:
             create_web_app(self.services),
             access_log=logging.getLogger(ACCESS_LOGGER),
             access_log_class=access_observer(
-                self.services.metrics, log_lines=settings.access_log or settings.log_level == "debug"
+                self.services.metrics,
+                log_lines=settings.access_log or settings.log_level == "debug",
+                proxies=TrustedProxies(settings.trusted_proxies),
             ),
             shutdown_timeout=5.0,
+            keepalive_timeout=timings.http_keepalive_timeout,
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, web_host, web_port)
+        guard = HttpGuard(
+            header_timeout=timings.http_header_timeout,
+            cap=ConnectionCap("HTTP", settings.max_connections_per_address),
+        )
+        site = GuardedTCPSite(self._runner, web_host, web_port, guard)
         try:
             await site.start()
         except OSError as error:
             raise bind_error("HTTP", web_host, web_port, error) from None
-        self.web_port = _bound_port(site, web_port)
+        self.web_port = site.port
         log.info("web server listening on http://%s:%d", web_host, self.web_port)
         log.info("RTMP ingest listening on rtmp://%s:%d/live", rtmp_host, self.rtmp_port)
 
@@ -297,11 +327,3 @@ class Ownstream:
         self._lock.release()
         if self._started:
             log.info("stopped")
-
-
-def _bound_port(site: web.TCPSite, requested: int) -> int:
-    server = site._server
-    sockets = getattr(server, "sockets", None) if server is not None else None
-    if sockets:
-        return int(sockets[0].getsockname()[1])
-    return requested

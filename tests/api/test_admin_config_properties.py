@@ -138,6 +138,8 @@ WRONG_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "video/streamlatencylevel": st.none() | wrong_for("integer") | out_of_range_integers(0, 4),
     "tags": bad_string_lists(),
     "federation/blockdomains": bad_string_lists(),
+    "adminorigins": bad_string_lists()
+    | st.lists(st.sampled_from(["a.example", "https://a.example/x", "ftp://a.example", "null"]), min_size=1),
     "socialhandles": bad_object_lists({"platform": "string", "url": "string"}),
     "externalactions": bad_object_lists(ACTION_FIELDS),
     "video/streamoutputvariants": bad_object_lists(VARIANT_FIELDS),

@@ -248,16 +248,6 @@ async def test_no_token_closes_right_away(server: RunningServer, http: aiohttp.C
     assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
 
 
-async def test_any_origin_may_connect(server: RunningServer, http: aiohttp.ClientSession) -> None:
-    user = await register(http, server.base_url, "embedded")
-    ws = await http.ws_connect(
-        server.base_url + "/ws?accessToken=" + user.token, headers={"Origin": "https://elsewhere.example"}
-    )
-    socket = ChatSocket(ws)
-    assert (await socket.next())["type"] == "CONNECTED_USER_INFO"
-    await socket.close()
-
-
 async def test_chat_disabled_answers_plain_text(server: RunningServer, http: aiohttp.ClientSession) -> None:
     user = await register(http, server.base_url)
     await admin_post(http, server, "/api/admin/config/chat/disable", {"value": True})

@@ -26,15 +26,17 @@ from ownstream.api.routes import (
 from ownstream.api.state import SERVICES, Services
 from ownstream.auth.admin import admin_middleware
 from ownstream.chat import ws as chat_socket
+from ownstream.net.client_address import TRUSTED_PROXIES, TrustedProxies
 from ownstream.web.pages import PageContext, setup_pages
 
 
 def create_web_app(svc: Services) -> web.Application:
     app = web.Application(
-        middlewares=[error_middleware, admin_middleware(svc.config)],
+        middlewares=[error_middleware, admin_middleware(svc.config, svc.login_throttle)],
         client_max_size=8 * 1024 * 1024,
     )
     app[SERVICES] = svc
+    app[TRUSTED_PROXIES] = TrustedProxies(svc.settings.trusted_proxies)
     app.add_routes(public.routes)
     app.add_routes(hls.routes)
     app.add_routes(admin_server.routes)

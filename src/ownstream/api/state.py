@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from ownstream.auth.login_throttle import LoginThrottle
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.chat.service import ChatService
 from ownstream.clock import Clock
@@ -46,6 +47,7 @@ class Services:
     tokens: IntegrationTokens
     metrics: ServerMetrics
     health: HealthChecks
+    login_throttle: LoginThrottle
     disk_full: DiskFullReporter = field(default_factory=DiskFullReporter)
     """The process's one reporter: "the disk is full" at most once a minute."""
     playlists: LastGoodPlaylists = field(default_factory=LastGoodPlaylists)
@@ -56,11 +58,3 @@ SERVICES = web.AppKey("services", Services)
 
 def services(request: web.Request) -> Services:
     return request.app[SERVICES]
-
-
-def client_ip(request: web.Request) -> str:
-    """Owncast uses the whole X-Forwarded-For value when present, else the peer address."""
-    forwarded = request.headers.get("X-Forwarded-For")
-    if forwarded:
-        return forwarded
-    return request.remote or ""

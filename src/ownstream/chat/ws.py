@@ -13,11 +13,13 @@ from collections.abc import Callable
 
 from aiohttp import WSMsgType, web
 
-from ownstream.api.state import client_ip, services
+from ownstream.api.state import services
+from ownstream.auth.origins import socket_origin_refusal
 from ownstream.chat import protocol
 from ownstream.chat.flood import FloodGuard, Verdict
 from ownstream.chat.hub import ChatClient
 from ownstream.chat.service import ChatService
+from ownstream.net.client_address import client_address
 from ownstream.store.repos.users import User
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,8 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
         return web.Response(text="CHAT_DISABLED")
     if chat.hub.full:
         return web.Response(text="ERROR_MAX_CONNECTIONS_EXCEEDED")
+    if (refusal := socket_origin_refusal(request, svc.config.current)) is not None:
+        return refusal
     ws = web.WebSocketResponse(
         heartbeat=svc.settings.timings.chat_heartbeat,
         max_msg_size=protocol.MAX_FRAME_BYTES,
@@ -105,7 +109,7 @@ async def _serve(ws: web.WebSocketResponse, request: web.Request, chat: ChatServ
     client = chat.connect(
         _WebSocketOutlet(ws, request),
         user,
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
         user_agent=request.headers.get("User-Agent", ""),
     )
     session = _InboundFrames(chat, client, asyncio.get_running_loop().time)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from ownstream.config.model import ExternalAction, SocialHandle
 from ownstream.errors import Invalid
+from ownstream.net.web_origin import origin_of
 
 PORT_NOT_A_NUMBER = "Invalid type or value, port must be a number"
 PORT_OUT_OF_RANGE = "Port number must be between 1 and 65535"
@@ -239,6 +240,22 @@ def parse_listen_ip(value: Any) -> str:
     except ValueError:
         raise Invalid(IP_INVALID) from None
     return value
+
+
+def parse_admin_origins(value: Any) -> tuple[str, ...]:
+    """Web origins, `scheme://host[:port]` with scheme http or https, normalised; empty entries dropped."""
+    origins: list[str] = []
+    for item in expect_string_list(value, "admin origins"):
+        text = item.strip()
+        if not text:
+            continue
+        origin = origin_of(text) if is_http_url(text) else None
+        parts = urlsplit(text)
+        if origin is None or parts.path not in ("", "/") or parts.query or parts.fragment or "@" in text:
+            raise Invalid(f"admin origin {text!r} must be an origin such as https://admin.example.com")
+        if origin not in origins:
+            origins.append(origin)
+    return tuple(origins)
 
 
 # Federation

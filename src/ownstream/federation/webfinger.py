@@ -3,11 +3,17 @@
 `POST /api/remotefollow` asks the visitor's server (`GET https://<host>/.well-known/webfinger?resource=
 acct:<user>@<host>`) for its OStatus subscribe link and fills that link's `{uri}` template with this
 server's actor IRI (reference §2.2). Errors carry Owncast's messages as `Invalid`.
+
+Anyone can make this server send that request, so it must not be a scanner's tool: every failure of the
+lookup (refused, closed or open port, not WebFinger, too slow, a redirect) gives the same answer, no
+redirect is followed, and only public addresses are reached unless the operator allows private ones
+(net/public_address.py).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 
@@ -16,9 +22,13 @@ from yarl import URL
 
 from ownstream import OWNCAST_API_VERSION, __version__
 from ownstream.errors import Invalid
+from ownstream.net.public_address import outbound_connector, refuse_private_literal
+
+log = logging.getLogger(__name__)
 
 SUBSCRIBE_REL = "http://ostatus.org/schema/1.0/subscribe"
 ACCOUNT_REQUIRED = "Remote Fediverse account is required to follow."
+LOOKUP_FAILED = "unable to determine remote follow information for {account}"
 MAX_DOCUMENT_BYTES = 256 * 1024
 USER_AGENT = f"Ownstream/{__version__} (Owncast API {OWNCAST_API_VERSION})"
 
@@ -68,14 +78,16 @@ def fill_template(template: str, actor: str) -> str:
 
 
 class WebfingerClient:
-    def __init__(self, *, scheme: str = "https", timeout: float) -> None:
+    def __init__(self, *, scheme: str = "https", timeout: float, allow_private: bool = False) -> None:
         self._scheme = scheme
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._allow_private = allow_private
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
         self._session = aiohttp.ClientSession(
-            headers={"User-Agent": USER_AGENT, "Accept": "application/jrd+json, application/json"}
+            connector=outbound_connector(allow_private=self._allow_private),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/jrd+json, application/json"},
         )
 
     async def stop(self) -> None:
@@ -84,28 +96,31 @@ class WebfingerClient:
             self._session = None
 
     async def lookup(self, account: str) -> Any:
-        """The WebFinger document for `user@host`, or `Invalid` with what went wrong."""
+        """The WebFinger document for `user@host`, or `Invalid` with one text for every failure."""
         bare, host = split_account(account)
         url = webfinger_url(self._scheme, bare, host)
         if self._session is None:
             raise RuntimeError("the WebFinger client is not started")
         try:
-            async with self._session.get(url, timeout=self._timeout) as response:
+            if not self._allow_private:
+                refuse_private_literal(url.raw_host or "")
+            async with self._session.get(url, timeout=self._timeout, allow_redirects=False) as response:
                 if response.status != 200:
-                    raise Invalid(f"unable to look up {bare}: {host} answered HTTP {response.status}")
-                raw = await response.content.read(MAX_DOCUMENT_BYTES)
-        except TimeoutError:
-            raise Invalid(f"unable to look up {bare}: {host} did not answer in time") from None
-        except aiohttp.ClientError as error:
-            raise Invalid(f"unable to look up {bare}: {error}") from None
-        try:
+                    raise ValueError(f"answered HTTP {response.status}")
+                raw = bytearray()
+                async for chunk in response.content.iter_chunked(64 * 1024):
+                    raw += chunk
+                    if len(raw) > MAX_DOCUMENT_BYTES:
+                        raise ValueError("answered more than a WebFinger document")
             return json.loads(raw)
-        except ValueError:
-            raise Invalid(f"unable to look up {bare}: {host} did not answer with JSON") from None
+        except (OSError, TimeoutError, aiohttp.ClientError, ValueError, RecursionError) as error:
+            # The reason is for the operator only; the visitor gets the same answer whatever it was.
+            log.debug("remote follow lookup at %s failed: %s", host, error or type(error).__name__)
+            raise Invalid(LOOKUP_FAILED.format(account=account)) from None
 
     async def remote_follow_url(self, account: str, actor: str) -> str:
         """Where to send the visitor so that their server asks them to follow `actor`."""
         template = subscribe_template(await self.lookup(account))
         if template is None:
-            raise Invalid(f"unable to determine remote follow information for {account}")
+            raise Invalid(LOOKUP_FAILED.format(account=account))
         return fill_template(template, actor)

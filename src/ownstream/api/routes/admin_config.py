@@ -132,6 +132,7 @@ SETTERS: tuple[Setter, ...] = (
     Setter("webserverport", "HTTP port set", stores("web_server_port", v.parse_port)),
     Setter("webserverip", "HTTP listen address set", stores("web_server_ip", v.parse_listen_ip)),
     Setter("rtmpserverport", "rtmp port set", stores("rtmp_server_port", v.parse_port)),
+    Setter("adminorigins", "admin origins saved", stores("admin_origins", v.parse_admin_origins)),
     # Video and storage (used from the next stream)
     Setter("ffmpegpath", "changed", set_ffmpeg_path),
     Setter(

@@ -9,9 +9,10 @@ from aiohttp import web
 
 from ownstream import OWNCAST_API_VERSION, __version__
 from ownstream.api.responses import json_response
-from ownstream.api.state import client_ip, services
+from ownstream.api.state import services
 from ownstream.clock import rfc3339_seconds
 from ownstream.markdown import render_page_markdown
+from ownstream.net.client_address import client_address
 from ownstream.social import platform_icon, platform_icon_svg, social_platforms
 from ownstream.stream.logo import logo_content_type
 from ownstream.transcode.variants import variants_for_menu
@@ -83,7 +84,7 @@ async def get_config(request: web.Request) -> web.Response:
 
 @routes.get("/api/ping")
 async def ping(request: web.Request) -> web.Response:
-    services(request).stats.viewer_seen(client_ip(request), request.headers.get("User-Agent", ""))
+    services(request).stats.viewer_seen(client_address(request), request.headers.get("User-Agent", ""))
     return web.Response(status=200)
 
 
