@@ -55,7 +55,7 @@ RESPONSE_SHAPES = {
     (
         "GET",
         "/api/chat",
-    ): "`user.previousNames` is an array, `scopes` an array or null; stored history shapes.",
+    ): "`user.previousNames` is an array, `scopes` always an array (0.0.11 sent null, which bots crash on).",
     ("GET", "/api/integrations/chat"): "As GET /api/chat.",
     ("GET", "/api/admin/chat/messages"): "As GET /api/chat, plus hidden messages with `hiddenAt`.",
     ("GET", "/api/admin/chat/users/moderators"): "User objects as the chat protocol sends them.",
