@@ -11,6 +11,7 @@ from ownstream import OWNCAST_API_VERSION, __version__
 from ownstream.api.responses import json_response
 from ownstream.api.state import client_ip, services
 from ownstream.clock import rfc3339_seconds
+from ownstream.config.model import SocialHandle
 from ownstream.markdown import render_page_markdown
 from ownstream.social import platform_icon, platform_icon_svg, social_platforms
 from ownstream.stream.logo import logo_content_type
@@ -55,6 +56,15 @@ async def federation_document(request: web.Request) -> dict[str, Any]:
     return document
 
 
+def social_handle_json(handle: SocialHandle) -> dict[str, str]:
+    """`{platform, url, icon}`; `icon` only for a known platform (Owncast's Go `omitempty`)."""
+    document = {"platform": handle.platform, "url": handle.url}
+    icon = platform_icon(handle.platform)
+    if icon:
+        document["icon"] = icon
+    return document
+
+
 @routes.get("/api/config")
 async def get_config(request: web.Request) -> web.Response:
     config = services(request).config.current
@@ -66,10 +76,7 @@ async def get_config(request: web.Request) -> web.Response:
         "version": VERSION_STRING,
         "nsfw": config.nsfw,
         "extraPageContent": render_page_markdown(config.extra_page_content),
-        "socialHandles": [
-            {"platform": handle.platform, "url": handle.url, "icon": platform_icon(handle.platform)}
-            for handle in config.social_handles
-        ],
+        "socialHandles": [social_handle_json(handle) for handle in config.social_handles],
         "chatDisabled": config.chat_disabled,
         "externalActions": [action.to_json() for action in config.external_actions],
         "customStyles": config.custom_styles,
