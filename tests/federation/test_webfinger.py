@@ -105,6 +105,10 @@ async def test_lookup_failures_are_invalid(stub: WebfingerStub, client: Webfinge
     assert (
         await failure(client, account) == f"unable to look up {account}: {stub.host} did not answer with JSON"
     )
+    stub.reply = web.Response(text="[" * 100_000, content_type="application/json")  # past the parser's depth
+    assert (
+        await failure(client, account) == f"unable to look up {account}: {stub.host} did not answer with JSON"
+    )
     stub.reply = web.json_response({"subject": f"acct:{account}", "links": []})
     assert await failure(client, account) == f"unable to determine remote follow information for {account}"
     stub.reply = None

@@ -100,7 +100,7 @@ class WebfingerClient:
             raise Invalid(f"unable to look up {bare}: {error}") from None
         try:
             return json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise Invalid(f"unable to look up {bare}: {host} did not answer with JSON") from None
 
     async def remote_follow_url(self, account: str, actor: str) -> str:

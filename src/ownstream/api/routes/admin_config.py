@@ -9,14 +9,13 @@ The chat setters and `streamtitle` live with the chat and integration routes.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from ownstream.api.errors import error_shape
+from ownstream.api.errors import error_shape, read_json
 from ownstream.api.responses import simple_response
 from ownstream.api.state import Services, services
 from ownstream.config import validation as v
@@ -55,20 +54,12 @@ def stores(field: str, parse: Callable[[Any], Any]) -> Apply:
 
 async def read_config_value(request: web.Request) -> Any:
     """The `value` of a `{"value": …}` body. NaN and Infinity are not JSON and are refused too."""
-    raw = await request.read()
-    try:
-        body = json.loads(raw, parse_constant=_refuse_constant)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise Invalid(UNPARSEABLE) from None
+    body = await read_json(request, UNPARSEABLE)
     if not isinstance(body, dict):
         raise Invalid(UNPARSEABLE)
     if "value" not in body:
         raise Invalid("the body must be a JSON object with a value field")
     return body["value"]
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(name)
 
 
 # Setters that need more than a pure check
