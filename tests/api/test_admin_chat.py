@@ -191,6 +191,10 @@ async def test_chat_settings(server: RunningServer, http: aiohttp.ClientSession)
         ("/api/admin/config/chat/suggestedusernames", {"value": {"a": 1}}),
         ("/api/admin/config/chat/suggestedusernames", b"{oops"),
         ("/api/admin/config/chat/suggestedusernames", b"[1]"),
+        # Lone surrogates can't be sent back as UTF-8: stored, they broke serverconfig for good.
+        ("/api/admin/config/welcomemessage", b'{"value": "hi \\ud800"}'),
+        ("/api/admin/config/chat/forbiddenusernames", b'{"value": ["\\udfff"]}'),
+        ("/api/admin/config/chat/suggestedusernames", b'{"value": ["a", "\\ud800b"]}'),
     ],
 )
 async def test_wrong_types_store_nothing(
