@@ -17,6 +17,7 @@ from ownstream.chat.hub import ChatHub
 from ownstream.chat.service import ChatService
 from ownstream.chat.ws import default_socket_limit
 from ownstream.clock import Clock, SystemClock
+from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
 from ownstream.directory.pinger import DirectoryPinger
 from ownstream.events import EventBus
@@ -154,6 +155,7 @@ class Ownstream:
             chat=chat,
             webhooks=webhooks,
             tokens=IntegrationTokens(UsersRepository(self._engine)),
+            page_texts=RenderedPageTexts(config),
         )
         stats.start()
         viewer_history.start()

@@ -78,3 +78,16 @@ RESPONSE_SHAPES = {
     ("GET", "/api/yp"): "404 while the directory is disabled, as the real server does.",
     ("POST", "/api/remotefollow"): "400 simple responses for unresolvable accounts.",
 }
+
+LENGTH_CAPS = {
+    ("POST", "/api/admin/config/name"): "255 characters.",
+    ("POST", "/api/admin/config/streamtitle"): "1,000 characters.",
+    ("POST", "/api/integrations/streamtitle"): "1,000 characters.",
+    ("POST", "/api/admin/config/serversummary"): "16 KiB of UTF-8.",
+    ("POST", "/api/admin/config/welcomemessage"): "16 KiB of UTF-8.",
+    ("POST", "/api/admin/config/pagecontent"): "256 KiB of UTF-8.",
+    ("POST", "/api/admin/config/customstyles"): "256 KiB of UTF-8.",
+    ("POST", "/api/admin/config/tags"): "64 characters a tag, 100 tags.",
+}
+"""A deliberate deviation: 0.0.11 capped none of the admin's texts. A longer value is a 400 simple
+response naming the cap, and nothing changes (tests/api/test_admin_config_caps.py checks every entry)."""

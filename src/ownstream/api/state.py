@@ -9,6 +9,7 @@ from aiohttp import web
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.chat.service import ChatService
 from ownstream.clock import Clock
+from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
 from ownstream.events import EventBus
 from ownstream.federation.store import FederationStore
@@ -40,6 +41,7 @@ class Services:
     chat: ChatService
     webhooks: WebhookRegistry
     tokens: IntegrationTokens
+    page_texts: RenderedPageTexts
 
 
 SERVICES = web.AppKey("services", Services)

@@ -29,7 +29,7 @@ from ownstream.chat.notices import (
     too_large_notice,
     user_removed_notice,
 )
-from ownstream.chat.render import markdown_literal, render_chat_body, render_system_body
+from ownstream.chat.render import RenderedOnce, markdown_literal, render_chat_body, render_system_body
 from ownstream.clock import Clock, PeriodicTimer, rfc3339
 from ownstream.config.service import ConfigService
 from ownstream.errors import Invalid
@@ -80,6 +80,7 @@ class ChatService:
         self._last_seen: dict[str, float] = {}
         """user id → monotonic time of their last join or message, for USER_JOINED suppression."""
         self._welcome_timers: dict[int, asyncio.TimerHandle] = {}
+        self._welcome_html = RenderedOnce(render_system_body)
         self._unsubscribe: list[Callable[[], None]] = []
         self._pruner = PeriodicTimer("chat-prune", self._timings.chat_prune_interval, self.prune)
 
@@ -193,7 +194,7 @@ class ChatService:
         config = self._config.current
         if not config.welcome_message.strip() or not clients:
             return
-        body = render_system_body(config.welcome_message)
+        body = self._welcome_html(config.welcome_message)
         frame = protocol.encode(
             protocol.system_message(short_id(), self._clock.now(), body, config.server_name)
         )

@@ -131,6 +131,6 @@ async def set_chat_disabled(request: web.Request) -> web.Response:
 async def set_welcome_message(request: web.Request) -> web.Response:
     if request.method != "POST":
         return method_not_supported(request)
-    message = v.expect_string(await _config_value(request, _TEXT), "welcome message")
+    message = v.parse_welcome_message(await _config_value(request, _TEXT))
     await services(request).config.update(welcome_message=message.strip())
     return simple_response(True, "changed")

@@ -94,9 +94,9 @@ async def set_video_codec(svc: Services, value: Any) -> None:
 SETTERS: tuple[Setter, ...] = (
     # Server and page
     Setter("key", "changed", stores("stream_key", v.parse_stream_key)),
-    Setter("pagecontent", "changed", stores("extra_page_content", v.text_setting("page content"))),
-    Setter("name", "changed", stores("server_name", v.text_setting("server name"))),
-    Setter("serversummary", "changed", stores("server_summary", v.text_setting("server summary"))),
+    Setter("pagecontent", "changed", stores("extra_page_content", v.parse_page_content)),
+    Setter("name", "changed", stores("server_name", v.parse_server_name)),
+    Setter("serversummary", "changed", stores("server_summary", v.parse_server_summary)),
     Setter("logo", "changed", set_logo),
     Setter("tags", "changed", stores("tags", v.parse_tags)),
     Setter("nsfw", "changed", stores("nsfw", v.bool_setting("nsfw"))),
@@ -116,7 +116,7 @@ SETTERS: tuple[Setter, ...] = (
     Setter(
         "customstyles",
         "custom styles updated",
-        stores("custom_styles", v.text_setting("custom styles")),
+        stores("custom_styles", v.parse_custom_styles),
         any_method=True,
     ),
     # Network (used at the next start)

@@ -12,7 +12,6 @@ from ownstream.api.responses import json_response
 from ownstream.api.state import client_ip, services
 from ownstream.clock import rfc3339_seconds
 from ownstream.config.model import SocialHandle
-from ownstream.markdown import render_page_markdown
 from ownstream.social import platform_icon, platform_icon_svg, social_platforms
 from ownstream.stream.logo import logo_content_type
 from ownstream.transcode.variants import variants_for_menu
@@ -67,15 +66,17 @@ def social_handle_json(handle: SocialHandle) -> dict[str, str]:
 
 @routes.get("/api/config")
 async def get_config(request: web.Request) -> web.Response:
-    config = services(request).config.current
+    svc = services(request)
+    html = await svc.page_texts.current()
+    config = svc.config.current
     document: dict[str, Any] = {
         "name": config.server_name,
-        "summary": render_page_markdown(config.server_summary),
+        "summary": html.summary,
         "logo": "/logo",
         "tags": list(config.tags),
         "version": VERSION_STRING,
         "nsfw": config.nsfw,
-        "extraPageContent": render_page_markdown(config.extra_page_content),
+        "extraPageContent": html.extra_page_content,
         "socialHandles": [social_handle_json(handle) for handle in config.social_handles],
         "chatDisabled": config.chat_disabled,
         "externalActions": [action.to_json() for action in config.external_actions],
