@@ -3,7 +3,8 @@
 - A socket is on the admin client list as soon as its handshake completes: the user is looked up before
   the 101, and the socket joins the hub before anything else is awaited.
 - Only chat users and integration tokens holding CAN_SEND_MESSAGES may chat here (0.0.11 admitted a token
-  of any scope); any other token is told ERROR_NEEDS_REGISTRATION, like an unknown one.
+  of any scope); any other token is told ERROR_NEEDS_REGISTRATION, like an unknown one. Deleting a token
+  closes its open sockets.
 """
 
 from __future__ import annotations
@@ -81,6 +82,29 @@ async def test_a_token_with_send_scope_chats(server: RunningServer, http: aiohtt
     assert heard["body"] == "beep" and heard["user"]["id"] == info["user"]["id"]
     assert [item["body"] for item in await svc(server).chat.history()] == ["beep"]
     await bot.close()
+    await audience.close()
+
+
+async def test_deleting_a_token_closes_its_socket(server: RunningServer, http: aiohttp.ClientSession) -> None:
+    viewer = await register(http, server.base_url, "viewer")
+    audience = await ChatSocket.open(http, server.base_url, viewer.token)
+    await audience.expect("CONNECTED_USER_INFO")
+    token = await new_token(http, server, "CAN_SEND_MESSAGES")
+    bot = await ChatSocket.open(http, server.base_url, token)
+    await bot.expect("CONNECTED_USER_INFO")
+    await bot.chat("before")
+    assert (await audience.expect("CHAT"))["body"] == "before"
+
+    async with http.post(
+        server.base_url + "/api/admin/accesstokens/delete", json={"token": token}, headers=ADMIN
+    ) as response:
+        assert response.status == 200
+    await bot.chat("after")  # may still reach the server before the close: it is not accepted
+    await bot.closed()
+    await audience.expect_silence()
+    # (history leaves out a deleted token's messages, as a banned user's; the admin list keeps them)
+    assert [item["body"] for item in await svc(server).chat.admin_messages()] == ["before"]
+    assert await listed_user_ids(http, server) == [viewer.id]
     await audience.close()
 
 

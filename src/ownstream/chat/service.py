@@ -361,6 +361,14 @@ class ChatService:
         notice = render_system_body(user_removed_notice(markdown_literal(user.display_name)))
         self.hub.broadcast(protocol.encode(protocol.chat_action(short_id(), now, notice)))
 
+    async def close_sockets_of_deleted_token(self, user_id: str) -> None:
+        """An integration token was deleted: nothing more it sends is accepted, and its sockets close."""
+        user = await self._users.by_id(user_id)
+        if user is None:
+            return
+        for client in self._update_sockets(user):
+            client.request_close()
+
     async def set_moderator(self, user_id: str, is_moderator: bool) -> None:
         current = await self._users.by_id(user_id)
         if current is None:
