@@ -22,6 +22,7 @@ from ownstream.chat.hub import ChatHub
 from ownstream.chat.service import ChatService
 from ownstream.chat.ws import default_socket_limit
 from ownstream.clock import Clock, SystemClock
+from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
 from ownstream.directory.pinger import DirectoryPinger
 from ownstream.disk_full import DiskFullReporter
@@ -237,6 +238,7 @@ class Ownstream:
                 ),
                 self.clock.monotonic,
             ),
+            page_texts=RenderedPageTexts(config),
         )
         self.backups = DatabaseBackups(
             settings.database_path,

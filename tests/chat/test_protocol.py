@@ -108,14 +108,14 @@ def test_any_bytes_decoded_never_raise(raw: bytes) -> None:
 
 
 # --- outbound -----------------------------------------------------------------------------------------
-def test_user_json_omits_unset_times_and_nulls_empty_scopes() -> None:
+def test_user_json_omits_unset_times_and_lists_empty_scopes() -> None:
     assert protocol.user_json(make_user()) == {
         "id": "yklw5Imng",
         "displayName": "awesome-pizza",
         "displayColor": 42,
         "createdAt": protocol.rfc3339(AT),
         "previousNames": ["awesome-pizza"],
-        "scopes": None,
+        "scopes": [],
     }
     changed = protocol.user_json(
         make_user(disabled_at=AT, name_changed_at=AT, scopes=("MODERATOR",), previous_names=("a", "b"))
@@ -182,7 +182,7 @@ def test_integration_user_shape() -> None:
         "displayColor": 42,
         "createdAt": protocol.rfc3339(AT),
         "previousNames": None,
-        "scopes": None,
+        "scopes": [],
     }
 
 

@@ -85,7 +85,7 @@ async def test_integration_message(server: RunningServer, http: aiohttp.ClientSe
         "displayColor": bot.display_color,
         "createdAt": received["user"]["createdAt"],
         "previousNames": None,
-        "scopes": None,
+        "scopes": [],
     }
     assert events == []  # integration messages fire no webhook
     with pytest.raises(Invalid, match="invalid message"):

@@ -54,7 +54,7 @@ async def test_connected_user_info(server: RunningServer, http: aiohttp.ClientSe
         "displayColor": info["user"]["displayColor"],
         "createdAt": info["user"]["createdAt"],
         "previousNames": ["alice"],
-        "scopes": None,
+        "scopes": [],
     }
     assert 0 <= info["user"]["displayColor"] <= 360
     await socket.expect_silence()  # offline: no USER_JOINED, no welcome

@@ -55,7 +55,7 @@ RESPONSE_SHAPES = {
     (
         "GET",
         "/api/chat",
-    ): "`user.previousNames` is an array, `scopes` an array or null; stored history shapes.",
+    ): "`user.previousNames` is an array, `scopes` always an array (0.0.11 sent null, which bots crash on).",
     ("GET", "/api/integrations/chat"): "As GET /api/chat.",
     ("GET", "/api/admin/chat/messages"): "As GET /api/chat, plus hidden messages with `hiddenAt`.",
     ("GET", "/api/admin/chat/users/moderators"): "User objects as the chat protocol sends them.",
@@ -121,3 +121,15 @@ DEVIATIONS = {
         "--allow-private-addresses."
     ),
 }
+LENGTH_CAPS = {
+    ("POST", "/api/admin/config/name"): "255 characters.",
+    ("POST", "/api/admin/config/streamtitle"): "1,000 characters.",
+    ("POST", "/api/integrations/streamtitle"): "1,000 characters.",
+    ("POST", "/api/admin/config/serversummary"): "16 KiB of UTF-8.",
+    ("POST", "/api/admin/config/welcomemessage"): "16 KiB of UTF-8.",
+    ("POST", "/api/admin/config/pagecontent"): "256 KiB of UTF-8.",
+    ("POST", "/api/admin/config/customstyles"): "256 KiB of UTF-8.",
+    ("POST", "/api/admin/config/tags"): "64 characters a tag, 100 tags.",
+}
+"""A deliberate deviation: 0.0.11 capped none of the admin's texts. A longer value is a 400 simple
+response naming the cap, and nothing changes (tests/api/test_admin_config_caps.py checks every entry)."""

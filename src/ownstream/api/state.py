@@ -10,6 +10,7 @@ from ownstream.auth.login_throttle import LoginThrottle
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.chat.service import ChatService
 from ownstream.clock import Clock
+from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
 from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
@@ -48,6 +49,7 @@ class Services:
     metrics: ServerMetrics
     health: HealthChecks
     login_throttle: LoginThrottle
+    page_texts: RenderedPageTexts
     disk_full: DiskFullReporter = field(default_factory=DiskFullReporter)
     """The process's one reporter: "the disk is full" at most once a minute."""
     playlists: LastGoodPlaylists = field(default_factory=LastGoodPlaylists)

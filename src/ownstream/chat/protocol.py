@@ -101,7 +101,11 @@ def encode(event: Event) -> bytes:
 
 
 def user_json(user: User) -> dict[str, Any]:
-    """Owncast's User object: `disabledAt`/`nameChangedAt` only when set, `scopes` null when empty."""
+    """Owncast's User object: `disabledAt`/`nameChangedAt` only when set.
+
+    `scopes` is always a list: 0.0.11 sent null for a user without scopes, which bots that iterate it
+    (owlbot) crash on.
+    """
     document: dict[str, Any] = {
         "id": user.id,
         "displayName": user.display_name,
@@ -113,19 +117,19 @@ def user_json(user: User) -> dict[str, Any]:
     document["previousNames"] = list(user.previous_names)
     if user.name_changed_at is not None:
         document["nameChangedAt"] = rfc3339(user.name_changed_at)
-    document["scopes"] = list(user.scopes) if user.scopes else None
+    document["scopes"] = list(user.scopes)
     return document
 
 
 def integration_user_json(user: User) -> dict[str, Any]:
-    """How an API user appears on the CHAT messages it sends."""
+    """How an API user appears on the CHAT messages it sends: its token scopes are not shown."""
     return {
         "id": user.id,
         "displayName": user.display_name,
         "displayColor": user.display_color,
         "createdAt": rfc3339(user.created_at),
         "previousNames": None,
-        "scopes": None,
+        "scopes": [],
     }
 
 

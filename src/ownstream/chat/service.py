@@ -31,7 +31,7 @@ from ownstream.chat.notices import (
     too_large_notice,
     user_removed_notice,
 )
-from ownstream.chat.render import markdown_literal, render_chat_body, render_system_body
+from ownstream.chat.render import RenderedOnce, markdown_literal, render_chat_body, render_system_body
 from ownstream.clock import Clock, PeriodicTimer, rfc3339
 from ownstream.config.service import ConfigService
 from ownstream.disk_full import DiskFullReporter, is_disk_full
@@ -85,6 +85,7 @@ class ChatService:
         self._last_seen: dict[str, float] = {}
         """user id → monotonic time of their last join or message, for USER_JOINED suppression."""
         self._welcome_timers: dict[int, asyncio.TimerHandle] = {}
+        self._welcome_html = RenderedOnce(render_system_body)
         self._unsubscribe: list[Callable[[], None]] = []
         self._pruner = PeriodicTimer("chat-prune", self._timings.chat_prune_interval, self.prune)
 
@@ -198,7 +199,7 @@ class ChatService:
         config = self._config.current
         if not config.welcome_message.strip() or not clients:
             return
-        body = render_system_body(config.welcome_message)
+        body = self._welcome_html(config.welcome_message)
         frame = protocol.encode(
             protocol.system_message(short_id(), self._clock.now(), body, config.server_name)
         )
@@ -384,6 +385,14 @@ class ChatService:
             client.close_after(self._timings.banned_close_delay)
         notice = render_system_body(user_removed_notice(markdown_literal(user.display_name)))
         self.hub.broadcast(protocol.encode(protocol.chat_action(short_id(), now, notice)))
+
+    async def close_sockets_of_deleted_token(self, user_id: str) -> None:
+        """An integration token was deleted: nothing more it sends is accepted, and its sockets close."""
+        user = await self._users.by_id(user_id)
+        if user is None:
+            return
+        for client in self._update_sockets(user):
+            client.request_close()
 
     async def set_moderator(self, user_id: str, is_moderator: bool) -> None:
         current = await self._users.by_id(user_id)

@@ -127,5 +127,5 @@ class DirectoryPinger:
             return None
         try:
             return json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             return {"success": False, "error": f"unreadable reply (HTTP {response.status})"}
