@@ -140,10 +140,5 @@ async def test_stream_keys_never_reach_a_log_at_debug_level(tmp_path: Path, clip
     assert leaks(await exercise_the_keys(tmp_path, clip)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 7 item 17: with --debug-libraries, aiosqlite logs each new stream key in the statement "
-    "that stores it (--streamkey at start, the admin API's key change), before redaction knows that key",
-)
 async def test_stream_keys_never_reach_a_log_with_library_debugging(tmp_path: Path, clip: Clip) -> None:
     assert leaks(await exercise_the_keys(tmp_path, clip, "--debug-libraries")) == []
