@@ -181,11 +181,10 @@ class Ownstream:
             config=config,
             bus=self.bus,
             clock=self.clock,
-            lifecycle=lifecycle,
-            stats=stats,
             users=UsersRepository(self._engine),
             messages=MessagesRepository(self._engine),
-            hub=ChatHub(max_sockets=default_socket_limit()),
+            hub=ChatHub(max_sockets=default_socket_limit(), process_slot=settings.process_slot),
+            last_disconnect=stats.last_disconnect_time,
             disk_full=disk_full,
         )
         webhooks = WebhookRegistry(WebhookRepository(self._engine), disk_full)

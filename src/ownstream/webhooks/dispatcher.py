@@ -27,16 +27,10 @@ from yarl import URL
 from ownstream import OWNCAST_API_VERSION, __version__
 from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
+from ownstream.domain.event_types import STREAM_STARTED, STREAM_STOPPED, STREAM_TITLE_UPDATED
 from ownstream.events import ChatEventOccurred, EventBus, StreamStarted, StreamStopped, StreamTitleChanged
 from ownstream.store.repos.webhooks import Webhook
-from ownstream.webhooks.payloads import (
-    STREAM_STARTED,
-    STREAM_STOPPED,
-    STREAM_TITLE_UPDATED,
-    ServerDescription,
-    chat_event_body,
-    stream_event_body,
-)
+from ownstream.webhooks.payloads import ServerDescription, chat_event_body, stream_event_body
 
 log = logging.getLogger(__name__)
 
