@@ -50,10 +50,17 @@ class MessageCountStore(Protocol):
 
 
 class WebhookStats(Protocol):
-    delivered: int
-    failed_attempts: int
-    abandoned: int
-    dropped: int
+    @property
+    def delivered(self) -> int: ...
+
+    @property
+    def failed_attempts(self) -> int: ...
+
+    @property
+    def abandoned(self) -> int: ...
+
+    @property
+    def dropped(self) -> int: ...
 
     @property
     def queued(self) -> int: ...
