@@ -3,9 +3,10 @@
 `ChatHub` implements it for the sockets of this process. With several web processes (issue 16) a
 Redis-backed implementation publishes each call on a channel and every process applies it to its own
 hub; a targeted send can go to the one process that holds the socket, because a client id carries the
-slot of its process (`domain.ids`). Everything here is a fire-and-forget instruction: nothing waits for
-a socket, and an id nobody holds is not an error. Frames are encoded once by the caller, so a broadcast
-costs one encoding however many processes and sockets receive it.
+slot of its process (`domain.ids`); sends to this process's own sockets should skip the channel, so
+what one socket hears keeps the order the service sent it in. Everything here is a fire-and-forget
+instruction: nothing waits for a socket, and an id nobody holds is not an error. Frames are encoded
+once by the caller, so a broadcast costs one encoding however many processes and sockets receive it.
 """
 
 from __future__ import annotations
