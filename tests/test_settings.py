@@ -103,3 +103,18 @@ def test_edge_settings_from_environment_and_flags() -> None:
 def test_bad_edge_settings_exit(env: dict[str, str]) -> None:
     with pytest.raises(SystemExit):
         load_settings([], environ=env)
+
+
+def test_process_slot_from_environment_and_flag() -> None:
+    assert load_settings([], environ={}).process_slot == 0
+    assert load_settings([], environ={"OWNSTREAM_PROCESS_SLOT": "7"}).process_slot == 7
+    settings = load_settings(["--process-slot", "1023"], environ={"OWNSTREAM_PROCESS_SLOT": "7"})
+    assert settings.process_slot == 1023
+
+
+@pytest.mark.parametrize("text", ["-1", "1024", "two", "1.5"])
+def test_bad_process_slot_exits(text: str) -> None:
+    with pytest.raises(SystemExit):
+        load_settings([], environ={"OWNSTREAM_PROCESS_SLOT": text})
+    with pytest.raises(SystemExit):
+        load_settings(["--process-slot", text], environ={})

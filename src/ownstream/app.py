@@ -38,6 +38,7 @@ from ownstream.metrics.service import ServerMetrics
 from ownstream.net.client_address import TrustedProxies
 from ownstream.net.connection_caps import ConnectionCap
 from ownstream.net.http_guard import GuardedTCPSite, HttpGuard
+from ownstream.outbound.http import OutboundHttp
 from ownstream.settings import Settings
 from ownstream.startup import (
     DATADIR_SETTING,
@@ -99,6 +100,8 @@ class Ownstream:
         self._rtmp: RtmpServer | None = None
         self._webhook_dispatcher: WebhookDispatcher | None = None
         self._directory: DirectoryPinger | None = None
+        self._outbound = OutboundHttp()
+        """The one HTTP client for outbound requests (webhooks, directory pings, remote follow)."""
         self._lock = DatabaseLock(settings.database_path)
         self.backups: DatabaseBackups | None = None
         self._started = False
@@ -163,6 +166,7 @@ class Ownstream:
             directory_url=settings.remotes.directory_url,
             interval=timings.directory_ping_interval,
             timeout=timings.directory_request_timeout,
+            http=self._outbound,
         )
         federation = FederationStore(
             FollowerRepository(self._engine),
@@ -175,17 +179,17 @@ class Ownstream:
             scheme=settings.remotes.webfinger_scheme,
             timeout=timings.webfinger_timeout,
             allow_private=settings.allow_private_addresses,
+            http=self._outbound,
         )
         chat = ChatService(
             settings=settings,
             config=config,
             bus=self.bus,
             clock=self.clock,
-            lifecycle=lifecycle,
-            stats=stats,
             users=UsersRepository(self._engine),
             messages=MessagesRepository(self._engine),
-            hub=ChatHub(max_sockets=default_socket_limit()),
+            hub=ChatHub(max_sockets=default_socket_limit(), process_slot=settings.process_slot),
+            last_disconnect=stats.last_disconnect_time,
             disk_full=disk_full,
         )
         webhooks = WebhookRegistry(WebhookRepository(self._engine), disk_full)
@@ -198,6 +202,7 @@ class Ownstream:
             DeliveryPolicy(
                 timeout=settings.timings.webhook_timeout, retry_delay=settings.timings.webhook_retry_delay
             ),
+            http=self._outbound,
         )
         self.services = Services(
             settings=settings,
@@ -324,6 +329,7 @@ class Ownstream:
         await self.bus.drain()
         if self._webhook_dispatcher is not None:
             await self._webhook_dispatcher.stop()
+        await self._outbound.close()
         if self._engine is not None:
             await self._engine.dispose()
         self._lock.release()

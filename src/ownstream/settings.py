@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ownstream.domain.ids import MAX_PROCESS_SLOT
 from ownstream.net.client_address import IPNetwork, parse_networks
 
 ENV_PREFIX = "OWNSTREAM_"
@@ -118,6 +119,9 @@ class Settings:
     """Open connections one address may hold on each port; 0 = no cap."""
     allow_private_addresses: bool = False
     """Let remote-follow lookups (and later federation) reach loopback, LAN and other non-public hosts."""
+    process_slot: int = 0
+    """This process's number among the processes serving one site (0 … 1023); chat client ids carry it
+    in their high bits (domain/ids.py), so they are unique across processes."""
     overrides: RuntimeOverrides = field(default_factory=RuntimeOverrides)
     # Operation: listen address of RTMP, logs, metrics (bootstrap only, never stored)
     rtmp_ip: str = "0.0.0.0"
@@ -202,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
         const="1",
         help="let remote-follow lookups reach loopback, private and link-local addresses (default off)",
     )
+    parser.add_argument(
+        "--process-slot",
+        help=f"this process's number (0-{MAX_PROCESS_SLOT}) when several processes serve one site; "
+        "chat client ids carry it (default 0)",
+    )
     return parser
 
 
@@ -265,6 +274,19 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
     if private_text not in TRUE_WORDS + FALSE_WORDS:
         parser.error(f"{PRIVATE_ADDRESSES_ENV} must be 1 or 0")
 
+    slot_text = pick("process_slot")
+    process_slot = 0
+    if slot_text is not None:
+        try:
+            process_slot = int(slot_text)
+        except ValueError:
+            process_slot = -1
+        if not 0 <= process_slot <= MAX_PROCESS_SLOT:
+            parser.error(
+                f"--process-slot / {ENV_PREFIX}PROCESS_SLOT: "
+                f"must be a whole number from 0 to {MAX_PROCESS_SLOT}"
+            )
+
     log_level = (pick("loglevel") or "info").lower()
     if log_level not in LOG_LEVELS:
         parser.error(f"log level must be one of {', '.join(LOG_LEVELS)}")
@@ -282,6 +304,7 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         trusted_proxies=trusted_proxies,
         max_connections_per_address=max_connections,
         allow_private_addresses=private_text in TRUE_WORDS,
+        process_slot=process_slot,
         overrides=RuntimeOverrides(
             stream_key=pick("streamkey"),
             web_server_port=pick_port("webserverport"),

@@ -12,8 +12,9 @@ from typing import Any
 
 import aiohttp
 
-from ownstream.chat import protocol
-from ownstream.store.repos.users import User
+from ownstream.domain.chat_events import UserJoined, UserJoinedWebhookData
+from ownstream.domain.owncast_json import to_json
+from ownstream.domain.users import User
 from tests.chat.client import ChatSocket, register
 from tests.chat.owlbot_parsing import owlbot_is_moderator, owlbot_scopes
 from tests.harness import RunningServer, admin_auth
@@ -108,6 +109,6 @@ def test_user_joined_webhook_parses_like_owlbot() -> None:
         last_used=None,
         access_token=None,
     )
-    data = protocol.user_joined_webhook_data("e1", at, user, 3)
+    data = to_json(UserJoinedWebhookData("e1", at, user, 3))
     assert owlbot_scopes(data["user"]) == frozenset()
-    assert owlbot_scopes(protocol.user_joined("e1", at, user)["user"]) == frozenset()
+    assert owlbot_scopes(to_json(UserJoined("e1", at, user))["user"]) == frozenset()

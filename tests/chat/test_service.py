@@ -7,9 +7,9 @@ import pytest
 
 from ownstream.api.state import Services
 from ownstream.chat.service import ChatService
+from ownstream.domain.messages import StoredMessage
 from ownstream.errors import Invalid
 from ownstream.events import ChatEventOccurred, StreamTitleChanged
-from ownstream.store.repos.messages import StoredMessage
 from tests.chat.client import ChatSocket, register
 from tests.harness import RunningServer
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ownstream.auth.scopes import valid_integration_scopes
 from ownstream.config.validation import expect_string
+from ownstream.domain.scopes import valid_integration_scopes
+from ownstream.domain.users import User
 from ownstream.errors import Invalid
-from ownstream.store.repos.users import User, UsersRepository
+from ownstream.store.repos.users import UsersRepository
 
 INVALID_SCOPES = "one or more invalid scopes provided"
 MISSING_NAME = "a name for the access token is required"

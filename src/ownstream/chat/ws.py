@@ -15,14 +15,16 @@ from aiohttp import WSMsgType, web
 
 from ownstream.api.state import services
 from ownstream.auth.origins import socket_origin_refusal
-from ownstream.auth.scopes import CAN_SEND_MESSAGES
 from ownstream.auth.tokens import may_use
 from ownstream.chat import protocol
 from ownstream.chat.flood import FloodGuard, Verdict
 from ownstream.chat.hub import ChatClient
 from ownstream.chat.service import ChatService
+from ownstream.domain.chat_events import ConnectionRefused
+from ownstream.domain.owncast_json import encode
+from ownstream.domain.scopes import CAN_SEND_MESSAGES
+from ownstream.domain.users import User
 from ownstream.net.client_address import client_address
-from ownstream.store.repos.users import User
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +71,9 @@ class _WebSocketOutlet:
             transport.abort()
 
 
-async def _refuse(ws: web.WebSocketResponse, event: protocol.Event) -> web.WebSocketResponse:
+async def _refuse(ws: web.WebSocketResponse, event: ConnectionRefused) -> web.WebSocketResponse:
     try:
-        await ws.send_frame(protocol.encode(event), WSMsgType.TEXT)
+        await ws.send_frame(encode(event), WSMsgType.TEXT)
         await ws.close()
     except ConnectionError:
         pass  # the peer left before hearing why; nothing to do

@@ -37,7 +37,7 @@ _TEXT = TypeAdapter(StrictStr)
 # --- reads --------------------------------------------------------------------------------------------
 @routes.route("*", "/api/admin/chat/clients")
 async def chat_clients(request: web.Request) -> web.Response:
-    return json_response(services(request).chat.clients())
+    return json_response(await services(request).chat.clients())
 
 
 @routes.route("*", "/api/admin/chat/messages")

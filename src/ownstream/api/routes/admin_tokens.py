@@ -16,7 +16,7 @@ from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
 from ownstream.clock import rfc3339
-from ownstream.store.repos.users import User
+from ownstream.domain.users import User
 
 routes = web.RouteTableDef()
 

@@ -16,8 +16,8 @@ from ownstream.api.errors import error_shape, read_json
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
 from ownstream.chat.service import ChatService
+from ownstream.domain.users import User
 from ownstream.errors import Invalid
-from ownstream.store.repos.users import User
 
 routes = web.RouteTableDef()
 M = TypeVar("M", bound=BaseModel)
