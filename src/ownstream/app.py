@@ -55,6 +55,7 @@ from ownstream.store.repos.config import ConfigRepository
 from ownstream.store.repos.followers import FollowerRepository
 from ownstream.store.repos.messages import MessagesRepository
 from ownstream.store.repos.outbox import OutboxRepository
+from ownstream.store.repos.stats import StatsRepository
 from ownstream.store.repos.users import UsersRepository
 from ownstream.store.repos.webhooks import WebhookRepository
 from ownstream.stream.hardware import HardwareMonitor
@@ -145,7 +146,8 @@ class Ownstream:
         logo = LogoStore(settings.data_dir, config)
         await asyncio.to_thread(logo.ensure_default)
         disk_full = DiskFullReporter()  # shared: "the disk is full" at most once a minute in all
-        stats = StreamStats(config, self.clock, settings.timings, disk_full)
+        stats = StreamStats(StatsRepository(self._engine), self.clock, settings.timings, disk_full)
+        await stats.load()
         lifecycle = StreamLifecycle(settings, config, stats, self.bus, self.clock, logo, disk_full)
         await lifecycle.discard_previous_run()
         timings = settings.timings

@@ -21,15 +21,11 @@ audit = logging.getLogger("ownstream.audit")
 FIELDS = tuple(RuntimeConfig.model_fields)
 SECRET_SETTINGS = frozenset({"stream_key", "s3", "directory_registration_key"})
 """Audited by name only: their values never reach a log."""
-BOOKKEEPING_SETTINGS = frozenset(
-    {"peak_viewers_session", "peak_viewers_overall", "last_connect_time", "last_disconnect_time"}
-)
-"""Statistics the server itself saves every minute: not configuration changes worth an audit line."""
 
 
 def audit_line(name: str, before: Any, after: Any) -> str | None:
     """The audit line for one changed setting, or None when it is not worth one."""
-    if name in BOOKKEEPING_SETTINGS or before == after:
+    if before == after:
         return None
     if name == "s3" and isinstance(before, BaseModel) and isinstance(after, BaseModel):
         fields = [key for key in type(after).model_fields if getattr(before, key) != getattr(after, key)]
