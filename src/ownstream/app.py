@@ -38,6 +38,8 @@ from ownstream.metrics.service import ServerMetrics
 from ownstream.net.client_address import TrustedProxies
 from ownstream.net.connection_caps import ConnectionCap
 from ownstream.net.http_guard import GuardedTCPSite, HttpGuard
+from ownstream.outputs.hls import HlsOutput
+from ownstream.outputs.thumbnails import ThumbnailOutput
 from ownstream.settings import Settings
 from ownstream.startup import (
     DATADIR_SETTING,
@@ -148,9 +150,11 @@ class Ownstream:
         disk_full = DiskFullReporter()  # shared: "the disk is full" at most once a minute in all
         stats = StreamStats(StatsRepository(self._engine), self.clock, settings.timings, disk_full)
         await stats.load()
-        lifecycle = StreamLifecycle(settings, config, stats, self.bus, self.clock, logo, disk_full)
-        await lifecycle.discard_previous_run()
         timings = settings.timings
+        hls = HlsOutput(settings.hls_path, self.bus, timings, disk_full)
+        thumbnails = ThumbnailOutput(settings.data_dir, hls.directory, self.bus, timings.thumbnail_interval)
+        lifecycle = StreamLifecycle(timings, config, stats, self.bus, self.clock, hls, [thumbnails])
+        await lifecycle.discard_previous_run()
         viewer_history = ViewerHistory(stats, self.clock, timings.viewer_sample_interval)
         hardware = HardwareMonitor(
             settings.data_dir,

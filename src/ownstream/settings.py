@@ -36,6 +36,10 @@ class Timings:
     hls_poll_interval: float = 0.2
     offline_cleanup_delay: float = 300.0
     ffmpeg_stop_timeout: float = 10.0
+    output_stall_timeout: float = 5.0
+    """How long ingest waits for a full lossless output (the transcoder) that takes nothing before that
+    output starts losing media to the next keyframe; also how long the outputs get for the end of the
+    stream's media at its end."""
     online_grace: float | None = None
     """Override of Owncast's max(3 × segment seconds, 7 s); None keeps Owncast's rule."""
     viewer_sample_interval: float = 120.0
