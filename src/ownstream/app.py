@@ -45,12 +45,13 @@ from ownstream.startup import (
     DATADIR_SETTING,
     StartupError,
     bind_error,
+    database_driver_missing,
     database_error,
     database_in_use,
     prepare_directory,
 )
 from ownstream.store.backup import DatabaseBackups
-from ownstream.store.db import open_database
+from ownstream.store.db import describe_database, open_database, sqlite_file
 from ownstream.store.lock import DatabaseInUse, DatabaseLock
 from ownstream.store.repos.activities import AcceptedActivityRepository
 from ownstream.store.repos.config import ConfigRepository
@@ -102,7 +103,10 @@ class Ownstream:
         self._rtmp: RtmpServer | None = None
         self._webhook_dispatcher: WebhookDispatcher | None = None
         self._directory: DirectoryPinger | None = None
-        self._lock = DatabaseLock(settings.database_path)
+        database_file = sqlite_file(settings.database_url)
+        # A file's lock keeps a second server (and `ownstream restore`) off it; a database server
+        # has its own concurrency.
+        self._lock = DatabaseLock(database_file) if database_file is not None else None
         self.backups: DatabaseBackups | None = None
         self._started = False
         self.services: Services | None = None
@@ -120,18 +124,21 @@ class Ownstream:
         self._started = True
 
     async def _open_database(self) -> AsyncEngine:
-        settings = self.settings
-        path = settings.database_path
+        url = self.settings.database_url
+        name = describe_database(url)
+        if self._lock is not None:
+            try:
+                await asyncio.to_thread(self._lock.acquire)
+            except DatabaseInUse:
+                raise database_in_use(name) from None
+            except OSError as error:
+                raise database_error(name, error) from None
         try:
-            await asyncio.to_thread(self._lock.acquire)
-        except DatabaseInUse:
-            raise database_in_use(path) from None
-        except OSError as error:
-            raise database_error(path, error) from None
-        try:
-            return await open_database(settings.database_url)
+            return await open_database(url)
+        except ImportError as error:
+            raise database_driver_missing(name, error) from None
         except (OSError, sqlite3.Error, sqlalchemy.exc.SQLAlchemyError) as error:
-            raise database_error(path, error) from None
+            raise database_error(name, error) from None
 
     async def _start(self) -> None:
         settings = self.settings
@@ -247,7 +254,7 @@ class Ownstream:
             page_texts=RenderedPageTexts(config),
         )
         self.backups = DatabaseBackups(
-            settings.database_path,
+            settings.database_url,
             settings.backup_path,
             self.clock.now,
             interval=timings.backup_interval,
@@ -332,6 +339,7 @@ class Ownstream:
             await self._webhook_dispatcher.stop()
         if self._engine is not None:
             await self._engine.dispose()
-        self._lock.release()
+        if self._lock is not None:
+            self._lock.release()
         if self._started:
             log.info("stopped")
