@@ -146,6 +146,7 @@ class Ownstream:
         self._engine = await self._open_database()
         config = ConfigService(ConfigRepository(self._engine), self.bus)
         await config.load(settings.overrides)
+        config.follow()  # the reload when another process changes the configuration (a shared bus)
         if not config.current.stream_key:
             raise StartupError("the stream key is empty: set --streamkey / OWNSTREAM_STREAMKEY")
         if self._log_safety is not None:
@@ -322,6 +323,7 @@ class Ownstream:
         if self.backups is not None:
             await self.backups.stop()
         if self.services is not None:
+            self.services.config.unfollow()
             self.services.metrics.stop()
             await self.services.lifecycle.stop()
         if self._runner is not None:
