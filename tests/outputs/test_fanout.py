@@ -194,3 +194,32 @@ async def test_a_lossless_output_paces_ingest_while_it_takes() -> None:
     await primary.wait_for(4 + 5)
     assert primary.frames() == list(range(5))
     await fan.stop()
+
+
+async def test_a_failed_output_restarted_mid_stream_joins_at_the_next_keyframe() -> None:
+    fan = fanout()
+    pusher = FakeOutput("pusher")
+    await fan.add(pusher)
+    await publish(fan, opening())
+    await pusher.wait_for(4)
+    pusher.crash_next = OutputFailed("the connection broke")
+    await publish(fan, [video(0)])
+    await asyncio.sleep(0.01)
+    assert pusher.stops == 1
+    for index in range(1, 10):
+        await publish(fan, [video(index)])
+    await fan.add(pusher)  # its owner restarts it (a reconnecting simulcast target)
+    for index in range(10, 32):
+        await publish(fan, [video(index)])
+    await pusher.wait_for(4 + 4 + 2)
+    restarted = pusher.received[4:]
+    assert [tag.role for tag in restarted[:4]] == [
+        TagRole.FILE_HEADER,
+        TagRole.METADATA,
+        TagRole.VIDEO_CONFIG,
+        TagRole.AUDIO_CONFIG,
+    ]
+    assert pusher.frames() == [30, 31] and len(pusher.contexts) == 2
+    assert [status.state for status in fan.statuses()] == [OutputState.RUNNING]
+    await fan.stop()
+    assert pusher.stops == 2

@@ -252,3 +252,17 @@ async def test_an_admin_disconnect_ends_the_stream(stage: Stage) -> None:
     assert not await stage.lifecycle.disconnect()
     with pytest.raises(StreamEnded):
         await sink.write([video(0)])
+
+
+async def test_an_output_started_mid_stream_joins_at_the_next_keyframe(stage: Stage) -> None:
+    late = FakeOutput("late")
+    assert not await stage.lifecycle.start_output(late)  # offline: nothing to join
+    sink = await publish(stage)
+    await write(sink, opening())
+    await write(sink, [video(index) for index in range(5)])
+    assert await stage.lifecycle.start_output(late)
+    await write(sink, [video(index) for index in range(5, 32)])
+    await late.wait_for(4 + 2)
+    assert late.frames() == [30, 31] and late.context.stream_id == stage.primary.context.stream_id
+    await sink.close()
+    assert late.stops == 1

@@ -56,9 +56,16 @@ class MediaFanout:
     async def add(self, output: StreamOutput) -> None:
         """Start `output` for this stream and feed it from now on: from the first tag when no media has
         passed yet, else from the next keyframe after the file header, metadata and codec configurations.
-        Raises whatever `output.start` raises; the output is then not part of the stream."""
+        An output that failed earlier in the stream may be added again (a restart). Raises whatever
+        `output.start` raises; the output is then not part of the stream."""
         if self._closed:
             raise RuntimeError("the stream has ended")
+        earlier = next((c for c in self._consumers if c.output is output), None)
+        if earlier is not None:
+            if earlier.failure is None:
+                raise RuntimeError(f"output {output.name} is already running")
+            await self._stop_in_background(earlier)  # a restart after a failure: the old run is over
+            self._consumers.remove(earlier)
         consumer = _Consumer(output)
         await output.start(replace(self._stream, fail=lambda reason: self._fail(consumer, reason)))
         self._consumers.append(consumer)

@@ -15,8 +15,8 @@ A recorder implements `StreamOutput` with a lossy queue (`QueuePolicy(max_bytes=
 under its directory in `start`, appends `tag.data` in `write` (the bytes form an FLV stream starting
 with the file header), and closes the file in `stop`. A simulcast pusher does the same over an RTMP client
 connection (sending `tag.payload` with `tag.tag_type` and `tag.timestamp`, skipping the file header); when
-its connection breaks it raises and is detached, and a later start (`MediaFanout.add`) joins it at the next
-keyframe with the configuration it needs.
+its connection breaks it raises and is detached; starting it again (`StreamLifecycle.start_output`, after
+its own back-off) joins it at the next keyframe with the configuration it needs.
 """
 
 from __future__ import annotations

@@ -247,6 +247,15 @@ class StreamLifecycle:
         self._bus.publish(StreamStarted(stream_id=stream_id, started_at=now))
         return session
 
+    async def start_output(self, output: StreamOutput) -> bool:
+        """Start `output` for the live stream now, or again after it failed (a simulcast target switched
+        on, or reconnecting): it joins at the next keyframe. False when no stream is live."""
+        session = self._session
+        if session is None or session.ending:
+            return False
+        await session.fanout.add(output)
+        return True
+
     def _output_failed(self, session: _LiveSession, output: StreamOutput, reason: str) -> None:
         if session.ending:
             return
