@@ -17,7 +17,7 @@ import random
 import statistics
 import time
 
-from ownstream.ingest.flv import FlvMuxer
+from ownstream.ingest.flv import media_tag
 from ownstream.ingest.rtmp import amf0
 from ownstream.ingest.rtmp.chunks import ChunkWriter
 from ownstream.ingest.rtmp.events import MediaReceived, PublishRequested
@@ -76,7 +76,6 @@ def transcript(seconds: float, kbps: int, chunk_size: int) -> bytes:
 def run_once(data: bytes, read_size: int, *, mux: bool) -> float:
     """CPU seconds to turn `data` into events (and FLV tags when `mux`)."""
     session = ServerSession()
-    muxer = FlvMuxer()
     view = memoryview(data)
     started = time.process_time()
     for start in range(0, len(data), read_size):
@@ -84,7 +83,7 @@ def run_once(data: bytes, read_size: int, *, mux: bool) -> float:
         while (event := session.next_event()) is not None:
             if isinstance(event, MediaReceived):
                 if mux:
-                    muxer.media(event.type_id, event.timestamp, event.payload)
+                    media_tag(event.type_id, event.timestamp, event.payload)
             elif isinstance(event, PublishRequested):
                 session.accept_publish()
         session.data_to_send()

@@ -118,3 +118,14 @@ def test_bad_process_slot_exits(text: str) -> None:
         load_settings([], environ={"OWNSTREAM_PROCESS_SLOT": text})
     with pytest.raises(SystemExit):
         load_settings(["--process-slot", text], environ={})
+
+
+def test_a_database_url_names_a_database_server_instead_of_a_file() -> None:
+    url = "postgresql+asyncpg://ownstream:s3cret@db.internal/ownstream"
+    for settings in (load_settings(["--database", url], {}), load_settings([], {"OWNSTREAM_DATABASE": url})):
+        assert settings.database_url == url
+        assert settings.database is None
+        assert "s3cret" not in repr(settings)
+    sqlite_url = "sqlite+aiosqlite:////srv/own.db"
+    assert load_settings(["--database", sqlite_url], {}).database_url == sqlite_url
+    assert load_settings(["--database", "/srv/own.db"], {}).database_url == "sqlite+aiosqlite:////srv/own.db"

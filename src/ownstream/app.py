@@ -39,23 +39,27 @@ from ownstream.net.client_address import TrustedProxies
 from ownstream.net.connection_caps import ConnectionCap
 from ownstream.net.http_guard import GuardedTCPSite, HttpGuard
 from ownstream.outbound.http import OutboundHttp
+from ownstream.outputs.hls import HlsOutput
+from ownstream.outputs.thumbnails import ThumbnailOutput
 from ownstream.settings import Settings
 from ownstream.startup import (
     DATADIR_SETTING,
     StartupError,
     bind_error,
+    database_driver_missing,
     database_error,
     database_in_use,
     prepare_directory,
 )
 from ownstream.store.backup import DatabaseBackups
-from ownstream.store.db import open_database
+from ownstream.store.db import describe_database, open_database, sqlite_file
 from ownstream.store.lock import DatabaseInUse, DatabaseLock
 from ownstream.store.repos.activities import AcceptedActivityRepository
 from ownstream.store.repos.config import ConfigRepository
 from ownstream.store.repos.followers import FollowerRepository
 from ownstream.store.repos.messages import MessagesRepository
 from ownstream.store.repos.outbox import OutboxRepository
+from ownstream.store.repos.stats import StatsRepository
 from ownstream.store.repos.users import UsersRepository
 from ownstream.store.repos.webhooks import WebhookRepository
 from ownstream.stream.hardware import HardwareMonitor
@@ -102,7 +106,10 @@ class Ownstream:
         self._directory: DirectoryPinger | None = None
         self._outbound = OutboundHttp()
         """The one HTTP client for outbound requests (webhooks, directory pings, remote follow)."""
-        self._lock = DatabaseLock(settings.database_path)
+        database_file = sqlite_file(settings.database_url)
+        # A file's lock keeps a second server (and `ownstream restore`) off it; a database server
+        # has its own concurrency.
+        self._lock = DatabaseLock(database_file) if database_file is not None else None
         self.backups: DatabaseBackups | None = None
         self._started = False
         self.services: Services | None = None
@@ -120,18 +127,21 @@ class Ownstream:
         self._started = True
 
     async def _open_database(self) -> AsyncEngine:
-        settings = self.settings
-        path = settings.database_path
+        url = self.settings.database_url
+        name = describe_database(url)
+        if self._lock is not None:
+            try:
+                await asyncio.to_thread(self._lock.acquire)
+            except DatabaseInUse:
+                raise database_in_use(name) from None
+            except OSError as error:
+                raise database_error(name, error) from None
         try:
-            await asyncio.to_thread(self._lock.acquire)
-        except DatabaseInUse:
-            raise database_in_use(path) from None
-        except OSError as error:
-            raise database_error(path, error) from None
-        try:
-            return await open_database(settings.database_url)
+            return await open_database(url)
+        except ImportError as error:
+            raise database_driver_missing(name, error) from None
         except (OSError, sqlite3.Error, sqlalchemy.exc.SQLAlchemyError) as error:
-            raise database_error(path, error) from None
+            raise database_error(name, error) from None
 
     async def _start(self) -> None:
         settings = self.settings
@@ -139,6 +149,7 @@ class Ownstream:
         self._engine = await self._open_database()
         config = ConfigService(ConfigRepository(self._engine), self.bus)
         await config.load(settings.overrides)
+        config.follow()  # the reload when another process changes the configuration (a shared bus)
         if not config.current.stream_key:
             raise StartupError("the stream key is empty: set --streamkey / OWNSTREAM_STREAMKEY")
         if self._log_safety is not None:
@@ -148,10 +159,13 @@ class Ownstream:
         logo = LogoStore(settings.data_dir, config)
         await asyncio.to_thread(logo.ensure_default)
         disk_full = DiskFullReporter()  # shared: "the disk is full" at most once a minute in all
-        stats = StreamStats(config, self.clock, settings.timings, disk_full)
-        lifecycle = StreamLifecycle(settings, config, stats, self.bus, self.clock, logo, disk_full)
-        await lifecycle.discard_previous_run()
+        stats = StreamStats(StatsRepository(self._engine), self.clock, settings.timings, disk_full)
+        await stats.load()
         timings = settings.timings
+        hls = HlsOutput(settings.hls_path, self.bus, timings, disk_full)
+        thumbnails = ThumbnailOutput(settings.data_dir, hls.directory, self.bus, timings.thumbnail_interval)
+        lifecycle = StreamLifecycle(timings, config, stats, self.bus, self.clock, hls, [thumbnails])
+        await lifecycle.discard_previous_run()
         viewer_history = ViewerHistory(stats, self.clock, timings.viewer_sample_interval)
         hardware = HardwareMonitor(
             settings.data_dir,
@@ -246,7 +260,7 @@ class Ownstream:
             page_texts=RenderedPageTexts(config),
         )
         self.backups = DatabaseBackups(
-            settings.database_path,
+            settings.database_url,
             settings.backup_path,
             self.clock.now,
             interval=timings.backup_interval,
@@ -314,6 +328,7 @@ class Ownstream:
         if self.backups is not None:
             await self.backups.stop()
         if self.services is not None:
+            self.services.config.unfollow()
             self.services.metrics.stop()
             await self.services.lifecycle.stop()
         if self._runner is not None:
@@ -332,6 +347,7 @@ class Ownstream:
         await self._outbound.close()
         if self._engine is not None:
             await self._engine.dispose()
-        self._lock.release()
+        if self._lock is not None:
+            self._lock.release()
         if self._started:
             log.info("stopped")

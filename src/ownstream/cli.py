@@ -19,7 +19,7 @@ from ownstream.app import Ownstream
 from ownstream.logsetup import LoggingSetup, LogOptions, configure_logging
 from ownstream.settings import ENV_PREFIX, Settings, load_settings
 from ownstream.startup import DATADIR_SETTING, LOGDIR_SETTING, StartupError, prepare_directory
-from ownstream.store.restore import RestoreError, restore_database
+from ownstream.store.restore import RestoreError, restore_into
 
 log = logging.getLogger("ownstream")
 
@@ -74,7 +74,9 @@ def build_restore_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", type=Path, help="the backup: gzipped (as the hourly backups) or plain SQLite")
     parser.add_argument("--datadir", help="data directory (default ./data)")
-    parser.add_argument("--database", help="SQLite database file (default <datadir>/ownstream.db)")
+    parser.add_argument(
+        "--database", help="SQLite database file (default <datadir>/ownstream.db); a database URL is refused"
+    )
     return parser
 
 
@@ -86,9 +88,9 @@ def restore(argv: Sequence[str]) -> int:
         if (value := getattr(args, name)) is not None
         for item in (f"--{name}", value)
     ]
-    database = load_settings(flags).database_path
+    database_url = load_settings(flags).database_url
     try:
-        restored = restore_database(args.file, database)
+        restored = restore_into(args.file, database_url)
     except RestoreError as error:
         print(f"ownstream restore: nothing restored: {error}", file=sys.stderr)
         return 1

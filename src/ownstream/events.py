@@ -70,10 +70,16 @@ class PlaylistWritten:
 
 @dataclass(frozen=True)
 class ConfigChanged:
-    """A runtime configuration value was changed and stored."""
+    """Runtime configuration was changed and stored: these settings, by that `ConfigService`.
 
-    key: str
-    value: Any = field(default=None, compare=False)
+    It names settings and never carries their values (some are secrets, and the event is made to cross
+    processes on a shared bus): every other `ConfigService` hearing it reloads its snapshot from the
+    database, which is what makes a change made anywhere live everywhere. Within one process nothing else
+    needs it: services read `ConfigService.current` when they act.
+    """
+
+    keys: tuple[str, ...]
+    origin: str
 
 
 class EventBus:

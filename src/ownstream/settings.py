@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 200
 PRIVATE_ADDRESSES_ENV = ENV_PREFIX + "FEDERATION_ALLOW_PRIVATE_ADDRESSES"
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off", "")
+DATABASE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+"""`--database` names a file unless it starts like a URL (`postgresql+asyncpg://…`, `sqlite+aiosqlite:///…`)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class Timings:
     hls_poll_interval: float = 0.2
     offline_cleanup_delay: float = 300.0
     ffmpeg_stop_timeout: float = 10.0
+    output_stall_timeout: float = 5.0
+    """How long ingest waits for a full lossless output (the transcoder) that takes nothing before that
+    output starts losing media to the next keyframe; also how long the outputs get for the end of the
+    stream's media at its end."""
     online_grace: float | None = None
     """Override of Owncast's max(3 × segment seconds, 7 s); None keeps Owncast's rule."""
     viewer_sample_interval: float = 120.0
@@ -111,6 +118,10 @@ class RuntimeOverrides:
 class Settings:
     data_dir: Path = Path("data")
     database: Path | None = None
+    """The SQLite database file (`--database PATH`); None: `<datadir>/ownstream.db`."""
+    database_server: str | None = field(default=None, repr=False)
+    """A database server's SQLAlchemy URL, given as `--database URL` instead of a file (it may hold a
+    password: kept out of `repr`)."""
     log_dir: Path | None = None
     log_level: str = "info"
     trusted_proxies: tuple[IPNetwork, ...] = ()
@@ -151,6 +162,10 @@ class Settings:
 
     @property
     def database_url(self) -> str:
+        """The one place the database is named: everything that opens, locks, backs up or restores it
+        starts from this URL."""
+        if self.database_server is not None:
+            return self.database_server
         return f"sqlite+aiosqlite:///{self.database_path}"
 
 
@@ -171,7 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
         "`ownstream restore FILE` restores a database backup (see `ownstream restore --help`).",
     )
     parser.add_argument("--datadir", type=Path, help="data directory (default ./data)")
-    parser.add_argument("--database", type=Path, help="SQLite database file (default <datadir>/ownstream.db)")
+    parser.add_argument(
+        "--database",
+        help="SQLite database file (default <datadir>/ownstream.db), or a database URL "
+        "(e.g. postgresql+asyncpg://user:password@host/name; its driver must be installed)",
+    )
     parser.add_argument("--logdir", type=Path, help="log directory (default <datadir>/logs)")
     parser.add_argument("--loglevel", choices=LOG_LEVELS, help="log level (default info)")
     parser.add_argument("--streamkey", help="set and persist the stream key (also the admin password)")
@@ -295,10 +314,12 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         parser.error(f"log format must be one of {', '.join(LOG_FORMATS)}")
     data_dir = Path(pick("datadir") or "data")
     database = pick("database")
+    database_server = database if database and DATABASE_URL.match(database) else None
     log_dir = pick("logdir")
     return Settings(
         data_dir=data_dir,
-        database=Path(database) if database else None,
+        database=Path(database) if database and database_server is None else None,
+        database_server=database_server,
         log_dir=Path(log_dir) if log_dir else None,
         log_level=log_level,
         trusted_proxies=trusted_proxies,

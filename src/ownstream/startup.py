@@ -50,17 +50,26 @@ def prepare_directory(path: Path, what: str, setting: str) -> None:
         raise StartupError(f"{what} {path} is not writable ({_reason(error)}): set {setting}") from None
 
 
-def database_error(path: Path, error: BaseException) -> StartupError:
+def database_error(name: str | Path, error: BaseException) -> StartupError:
+    """`name`: the SQLite file, or the database URL without its password."""
     reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
     return StartupError(
-        f"database {path} cannot be opened for writing ({reason}): set {DATABASE_SETTING} "
+        f"database {name} cannot be opened for writing ({reason}): set {DATABASE_SETTING} "
         "or make the file and its folder writable"
     )
 
 
-def database_in_use(path: Path) -> StartupError:
+def database_driver_missing(name: str, error: ImportError) -> StartupError:
+    module = error.name or str(error)
     return StartupError(
-        f"database {path} is in use by another Ownstream: stop it, or set {DATABASE_SETTING} "
+        f"database {name} needs the Python package {module!r}, which is not installed: install it, "
+        f"or set {DATABASE_SETTING} to an SQLite file"
+    )
+
+
+def database_in_use(name: str | Path) -> StartupError:
+    return StartupError(
+        f"database {name} is in use by another Ownstream: stop it, or set {DATABASE_SETTING} "
         f"(or {DATADIR_SETTING}) to another one"
     )
 

@@ -31,7 +31,7 @@ async def test_rendered_once_per_change_of_the_texts(tmp_path: Path) -> None:
         )
         assert rendered == ["Hello **world**", "# Page"] and texts.renders == 1
 
-        await config.update(nsfw=True, peak_viewers_session=3)  # other settings: nothing rendered
+        await config.update(nsfw=True, directory_registration_key="k")  # other settings: nothing rendered
         assert await texts.current() == html and texts.renders == 1
 
         await config.update(extra_page_content="# Other")

@@ -45,7 +45,7 @@ async def test_first_start_writes_owncast_defaults(tmp_path: Path) -> None:
 async def test_restart_keeps_everything(tmp_path: Path) -> None:
     service, bus = await _service(tmp_path / "db.sqlite")
     changed: list[str] = []
-    bus.subscribe(ConfigChanged, lambda event: changed.append(event.key))
+    bus.subscribe(ConfigChanged, lambda event: changed.extend(event.keys))
     variants = (StreamVariant(video_passthrough=True), StreamVariant(video_bitrate=800, scaled_height=360))
     await service.update(stream_title="Hello", video_variants=variants, tags=("a", "b"), nsfw=True)
     assert sorted(changed) == ["nsfw", "stream_title", "tags", "video_variants"]
@@ -98,3 +98,31 @@ async def test_corrupt_stored_value_falls_back_to_default(tmp_path: Path) -> Non
     assert again.current.video_latency_level == 2
     assert again.current.server_name == "renamed"
     await _close(again)
+
+
+async def test_one_event_per_change_naming_the_settings_never_their_values(tmp_path: Path) -> None:
+    service, bus = await _service(tmp_path / "db.sqlite")
+    events: list[ConfigChanged] = []
+    bus.subscribe(ConfigChanged, events.append)
+    await service.update(stream_key="a-new-secret-key", stream_title="Hello")
+    assert events == [ConfigChanged(keys=("stream_key", "stream_title"), origin=service.origin)]
+    assert "a-new-secret-key" not in repr(events)
+    await _close(service)
+
+
+async def test_a_change_stored_by_another_service_is_reloaded(tmp_path: Path) -> None:
+    """Two processes sharing the database and the bus (each has its own ConfigService)."""
+    writer, bus = await _service(tmp_path / "db.sqlite")
+    engine = await open_database(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
+    follower = ConfigService(ConfigRepository(engine), bus)
+    await follower.load()
+    follower.follow()
+    await writer.update(stream_title="Changed elsewhere", nsfw=True)
+    await bus.drain()
+    assert follower.current.stream_title == "Changed elsewhere" and follower.current.nsfw
+    follower.unfollow()
+    await writer.update(stream_title="Not followed")
+    await bus.drain()
+    assert follower.current.stream_title == "Changed elsewhere"
+    await engine.dispose()
+    await _close(writer)

@@ -77,6 +77,17 @@ async def test_database_cannot_be_opened(tmp_path: Path) -> None:
     assert "--database / OWNSTREAM_DATABASE" in output
 
 
+async def test_a_database_url_whose_driver_is_missing(tmp_path: Path) -> None:
+    url = "postgresql+asyncpg://ownstream:s3cret@127.0.0.1:1/ownstream"
+    code, output = await run_cli("--datadir", str(tmp_path / "data"), "--database", url, *ports())
+    assert_one_clear_line(
+        code,
+        output,
+        "database postgresql+asyncpg://ownstream:***@127.0.0.1:1/ownstream needs the Python package",
+    )
+    assert "s3cret" not in output
+
+
 async def test_second_server_on_the_same_database(tmp_path: Path) -> None:
     async with cli_server(tmp_path / "data") as first:
         code, output = await run_cli("--datadir", str(first.data_dir), *ports())

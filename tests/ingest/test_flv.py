@@ -2,7 +2,20 @@ from __future__ import annotations
 
 import struct
 
-from ownstream.ingest.flv import FlvMuxer, TagType, encode_file_header, encode_metadata_tag, encode_tag
+import pytest
+
+from ownstream.ingest.flv import (
+    TagRole,
+    TagType,
+    audio_role,
+    encode_file_header,
+    encode_metadata_tag,
+    encode_tag,
+    file_header_for,
+    media_tag,
+    metadata_tag,
+    video_role,
+)
 
 HEADER_AUDIO_VIDEO = b"FLV\x01\x05\x00\x00\x00\x09" + b"\x00\x00\x00\x00"
 
@@ -45,19 +58,68 @@ def test_metadata_script_tag() -> None:
     assert encode_metadata_tag({"width": 160.0}) == expected
 
 
-def test_muxer_takes_flags_from_metadata_and_writes_the_header_once() -> None:
-    muxer = FlvMuxer()
+def test_the_file_header_takes_its_flags_from_metadata_that_comes_first() -> None:
     metadata = {"videocodecid": 7.0, "width": 160.0}
-    first = muxer.metadata(metadata)
-    assert first == b"FLV\x01\x01\x00\x00\x00\x09\x00\x00\x00\x00" + encode_metadata_tag(metadata)
-    assert muxer.media(TagType.VIDEO, 40, b"v") == encode_tag(TagType.VIDEO, 40, b"v")
-    assert muxer.metadata(metadata, 80) == encode_metadata_tag(metadata, 80)
+    header = file_header_for(metadata_tag(metadata))
+    assert header.role is TagRole.FILE_HEADER and header.tag_type is None
+    assert header.data == b"FLV\x01\x01\x00\x00\x00\x09\x00\x00\x00\x00"
 
 
-def test_muxer_claims_both_streams_when_media_comes_first() -> None:
-    muxer = FlvMuxer()
-    assert muxer.media(TagType.AUDIO, 0, b"a") == HEADER_AUDIO_VIDEO + encode_tag(TagType.AUDIO, 0, b"a")
+def test_the_file_header_claims_both_streams_when_media_comes_first() -> None:
+    assert file_header_for(media_tag(TagType.AUDIO, 0, b"\xaf\x01a")).data == HEADER_AUDIO_VIDEO
 
 
-def test_muxer_claims_both_streams_when_metadata_names_no_codec() -> None:
-    assert FlvMuxer().metadata({"width": 1.0}).startswith(HEADER_AUDIO_VIDEO)
+def test_the_file_header_claims_both_streams_when_metadata_names_no_codec() -> None:
+    assert file_header_for(metadata_tag({"width": 1.0})).data == HEADER_AUDIO_VIDEO
+
+
+def test_tags_carry_their_encoding_and_body() -> None:
+    metadata = {"width": 160.0}
+    tag = metadata_tag(metadata, 80)
+    assert tag.data == encode_metadata_tag(metadata, 80)
+    assert tag.payload == tag.data[11:-4] and tag.metadata == metadata and tag.tag_type is TagType.SCRIPT
+    video = media_tag(TagType.VIDEO, 40, b"\x17\x01v")
+    assert video.data == encode_tag(TagType.VIDEO, 40, b"\x17\x01v")
+    assert (video.payload, video.timestamp, video.tag_type) == (b"\x17\x01v", 40, TagType.VIDEO)
+
+
+@pytest.mark.parametrize(
+    ("payload", "role"),
+    [
+        (b"\x17\x00\x00\x00\x00\x01", TagRole.VIDEO_CONFIG),  # AVC sequence header
+        (b"\x17\x01\x00\x00\x00", TagRole.KEYFRAME),  # AVC keyframe NALUs
+        (b"\x27\x01\x00\x00\x00", TagRole.VIDEO),  # AVC inter frame
+        (b"\x17\x02\x00\x00\x00", TagRole.VIDEO),  # AVC end of sequence
+        (b"\x1c\x00\x00\x00\x00", TagRole.VIDEO_CONFIG),  # HEVC (codec 12) sequence header
+        (b"\x1c\x01\x00\x00\x00", TagRole.KEYFRAME),
+        (b"\x90hvc1", TagRole.VIDEO_CONFIG),  # Enhanced RTMP: keyframe, SequenceStart
+        (b"\x91hvc1\x00\x00\x00", TagRole.KEYFRAME),  # keyframe, CodedFrames
+        (b"\x93av01", TagRole.KEYFRAME),  # keyframe, CodedFramesX
+        (b"\xa1av01\x00\x00\x00", TagRole.VIDEO),  # inter frame
+        (b"\x92av01", TagRole.VIDEO),  # SequenceEnd
+        (b"\x12\x00", TagRole.KEYFRAME),  # Sorenson H.263 keyframe
+        (b"\x52\x00", TagRole.VIDEO),  # a command frame carries no picture
+        (b"\x1f\x01", TagRole.KEYFRAME),  # an unknown codec keeps its frame type
+        (b"", TagRole.VIDEO),
+    ],
+)
+def test_video_roles(payload: bytes, role: TagRole) -> None:
+    assert video_role(payload) is role
+    assert media_tag(TagType.VIDEO, 0, payload).role is role
+
+
+@pytest.mark.parametrize(
+    ("payload", "role"),
+    [
+        (b"\xaf\x00\x12\x10", TagRole.AUDIO_CONFIG),  # AAC AudioSpecificConfig
+        (b"\xaf\x01\x21", TagRole.AUDIO),  # AAC raw frame
+        (b"\x2f\x00\x00", TagRole.AUDIO),  # MP3 has no configuration
+        (b"\x90Opus", TagRole.AUDIO_CONFIG),  # Enhanced RTMP audio: SequenceStart
+        (b"\x94Opus", TagRole.AUDIO_CONFIG),  # MultichannelConfig
+        (b"\x91Opus\x00", TagRole.AUDIO),  # CodedFrames
+        (b"\xaf", TagRole.AUDIO),
+    ],
+)
+def test_audio_roles(payload: bytes, role: TagRole) -> None:
+    assert audio_role(payload) is role
+    assert media_tag(TagType.AUDIO, 0, payload).role is role

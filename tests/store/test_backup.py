@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from ownstream.store.backup import backup_name, backup_time, prune_backups, write_backup
-from ownstream.store.db import migrate, schema_revisions
+from ownstream.store.backup import DatabaseBackups, backup_name, backup_time, prune_backups, write_backup
+from ownstream.store.db import describe_database, migrate, schema_revisions, sqlite_file
 from ownstream.store.lock import DatabaseLock
-from ownstream.store.restore import RestoreError, check_backup, restore_database
+from ownstream.store.restore import RestoreError, check_backup, restore_database, restore_into
+
+SERVER_URL = "postgresql+asyncpg://ownstream:s3cret@db.internal/ownstream"
 
 MOMENT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -99,3 +101,40 @@ def test_restore_refuses_while_the_database_is_in_use(tmp_path: Path) -> None:
     finally:
         lock.release()
     assert stored_name(database) == '"Current"'
+
+
+def test_the_sqlite_file_is_read_from_the_database_url(tmp_path: Path) -> None:
+    assert sqlite_file(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}") == tmp_path / "x.db"
+    assert sqlite_file("sqlite+aiosqlite:///relative/x.db") == Path("relative/x.db")
+    assert sqlite_file("sqlite+aiosqlite://") is None
+    assert sqlite_file(SERVER_URL) is None
+    assert describe_database(SERVER_URL) == "postgresql+asyncpg://ownstream:***@db.internal/ownstream"
+
+
+async def test_no_backups_of_a_database_server(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO")
+    backups = DatabaseBackups(SERVER_URL, tmp_path / "backup", lambda: MOMENT, interval=0.01, retention=60.0)
+    backups.start()
+    assert await backups.back_up() is None
+    await backups.stop()
+    assert not (tmp_path / "backup").exists()
+    assert "they are taken of an SQLite file" in caplog.text and "s3cret" not in caplog.text
+
+
+async def test_backups_follow_the_database_url(tmp_path: Path) -> None:
+    database = make_database(tmp_path / "own.db")
+    backups = DatabaseBackups(
+        f"sqlite+aiosqlite:///{database}", tmp_path / "backup", lambda: MOMENT, interval=3600, retention=60.0
+    )
+    path = await backups.back_up()
+    assert path is not None and path.name == backup_name(MOMENT)
+
+
+def test_restore_refuses_a_database_server(tmp_path: Path) -> None:
+    backup = write_backup(make_database(tmp_path / "own.db"), tmp_path / "backup", MOMENT)
+    with pytest.raises(RestoreError) as refused:
+        restore_into(backup, SERVER_URL)
+    message = str(refused.value)
+    assert "not an SQLite file" in message and "its own tools" in message and "s3cret" not in message
+    target = tmp_path / "restored.db"
+    assert restore_into(backup, f"sqlite+aiosqlite:///{target}").database == target

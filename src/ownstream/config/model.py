@@ -113,9 +113,5 @@ class RuntimeConfig(BaseModel):
     federation_show_engagement: StrictBool = True
     federation_blocked_domains: tuple[StrictStr, ...] = ()
 
-    # Stream statistics that survive a restart
-    peak_viewers_session: StrictInt = 0
-    peak_viewers_overall: StrictInt = 0
-    last_connect_time: datetime | None = None
-    last_disconnect_time: datetime | None = None
+    # Written once, at the first start (the viewer peaks and connect times live in `stream_stats`)
     server_init_date: datetime | None = None

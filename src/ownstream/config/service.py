@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,15 +23,11 @@ audit = logging.getLogger("ownstream.audit")
 FIELDS = tuple(RuntimeConfig.model_fields)
 SECRET_SETTINGS = frozenset({"stream_key", "s3", "directory_registration_key"})
 """Audited by name only: their values never reach a log."""
-BOOKKEEPING_SETTINGS = frozenset(
-    {"peak_viewers_session", "peak_viewers_overall", "last_connect_time", "last_disconnect_time"}
-)
-"""Statistics the server itself saves every minute: not configuration changes worth an audit line."""
 
 
 def audit_line(name: str, before: Any, after: Any) -> str | None:
     """The audit line for one changed setting, or None when it is not worth one."""
-    if name in BOOKKEEPING_SETTINGS or before == after:
+    if before == after:
         return None
     if name == "s3" and isinstance(before, BaseModel) and isinstance(after, BaseModel):
         fields = [key for key in type(after).model_fields if getattr(before, key) != getattr(after, key)]
@@ -47,6 +45,9 @@ class ConfigService:
         self._bus = bus
         self._current = RuntimeConfig()
         self._write_lock = asyncio.Lock()
+        self.origin = secrets.token_hex(8)
+        """Names this service's writes in `ConfigChanged`, so it does not reload its own."""
+        self._unsubscribe: Callable[[], None] | None = None
 
     @property
     def current(self) -> RuntimeConfig:
@@ -55,15 +56,8 @@ class ConfigService:
     async def load(self, overrides: RuntimeOverrides | None = None) -> RuntimeConfig:
         """Load stored values; write defaults for anything missing (first start); apply CLI overrides."""
         stored = await self._repository.load_all()
-        values: dict[str, Any] = {}
+        snapshot = self._snapshot(stored)
         defaults = RuntimeConfig().model_dump(mode="json")
-        for name in FIELDS:
-            if name in stored:
-                values[name] = stored[name]
-        try:
-            snapshot = RuntimeConfig.model_validate(values)
-        except ValidationError as exc:
-            snapshot = self._salvage(values, exc)
         missing = {name: defaults[name] for name in FIELDS if name not in stored}
         if snapshot.server_init_date is None:
             snapshot = snapshot.model_copy(update={"server_init_date": datetime.now(UTC)})
@@ -73,6 +67,34 @@ class ConfigService:
         if overrides is not None:
             await self._apply_overrides(overrides)
         return self._current
+
+    def follow(self) -> None:
+        """From now on, reload whenever another `ConfigService` on this bus (another process, once the
+        bus is shared) says it changed the stored configuration."""
+        if self._unsubscribe is None:
+            self._unsubscribe = self._bus.subscribe(ConfigChanged, self._changed_elsewhere)
+
+    def unfollow(self) -> None:
+        unsubscribe, self._unsubscribe = self._unsubscribe, None
+        if unsubscribe is not None:
+            unsubscribe()
+
+    async def _changed_elsewhere(self, event: ConfigChanged) -> None:
+        if event.origin != self.origin:
+            await self.reload()
+
+    async def reload(self) -> RuntimeConfig:
+        """Take the stored configuration as it is now (what another writer stored)."""
+        async with self._write_lock:
+            self._current = self._snapshot(await self._repository.load_all())
+        return self._current
+
+    def _snapshot(self, stored: dict[str, Any]) -> RuntimeConfig:
+        values = {name: stored[name] for name in FIELDS if name in stored}
+        try:
+            return RuntimeConfig.model_validate(values)
+        except ValidationError as exc:
+            return self._salvage(values, exc)
 
     def _salvage(self, values: dict[str, Any], error: ValidationError) -> RuntimeConfig:
         broken = {str(item["loc"][0]) for item in error.errors() if item["loc"]}
@@ -115,6 +137,5 @@ class ConfigService:
             line = audit_line(name, getattr(previous, name), getattr(snapshot, name))
             if line is not None:
                 audit.info(line)
-        for name in changes:
-            self._bus.publish(ConfigChanged(key=name, value=getattr(snapshot, name)))
+        self._bus.publish(ConfigChanged(keys=tuple(changes), origin=self.origin))
         return snapshot

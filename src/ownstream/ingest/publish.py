@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from ownstream.ingest.flv import FlvTag
 
 
 class PublishClosed(Exception):
@@ -26,18 +29,20 @@ class PublishRequest:
 
 
 class StreamSink(Protocol):
-    """Receives one accepted publisher's media as an FLV byte stream.
+    """Receives one accepted publisher's media as FLV tags (`ingest.flv.FlvTag`), in the order sent.
 
-    The RTMP server writes the FLV file header first, then one FLV tag per audio/video/script message.
-    `write` awaits while the consumer (ffmpeg's stdin) is full; the server stops reading the socket
-    meanwhile, which is the backpressure path.
+    The RTMP server writes every tag parsed from one socket read in one `write` and awaits it before
+    reading on: a sink that waits (a full transcoder) stops the socket reads, which is the backpressure
+    path. The FLV file header is not the server's business: whoever turns the tags into a byte stream
+    starts it with `ingest.flv.file_header_for(first tag)`.
     """
 
-    async def write(self, data: bytes) -> None:
+    async def write(self, tags: Sequence[FlvTag]) -> None:
         """Raises `PublishClosed` when the stream no longer takes media; the connection is then closed."""
 
     def update_metadata(self, metadata: dict[str, Any]) -> None:
-        """The publisher's `onMetaData` (from `@setDataFrame` or a bare `onMetaData`), as decoded AMF0."""
+        """The publisher's `onMetaData` (from `@setDataFrame` or a bare `onMetaData`), as decoded AMF0;
+        the same metadata also follows as a METADATA tag."""
 
     async def close(self) -> None:
         """The publisher is gone (deleteStream, FCUnpublish, socket closed, or the 10 s read timeout)."""

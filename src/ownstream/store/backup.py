@@ -1,5 +1,8 @@
 """Hourly online backups of the SQLite database into `<datadir>/backup/`, kept for 7 days.
 
+SQLite only, by nature: the copy is of the database file. With a database server (`--database URL`) no
+backups are taken here; the server's own tools (`pg_dump`) do that job, and the log says so at start.
+
 SQLite's online backup API copies a consistent snapshot while the server keeps writing (WAL readers do
 not block the writer). The copy is gzipped (chat and config compress about 5:1) and named by its UTC time,
 `ownstream-20260102T030405Z.db.gz`; `ownstream restore FILE` takes it back. All file work runs in a thread.
@@ -19,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ownstream.clock import PeriodicTimer
+from ownstream.store.db import describe_database, sqlite_file
 
 log = logging.getLogger(__name__)
 
@@ -86,14 +90,15 @@ class DatabaseBackups:
 
     def __init__(
         self,
-        database: Path,
+        database_url: str,
         backup_dir: Path,
         now: Callable[[], datetime],
         *,
         interval: float,
         retention: float,
     ) -> None:
-        self._database = database
+        self._database_url = database_url
+        self._database = sqlite_file(database_url)
         self._backup_dir = backup_dir
         self._now = now
         self._retention = timedelta(seconds=retention)
@@ -101,6 +106,14 @@ class DatabaseBackups:
         self._failing = False
 
     def start(self) -> None:
+        if self._database is None:
+            log.info(
+                "no database backups into %s: they are taken of an SQLite file, and %s is not one "
+                "(back it up with its own tools)",
+                self._backup_dir,
+                describe_database(self._database_url),
+            )
+            return
         self._timer.start()
 
     async def stop(self) -> None:
@@ -110,9 +123,13 @@ class DatabaseBackups:
         await self.back_up()
 
     async def back_up(self) -> Path | None:
+        """A new backup, or None (logged) when there is none."""
+        database = self._database
+        if database is None:
+            return None
         moment = self._now()
         try:
-            path = await asyncio.to_thread(write_backup, self._database, self._backup_dir, moment)
+            path = await asyncio.to_thread(write_backup, database, self._backup_dir, moment)
             removed = await asyncio.to_thread(prune_backups, self._backup_dir, moment, self._retention)
         except (OSError, sqlite3.Error) as error:
             # Once per failing stretch: a full disk would otherwise warn every hour in the same words.

@@ -1,6 +1,8 @@
-"""Opening the database: migrations first (Alembic, sync, in a thread), then the async engine.
+"""Opening the database named by `Settings.database_url`: migrations first (Alembic, sync, in a thread),
+then the async engine.
 
-SQLite runs in WAL mode with one writer; the design leaves room for PostgreSQL by URL.
+SQLite runs in WAL mode with one writer; another engine (PostgreSQL) is reached by its URL, its driver
+installed. What only makes sense for an SQLite file (the lock file, backups, restore) asks `sqlite_file`.
 """
 
 from __future__ import annotations
@@ -14,9 +16,33 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL; None for another engine (or an in-memory SQLite database)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def describe_database(url: str) -> str:
+    """How to name the database to the operator: the file, or the URL without its password."""
+    path = sqlite_file(url)
+    if path is not None:
+        return str(path)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "the configured database URL"
 
 
 def _sync_url(async_url: str) -> str:
@@ -64,12 +90,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 async def open_database(async_url: str) -> AsyncEngine:
-    """Create the file's folder, apply migrations, and return a ready engine."""
-    if async_url.startswith("sqlite"):
-        path = Path(async_url.split(":///", 1)[1])
+    """Create an SQLite file's folder, apply migrations, and return a ready engine."""
+    path = sqlite_file(async_url)
+    if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     await asyncio.to_thread(migrate, async_url)
-    if async_url.startswith("sqlite"):
+    if path is not None:
         await asyncio.to_thread(probe_writable, path)
         # One connection, so SQLite writes queue in order here instead of racing for the file lock
         # ("database is locked" under load); WAL readers gain little at this scale.

@@ -5,6 +5,9 @@ The file (gzipped, as the hourly backups are, or a plain SQLite file) must pass 
 and carry a schema revision this version knows. The database it replaces is kept as
 `<database>.before-restore`. Pages are copied with SQLite's backup API, so a write-ahead log left by the
 old database is applied or discarded by SQLite itself, never mixed with the restored pages.
+
+SQLite only, by nature: with a database server (`--database URL`) the restore is refused, naming the
+server's own tools.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ownstream.store.backup import copy_database
-from ownstream.store.db import schema_revisions
+from ownstream.store.db import describe_database, schema_revisions, sqlite_file
 from ownstream.store.lock import DatabaseInUse, DatabaseLock
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -83,6 +86,17 @@ def check_backup(path: Path, label: Path) -> str:
             f"{label} has schema revision {revision}, unknown to this version (made by a newer Ownstream?)"
         )
     return revision
+
+
+def restore_into(backup: Path, database_url: str) -> Restored:
+    """Restore `backup` into the database the settings name, which must be an SQLite file."""
+    database = sqlite_file(database_url)
+    if database is None:
+        raise RestoreError(
+            f"the configured database is {describe_database(database_url)}, not an SQLite file: backups "
+            "and restore are for SQLite files; restore a database server with its own tools"
+        )
+    return restore_database(backup, database)
 
 
 def restore_database(backup: Path, database: Path) -> Restored:

@@ -15,6 +15,19 @@ config = sa.Table(
 )
 """Runtime configuration, one typed JSON value per key (Owncast's `datastore`, without gob blobs)."""
 
+stream_stats = sa.Table(
+    "stream_stats",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("session_peak_viewers", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("overall_peak_viewers", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_connect_time", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_disconnect_time", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""The stream statistics the server keeps across restarts (reference §7): one row, id 1. Bookkeeping the
+server writes itself, every minute while it changes, so not runtime configuration."""
+
 users = sa.Table(
     "users",
     metadata,

@@ -1,49 +1,40 @@
 """The stream lifecycle: offline → starting → online (after the grace period) → ending → offline.
 
-This service is the `PublishGate` the RTMP server asks on every publish. It owns the per-stream parts
-(ffmpeg, the HLS output watcher, thumbnails) and is the only publisher of `StreamStarted`,
-`StreamOnline`, `StreamEnding` and `StreamStopped`.
+This service is the `PublishGate` the RTMP server asks on every publish, and the only publisher of
+`StreamStarted`, `StreamOnline`,
+`StreamEnding` and `StreamStopped`. It conducts the per-stream outputs the composition
+root gives it: for each accepted publisher it starts them all through one `MediaFanout`, hands the RTMP
+server a sink that feeds it, and stops them all when the stream ends. The primary output (HLS) decides
+when the stream is playable, and its failure ends the stream; any other output that fails is left out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import enum
+import functools
 import hmac
 import logging
 import secrets
-from collections.abc import Awaitable
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ownstream.clock import Clock
-from ownstream.config.service import ConfigService
-from ownstream.disk_full import DiskFullReporter, is_disk_full
-from ownstream.events import (
-    EventBus,
-    PlaylistWritten,
-    SegmentWritten,
-    StreamEnding,
-    StreamOnline,
-    StreamStarted,
-    StreamStopped,
-)
-from ownstream.hls.output import MASTER_INDEX, HlsOutputWatcher, wipe_hls_dir
+from ownstream.config.model import RuntimeConfig
+from ownstream.events import EventBus, StreamEnding, StreamOnline, StreamStarted, StreamStopped
+from ownstream.ingest.flv import FlvTag
 from ownstream.ingest.publish import PublishClosed, PublishRefusal, PublishRequest, StreamSink
-from ownstream.settings import Settings
+from ownstream.outputs.fanout import MediaFanout
+from ownstream.outputs.protocol import OutputStatus, PrimaryOutput, StreamContext, StreamOutput
+from ownstream.settings import Timings
 from ownstream.storage.backend import StreamStorage
-from ownstream.storage.stream_storage import open_stream_storage
 from ownstream.stream.broadcaster import Broadcaster
 from ownstream.stream.ingest_meter import IngestMeter
-from ownstream.stream.logo import LogoStore
 from ownstream.stream.stats import StreamStats
-from ownstream.transcode.ffmpeg import FfmpegError, FfmpegProcess, TranscodeJob
-from ownstream.transcode.ffmpeg_binary import resolve_ffmpeg_path
 from ownstream.transcode.latency import latency_for
-from ownstream.transcode.thumbnails import ThumbnailGenerator
-from ownstream.transcode.variants import StreamVariant, best_variant_index
+from ownstream.transcode.variants import StreamVariant
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +50,13 @@ class StreamState(enum.Enum):
 
 class StreamEnded(PublishClosed):
     """Raised to the RTMP server when it writes to a stream that has already ended."""
+
+
+class CurrentConfig(Protocol):
+    """Where the lifecycle reads the runtime configuration (the `ConfigService`)."""
+
+    @property
+    def current(self) -> RuntimeConfig: ...
 
 
 def stream_key_matches(offered: str, expected: str) -> bool:
@@ -81,32 +79,14 @@ class Broadcast:
 
 
 class _LiveSession:
-    def __init__(self, broadcast: Broadcast, broadcaster: Broadcaster, job: TranscodeJob) -> None:
+    fanout: MediaFanout
+
+    def __init__(self, broadcast: Broadcast, broadcaster: Broadcaster) -> None:
         self.broadcast = broadcast
         self.broadcaster = broadcaster
-        self.job = job
-        self.process: FfmpegProcess | None = None
-        self.starting_transcoder = asyncio.Lock()
-        self.watcher: HlsOutputWatcher | None = None
-        self.thumbnails: ThumbnailGenerator | None = None
-        self.storage: StreamStorage | None = None
         self.tasks: list[asyncio.Task[None]] = []
         self.ended = asyncio.Event()
         self.ending = False
-        self.first_segment_seen = False
-        self.master_written = False
-        self.variants_with_segments: set[int] = set()
-        self.playable = asyncio.Event()
-        """Set once the master playlist and a segment of every variant are on disk."""
-
-    def note_output(self, variant_index: int) -> None:
-        """A segment of `variant_index` (or, for MASTER_INDEX, the master playlist) was written."""
-        if variant_index == MASTER_INDEX:
-            self.master_written = True
-        else:
-            self.variants_with_segments.add(variant_index)
-        if self.master_written and len(self.variants_with_segments) >= len(self.broadcast.variants):
-            self.playable.set()
 
 
 class _PublisherSink:
@@ -116,16 +96,14 @@ class _PublisherSink:
         self._lifecycle = lifecycle
         self._session = session
 
-    async def write(self, data: bytes) -> None:
-        if self._session.ending:
+    async def write(self, tags: Sequence[FlvTag]) -> None:
+        session = self._session
+        if session.ending:
             raise StreamEnded("the stream has ended")
-        process = self._session.process or await self._lifecycle.start_transcoder(self._session)
-        self._lifecycle.ingest.add(len(data))
-        try:
-            await process.write(data)
-        except FfmpegError as error:
-            self._lifecycle.schedule_end(self._session, "the transcoder stopped accepting input")
-            raise StreamEnded(f"the transcoder stopped: {error}") from None
+        size = sum([len(tag.data) for tag in tags])
+        self._lifecycle.ingest.add(size)
+        session.fanout.publish(tags, size)
+        await session.fanout.wait_for_room()
 
     def update_metadata(self, metadata: dict[str, Any]) -> None:
         session = self._session
@@ -137,37 +115,35 @@ class _PublisherSink:
 
     async def close(self) -> None:
         # Shielded: the RTMP connection may be cancelled (server shutdown) while ffmpeg is still flushing;
-        # the ending must finish anyway or ffmpeg and the session are left half torn down.
+        # the ending must finish anyway or the outputs and the session are left half torn down.
         await asyncio.shield(self._lifecycle.schedule_end(self._session, "the publisher disconnected"))
 
 
 class StreamLifecycle:
     def __init__(
         self,
-        settings: Settings,
-        config: ConfigService,
+        timings: Timings,
+        config: CurrentConfig,
         stats: StreamStats,
         bus: EventBus,
         clock: Clock,
-        logo: LogoStore,
-        disk_full: DiskFullReporter | None = None,
+        primary: PrimaryOutput,
+        others: Sequence[StreamOutput] = (),
     ) -> None:
-        self._settings = settings
+        self._timings = timings
         self._config = config
         self._stats = stats
         self._bus = bus
         self._clock = clock
-        self._logo = logo
+        self._primary = primary
+        self._outputs: tuple[StreamOutput, ...] = (primary, *others)
         self._state = StreamState.OFFLINE
         self._session: _LiveSession | None = None
         self._end_lock = asyncio.Lock()
         self._background: set[asyncio.Task[None]] = set()
         self._offline_cleanup: asyncio.TimerHandle | None = None
-        # For the metrics: bytes received from broadcasters, transcoders started and failed.
+        # For the metrics: bytes received from broadcasters (transcoder starts and failures: below).
         self.ingest = IngestMeter(clock.monotonic)
-        self.transcoder_starts = 0
-        self.transcoder_failures = 0
-        self._disk_full = disk_full or DiskFullReporter(log)
 
     # --- state, for the API ---------------------------------------------------------------------------
     @property
@@ -189,18 +165,30 @@ class StreamLifecycle:
     @property
     def segment_storage(self) -> StreamStorage | None:
         """The live stream's storage (decides what `/hls/…` serves locally); None when offline."""
-        return self._session.storage if self._session else None
+        return self._primary.segment_storage
 
     @property
     def current_broadcast(self) -> Broadcast | None:
         return self._session.broadcast if self.connected and self._session else None
 
+    @property
+    def transcoder_starts(self) -> int:
+        return self._primary.starts
+
+    @property
+    def transcoder_failures(self) -> int:
+        return self._primary.failures
+
+    def output_statuses(self) -> list[OutputStatus]:
+        """The current stream's outputs (empty while offline)."""
+        return self._session.fanout.statuses() if self._session is not None else []
+
     async def discard_previous_run(self) -> None:
-        """At start-up, before any publisher: remove what an earlier run left (after a crash, its live
-        playlists and segments, its thumbnail and preview), so `/hls/stream.m3u8` answers 404 and the logo
-        stands in while offline, exactly as after a clean stop."""
-        await asyncio.to_thread(wipe_hls_dir, self._settings.hls_path)
-        await self._logo.reset_thumbnail()
+        """At start-up, before any publisher: every output removes what an earlier run left (after a
+        crash, the live playlists and segments, the thumbnail and preview), so `/hls/stream.m3u8` answers
+        404 and the logo stands in while offline, exactly as after a clean stop."""
+        for output in self._outputs:
+            await output.discard()
 
     # --- the publish gate -----------------------------------------------------------------------------
     async def open_publish(self, request: PublishRequest) -> StreamSink | PublishRefusal:
@@ -230,111 +218,68 @@ class StreamLifecycle:
             self._offline_cleanup = None
         config = self._config.current
         stream_id = secrets.token_urlsafe(6)
-        latency = latency_for(config.video_latency_level)
-        variants = config.video_variants
-        hls_dir = self._settings.hls_path
-        await asyncio.to_thread(wipe_hls_dir, hls_dir)
-        ffmpeg_path = resolve_ffmpeg_path(config.ffmpeg_path)
-        job = TranscodeJob(
-            ffmpeg_path=ffmpeg_path,
-            variants=variants,
-            latency_level=config.video_latency_level,
-            codec=config.video_codec,
-            output_dir=hls_dir,
-            session_id=stream_id,
-        )
         now = self._clock.now()
         session = _LiveSession(
-            broadcast=Broadcast(stream_id, variants, config.video_latency_level),
+            broadcast=Broadcast(stream_id, config.video_variants, config.video_latency_level),
             broadcaster=Broadcaster(remote_addr=request.remote_addr, connected_at=now),
-            job=job,
         )
-        # Storage (local or S3, settings re-read now) listens for the watcher's events: start it first.
-        session.storage = await open_stream_storage(
-            config.s3, hls_dir, len(variants), self._bus, self._settings.timings
+        fanout = session.fanout = MediaFanout(
+            StreamContext(stream_id=stream_id, started_at=now, config=config),
+            stall_timeout=self._timings.output_stall_timeout,
+            on_failure=functools.partial(self._output_failed, session),
         )
-        session.watcher = HlsOutputWatcher(
-            hls_dir,
-            len(variants),
-            on_segment=lambda event: self._segment_written(session, event),
-            on_playlist=lambda event: self._playlist_written(session, event),
-            poll_interval=self._settings.timings.hls_poll_interval,
-        )
-        session.watcher.start()
-        session.thumbnails = ThumbnailGenerator(
-            ffmpeg_path,
-            hls_dir,
-            best_variant_index(variants),
-            self._settings.data_dir,
-            interval=self._settings.timings.thumbnail_interval,
-        )
+        try:
+            await fanout.add(self._primary)  # its failure to start refuses the publisher
+            for output in self._outputs[1:]:
+                try:
+                    await fanout.add(output)
+                except Exception:
+                    log.exception("output %s could not start; the stream goes on without it", output.name)
+        except BaseException:
+            await fanout.stop()
+            raise
         self._session = session
         await self._stats.stream_connected()
-        grace = self._settings.timings.online_grace
+        grace = self._timings.online_grace
         if grace is None:
-            grace = latency.online_grace
+            grace = latency_for(config.video_latency_level).online_grace
         session.tasks.append(asyncio.create_task(self._go_online_after(session, grace), name="stream:online"))
         log.info("stream %s started from %s", stream_id, request.remote_addr)
         self._bus.publish(StreamStarted(stream_id=stream_id, started_at=now))
         return session
 
-    def _segment_written(self, session: _LiveSession, event: SegmentWritten) -> None:
-        if not session.first_segment_seen and session.thumbnails is not None:
-            session.first_segment_seen = True
-            session.thumbnails.start()
-        session.note_output(event.variant_index)
-        self._bus.publish(event)
+    async def start_output(self, output: StreamOutput) -> bool:
+        """Start `output` for the live stream now, or again after it failed (a simulcast target switched
+        on, or reconnecting): it joins at the next keyframe. False when no stream is live."""
+        session = self._session
+        if session is None or session.ending:
+            return False
+        await session.fanout.add(output)
+        return True
 
-    def _playlist_written(self, session: _LiveSession, event: PlaylistWritten) -> None:
-        if event.variant_index == MASTER_INDEX:
-            session.note_output(MASTER_INDEX)
-        self._bus.publish(event)
+    def _output_failed(self, session: _LiveSession, output: StreamOutput, reason: str) -> None:
+        if session.ending:
+            return
+        if output is self._primary:
+            self.schedule_end(session, reason)
+        else:
+            log.error("output %s failed (%s); the stream goes on without it", output.name, reason)
 
     async def _go_online_after(self, session: _LiveSession, grace: float) -> None:
-        """Online means playable: the grace period (Owncast's delay) has passed AND the master playlist
-        and a segment of every variant exist. The master offers every variant and a player may pick any
-        one; ffmpeg cuts them all at the same moments, so waiting for all costs at most one poll. If
-        ffmpeg dies first (it rejected the input), the ending cancels this task: never online."""
+        """Online means playable: the grace period (Owncast's delay) has passed AND the primary output
+        says viewers can play (HLS: the master playlist and a segment of every variant exist). If the
+        transcoder dies first (it rejected the input), the ending cancels this task: never online."""
         await asyncio.sleep(grace)
-        if not session.playable.is_set():
+        if not self._primary.playable:
             log.info(
                 "stream %s: waiting for the first segments before going online", session.broadcast.stream_id
             )
-            await session.playable.wait()
+            await self._primary.wait_playable()
         if self._session is session and not session.ending:
             self._state = StreamState.ONLINE
             self._stats.stream_online()
             log.info("stream %s is online", session.broadcast.stream_id)
             self._bus.publish(StreamOnline(stream_id=session.broadcast.stream_id))
-
-    async def start_transcoder(self, session: _LiveSession) -> FfmpegProcess:
-        """Start ffmpeg at the first media write, once the metadata has said whether there is audio."""
-        async with session.starting_transcoder:
-            if session.process is not None:
-                return session.process
-            if session.ending:
-                raise StreamEnded("the stream has ended")
-            metadata = session.broadcaster.metadata
-            has_audio = not metadata or "audiocodecid" in metadata
-            process = FfmpegProcess(replace(session.job, has_audio=has_audio))
-            try:
-                await process.start()
-            except FfmpegError as error:
-                self.schedule_end(session, "the transcoder could not start")
-                raise StreamEnded(f"the transcoder could not start: {error}") from None
-            session.process = process
-            self.transcoder_starts += 1
-            session.tasks.append(
-                asyncio.create_task(self._watch_transcoder(session, process), name="stream:ffmpeg-exit")
-            )
-            return process
-
-    async def _watch_transcoder(self, session: _LiveSession, process: FfmpegProcess) -> None:
-        code = await process.wait(None)
-        if not session.ending:
-            self.transcoder_failures += 1
-            log.error("the transcoder exited on its own (code %s); ending the stream", code)
-            self.schedule_end(session, "the transcoder exited")
 
     # --- ending ---------------------------------------------------------------------------------------
     def schedule_end(self, session: _LiveSession, reason: str) -> asyncio.Task[None]:
@@ -361,7 +306,8 @@ class StreamLifecycle:
                 if task is not current:
                     task.cancel()
             try:
-                await self._tear_down(session)
+                await session.fanout.stop()
+                await self._stats.stream_disconnected()
             except Exception:
                 # Logged here so the stream's end is still announced below.
                 log.exception("tearing down stream %s failed", session.broadcast.stream_id)
@@ -375,38 +321,17 @@ class StreamLifecycle:
         self._bus.publish(StreamStopped(stream_id=session.broadcast.stream_id, stopped_at=stopped_at))
         log.info("stream %s is offline", session.broadcast.stream_id)
 
-    async def _tear_down(self, session: _LiveSession) -> None:
-        async with session.starting_transcoder:
-            if session.process is not None:
-                await session.process.stop(self._settings.timings.ffmpeg_stop_timeout)
-        if session.thumbnails is not None:
-            await session.thumbnails.stop()
-        if session.watcher is not None:
-            await session.watcher.stop()
-            try:
-                await session.watcher.finalize()
-            except OSError as error:
-                # Without `#EXT-X-ENDLIST` players stop on their own; the master must go regardless.
-                if not is_disk_full(error):
-                    raise
-                self._disk_full.report("ending the variant playlists", error)
-        if session.storage is not None:
-            await session.storage.stop()  # uploads the final playlists when S3 is on
-        await asyncio.to_thread(self._remove_master_playlist)
-        await self._logo.reset_thumbnail()
-        await self._stats.stream_disconnected()
-
-    def _remove_master_playlist(self) -> None:
-        (self._settings.hls_path / "stream.m3u8").unlink(missing_ok=True)
-
     def _schedule_offline_cleanup(self) -> None:
-        def wipe() -> None:
+        """Still offline after the delay: the outputs clear their folders (the ended playlists go)."""
+
+        def discard() -> None:
             self._offline_cleanup = None
             if self._state is StreamState.OFFLINE:
-                self.schedule_background(asyncio.to_thread(wipe_hls_dir, self._settings.hls_path))
+                for output in self._outputs:
+                    self.schedule_background(output.discard(), name=f"stream:discard {output.name}")
 
-        delay = self._settings.timings.offline_cleanup_delay
-        self._offline_cleanup = asyncio.get_running_loop().call_later(delay, wipe)
+        delay = self._timings.offline_cleanup_delay
+        self._offline_cleanup = asyncio.get_running_loop().call_later(delay, discard)
 
     def schedule_background(
         self, coroutine: Awaitable[Any], name: str = "stream:background"
@@ -433,13 +358,13 @@ class StreamLifecycle:
         if session is not None:
             await self.end(session, "the server is shutting down")
         if self._background:
-            # An ending under way may still be waiting for ffmpeg (its own timeouts: stop, then TERM, KILL).
+            # An ending under way may still be feeding or waiting for its outputs (each has its own
+            # timeouts: the last media, ffmpeg's stop, then TERM, KILL).
+            timings = self._timings
             await asyncio.wait(
-                list(self._background), timeout=2 * self._settings.timings.ffmpeg_stop_timeout + 5
+                list(self._background),
+                timeout=timings.output_stall_timeout + 2 * timings.ffmpeg_stop_timeout + 5,
             )
-
-    def hls_dir(self) -> Path:
-        return self._settings.hls_path
 
     def connected_since(self) -> datetime | None:
         return self._session.broadcaster.connected_at if self._session else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from pathlib import Path
 
@@ -53,12 +52,3 @@ class LogoStore:
         if not target.exists() and DEFAULT_LOGO.is_file() and target.suffix == ".svg":
             self._data_dir.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(DEFAULT_LOGO, target)
-
-    async def reset_thumbnail(self) -> None:
-        """While offline the logo stands in for the thumbnail and there is no preview."""
-
-        def remove() -> None:
-            self.thumbnail_path.unlink(missing_ok=True)
-            self.preview_path.unlink(missing_ok=True)
-
-        await asyncio.to_thread(remove)

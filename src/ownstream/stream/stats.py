@@ -1,18 +1,20 @@
 """Stream statistics: live viewers, session and overall peaks, connect/disconnect times (reference §7).
 
-Peaks and times persist through the configuration store every minute and at disconnect. On a full disk
-they stay in memory and the periodic save catches up once there is room.
+Peaks and times are kept in their own table (`store/repos/stats.py`), saved every minute while they change
+and at connect and disconnect. On a full disk they stay in memory and the periodic save catches up once
+there is room.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from ownstream.clock import Clock, PeriodicTimer
-from ownstream.config.service import ConfigService
 from ownstream.disk_full import DiskFullReporter, is_disk_full
 from ownstream.settings import Timings
+from ownstream.store.repos.stats import StoredStats
 from ownstream.stream.viewers import ViewerRegistry
 
 log = logging.getLogger(__name__)
@@ -20,28 +22,44 @@ log = logging.getLogger(__name__)
 SESSION_PEAK_RESET_AFTER = timedelta(minutes=5)
 
 
+class StatsStore(Protocol):
+    """Where the statistics are kept (`StatsRepository`)."""
+
+    async def load(self) -> StoredStats: ...
+
+    async def save(self, stats: StoredStats) -> None: ...
+
+
 class StreamStats:
     def __init__(
-        self, config: ConfigService, clock: Clock, timings: Timings, disk_full: DiskFullReporter | None = None
+        self, store: StatsStore, clock: Clock, timings: Timings, disk_full: DiskFullReporter | None = None
     ) -> None:
-        self._config = config
+        self._store = store
         self._clock = clock
         self.viewers = ViewerRegistry(timings.viewer_expiry, clock.monotonic)
         self._online = False
-        stored = config.current
-        self.session_peak = stored.peak_viewers_session
-        self.overall_peak = stored.peak_viewers_overall
-        self.last_connect_time: datetime | None = stored.last_connect_time
-        self.last_disconnect_time: datetime | None = stored.last_disconnect_time
-        if self.last_disconnect_time is not None and (
-            clock.now() - self.last_disconnect_time > SESSION_PEAK_RESET_AFTER
-        ):
-            self.session_peak = 0
+        self.session_peak = 0
+        self.overall_peak = 0
+        self.last_connect_time: datetime | None = None
+        self.last_disconnect_time: datetime | None = None
+        self._saved = StoredStats()
         self._pruner = PeriodicTimer("viewer-prune", timings.viewer_prune_interval, self._prune)
         self._disk_full = disk_full or DiskFullReporter(log)
         self._saver = PeriodicTimer(
             "stats-save", timings.stats_save_interval, self.save, disk_full=self._disk_full
         )
+
+    async def load(self) -> None:
+        """What the last run saved; a session peak older than five minutes is over."""
+        stored = self._saved = await self._store.load()
+        self.session_peak = stored.session_peak
+        self.overall_peak = stored.overall_peak
+        self.last_connect_time = stored.last_connect_time
+        self.last_disconnect_time = stored.last_disconnect_time
+        if self.last_disconnect_time is not None and (
+            self._clock.now() - self.last_disconnect_time > SESSION_PEAK_RESET_AFTER
+        ):
+            self.session_peak = 0
 
     def start(self) -> None:
         self._pruner.start()
@@ -99,15 +117,13 @@ class StreamStats:
             self._disk_full.report(f"saving the stats at {moment}", error)
 
     async def save(self) -> None:
-        current = self._config.current
-        changes: dict[str, object] = {}
-        if current.peak_viewers_session != self.session_peak:
-            changes["peak_viewers_session"] = self.session_peak
-        if current.peak_viewers_overall != self.overall_peak:
-            changes["peak_viewers_overall"] = self.overall_peak
-        if current.last_connect_time != self.last_connect_time:
-            changes["last_connect_time"] = self.last_connect_time
-        if current.last_disconnect_time != self.last_disconnect_time:
-            changes["last_disconnect_time"] = self.last_disconnect_time
-        if changes:
-            await self._config.update(**changes)
+        """Write the statistics when they changed since the last save."""
+        current = StoredStats(
+            session_peak=self.session_peak,
+            overall_peak=self.overall_peak,
+            last_connect_time=self.last_connect_time,
+            last_disconnect_time=self.last_disconnect_time,
+        )
+        if current != self._saved:
+            await self._store.save(current)
+            self._saved = current

@@ -6,17 +6,27 @@ import asyncio
 import logging
 import shutil
 import subprocess
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import imageio_ffmpeg
 import pytest
 
+from ownstream.clock import SystemClock
+from ownstream.config.model import RuntimeConfig
+from ownstream.events import EventBus
+from ownstream.ingest.flv import FlvTag, TagRole, file_header_for
 from ownstream.ingest.publish import PublishRefusal, PublishRequest, StreamSink
 from ownstream.ingest.rtmp.server import RtmpServer
+from ownstream.outputs.hls import HlsOutput
+from ownstream.outputs.protocol import OutputState, QueuePolicy
+from ownstream.settings import Timings
+from ownstream.stream.lifecycle import StreamLifecycle
+from ownstream.stream.stats import StreamStats
 from tests.ingest.rtmp.capture import ffmpeg_publish_command
 from tests.ingest.rtmp.transcript import ClientTranscript, commands, server_messages, video_payload
+from tests.outputs.fakes import FakeOutput, FakePrimary, MemoryStats
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 GST_LAUNCH = shutil.which("gst-launch-1.0")
@@ -32,10 +42,12 @@ class RecordingSink:
         self.close_calls = 0
         self.unblocked: asyncio.Event | None = None
 
-    async def write(self, data: bytes) -> None:
+    async def write(self, tags: Sequence[FlvTag]) -> None:
         if self.unblocked is not None:
             await self.unblocked.wait()
-        self.data += data
+        if not self.data and tags:
+            self.data += file_header_for(tags[0]).data
+        self.data += b"".join(tag.data for tag in tags)
         self.writes += 1
         async with self._written:
             self._written.notify_all()
@@ -51,6 +63,15 @@ class RecordingSink:
     async def close(self) -> None:
         self.close_calls += 1
         self.closed.set()
+
+
+def frame_indexes(tags: Sequence[FlvTag]) -> list[int]:
+    """Which of the transcript's video frames (one every 33 ms) these are."""
+    return [tag.timestamp // 33 for tag in tags if tag.role in (TagRole.KEYFRAME, TagRole.VIDEO)]
+
+
+class Defaults:
+    current = RuntimeConfig()
 
 
 class OwncastLikeGate:
@@ -289,6 +310,8 @@ async def test_silent_publisher_is_disconnected_after_the_read_timeout(
 
 
 async def test_a_full_sink_stops_reading_until_it_drains(server: RtmpServer, gate: OwncastLikeGate) -> None:
+    """The shell's side of backpressure: while the sink's write waits, the socket is not read (the
+    lifecycle's sink bounds that wait: see the next test)."""
     gate.block_writes = True
     _, writer = await asyncio.open_connection("127.0.0.1", server.port)
     transcript = ClientTranscript().handshake().set_chunk_size(65536).connect().publish_commands()
@@ -321,6 +344,77 @@ async def test_a_full_sink_stops_reading_until_it_drains(server: RtmpServer, gat
     writer.close()
     await writer.wait_closed()
     await asyncio.wait_for(sink.closed.wait(), 5)
+
+
+async def test_a_stalled_transcoder_holds_ingest_only_to_its_queue_bound_and_stall_timeout() -> None:
+    """What the server holds for a publisher whose transcoder takes nothing, through the real lifecycle
+    and fan-out (fake outputs, no ffmpeg).
+
+    Before the stall timeout ingest waits, losslessly, as it always did for a full ffmpeg stdin: the socket
+    is not read, and the server holds at most the transcoder's queue bound (2 MiB, `outputs.hls`) plus the
+    batch it is writing (one socket read's worth: here the 1 MB frame it completed) plus the reader's
+    buffers; most of the 32 MB waits on the client side (kernel socket buffers account for the rest). After
+    the timeout the stalled transcoder loses media to the next keyframe, so neither the publisher nor the
+    other outputs wait for it any longer, and its queue still never holds more than the bound.
+    """
+    stall_timeout = 1.5
+    stats = StreamStats(MemoryStats(), SystemClock(), Timings())
+    await stats.load()
+    primary = FakePrimary(queue=HlsOutput.queue)
+    recorder = FakeOutput("recorder", QueuePolicy(max_bytes=64 * 1024 * 1024))
+    lifecycle = StreamLifecycle(
+        Timings(output_stall_timeout=stall_timeout, online_grace=60.0),
+        Defaults(),
+        stats,
+        EventBus(),
+        SystemClock(),
+        primary,
+        [recorder],
+    )
+    server = RtmpServer(lifecycle, "127.0.0.1", 0)
+    await server.start()
+    primary.stall()
+    _, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    try:
+        transcript = ClientTranscript().handshake().set_chunk_size(65536).connect().publish_commands()
+        writer.write(transcript.to_bytes())
+        await writer.drain()
+        frame_size, frames = 1_000_000, 32
+        transcript.parts.clear()
+        for index in range(frames):
+            transcript.video(index * 33, video_payload(index, frame_size))
+        media = transcript.to_bytes()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        writer.write(media)
+        drained = asyncio.create_task(writer.drain(), name="test-client-drain")
+
+        await asyncio.sleep(stall_timeout / 2)
+        assert not drained.done()
+        taken_by_server_and_kernel = len(media) - writer.transport.get_write_buffer_size()
+        assert taken_by_server_and_kernel < 16 * 1024 * 1024
+        bound = HlsOutput.queue.max_bytes + frame_size + 1024
+        (status, _) = lifecycle.output_statuses()
+        assert status.name == "primary" and status.peak_queued_bytes <= bound and status.dropped_tags == 0
+
+        await asyncio.wait_for(drained, 20)
+        assert loop.time() - started >= stall_timeout
+        await recorder.wait_for(1 + frames, timeout=20)
+        assert frame_indexes(recorder.received) == list(range(frames))
+        (status, _) = lifecycle.output_statuses()
+        assert status.state is OutputState.STALLED
+        assert status.peak_queued_bytes <= bound and status.dropped_tags > 0
+
+        primary.resume()
+        await primary.wait_for(2, timeout=5)
+        await asyncio.sleep(0.1)
+        held = frame_indexes(primary.received)
+        assert held[-2:] == [30, 31] and all(frame < 5 for frame in held[:-2])
+    finally:
+        writer.close()
+        await writer.wait_closed()
+        await server.stop()
+        await lifecycle.stop()
 
 
 async def test_garbage_closes_the_connection_with_one_log_line(

@@ -1,8 +1,9 @@
 """The asyncio shell around `ServerSession`: listens for publishers and moves bytes, nothing more.
 
-Per connection: read → session → replies; each media message becomes an FLV tag that is awaited into
-the accepted publisher's `StreamSink` before the next read, so a full sink stops us reading the socket
-(the stream reader's buffer is bounded, so TCP flow control then reaches the publisher).
+Per connection: read → session → replies; each audio, video and metadata message becomes an FLV tag, and
+the tags of one read are awaited into the accepted publisher's `StreamSink` before the next read, so a
+sink that waits stops us reading the socket (the stream reader's buffer is bounded, so TCP flow control
+then reaches the publisher).
 
 Slow and greedy peers: a connection must reach `publish` within `publish_deadline` of connecting, however
 busy it keeps the line (the idle watchdog alone let one byte every few seconds hold a socket forever),
@@ -16,7 +17,7 @@ import contextlib
 import logging
 from typing import Final
 
-from ownstream.ingest.flv import FlvMuxer
+from ownstream.ingest.flv import FlvTag, media_tag, metadata_tag
 from ownstream.ingest.publish import PublishClosed, PublishGate, PublishRefusal, PublishRequest, StreamSink
 from ownstream.ingest.rtmp.errors import RtmpProtocolError
 from ownstream.ingest.rtmp.events import (
@@ -126,11 +127,10 @@ class _PublisherConnection:
         self._remote_addr = remote_addr
         self._read_timeout = read_timeout
         self._session = ServerSession()
-        self._muxer = FlvMuxer()
         self._sink: StreamSink | None = None
         self._publish_requested = False
         self._closing = False
-        self._pending: list[bytes] = []
+        self._pending: list[FlvTag] = []
         self._writing = False
         self._timed_out = False
         self._last_read = 0.0
@@ -179,8 +179,8 @@ class _PublisherConnection:
                 session.receive_data(data)
                 while not self._closing and (event := session.next_event()) is not None:
                     await self._handle(event)
-                # Everything parsed from one read goes to the sink in one write: one pipe write
-                # and one drain per read instead of one per FLV tag.
+                # Everything parsed from one read goes to the sink in one write: one hand-over (and,
+                # downstream, one pipe write) per read instead of one per FLV tag.
                 await self._write_pending()
                 await self._flush()
         finally:
@@ -209,11 +209,10 @@ class _PublisherConnection:
         if not self._pending or self._sink is None:
             self._pending.clear()
             return
-        data = b"".join(self._pending)
-        self._pending.clear()
+        tags, self._pending = self._pending, []
         self._writing = True
         try:
-            await self._sink.write(data)
+            await self._sink.write(tags)
         finally:
             self._writing = False
             self._last_read = asyncio.get_running_loop().time()
@@ -221,13 +220,13 @@ class _PublisherConnection:
     async def _handle(self, event: Event) -> None:
         if isinstance(event, MediaReceived):
             if self._sink is not None and event.type_id in (MessageType.AUDIO, MessageType.VIDEO):
-                self._pending.append(self._muxer.media(event.type_id, event.timestamp, event.payload))
+                self._pending.append(media_tag(event.type_id, event.timestamp, event.payload))
             # Other data messages (onTextData, onCuePoint…) are dropped: the transcoder would see them
             # as an extra stream it does not map.
         elif isinstance(event, MetadataReceived):
             if self._sink is not None:
                 self._sink.update_metadata(event.metadata)
-                self._pending.append(self._muxer.metadata(event.metadata, event.timestamp))
+                self._pending.append(metadata_tag(event.metadata, event.timestamp))
         elif isinstance(event, PublishRequested):
             await self._write_pending()
             await self._decide_publish(event)

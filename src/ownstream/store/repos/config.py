@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ownstream.store.schema import config
+from ownstream.store.upsert import upsert
 
 
 class ConfigRepository:
@@ -28,8 +28,4 @@ class ConfigRepository:
         now = datetime.now(UTC)
         async with self._engine.begin() as conn:
             for key, value in values.items():
-                statement = sqlite_insert(config).values(key=key, value=value, updated_at=now)
-                statement = statement.on_conflict_do_update(
-                    index_elements=[config.c.key], set_={"value": value, "updated_at": now}
-                )
-                await conn.execute(statement)
+                await upsert(conn, config, {"key": key, "value": value, "updated_at": now}, keys=["key"])
