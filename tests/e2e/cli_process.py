@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+import psutil
 
 from tests.e2e.waiting import wait_until
 
@@ -92,6 +93,10 @@ async def cli_server(
             async def up() -> bool:
                 if process.returncode is not None:
                     raise AssertionError(f"the server exited: {console.read_text()}")
+                if not listens_on(process.pid, web_port):
+                    # Another test's server may hold a port that free_port() handed out twice: only an
+                    # answer from our own process counts.
+                    return False
                 try:
                     async with http.get(f"{running.base_url}/api/status") as response:
                         return response.status == 200
@@ -104,3 +109,11 @@ async def cli_server(
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+def listens_on(pid: int, port: int) -> bool:
+    try:
+        connections = psutil.Process(pid).net_connections(kind="tcp")
+    except psutil.Error:
+        return False
+    return any(c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port for c in connections)
