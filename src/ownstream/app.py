@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ownstream.api.app import create_web_app
 from ownstream.api.state import Services
+from ownstream.auth.session import AdminSessions
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.chat.hub import ChatHub
 from ownstream.chat.service import ChatService
@@ -81,8 +82,11 @@ class Ownstream:
         settings = self.settings
         settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._engine = await open_database(settings.database_url)
-        config = ConfigService(ConfigRepository(self._engine), self.bus)
+        config_rows = ConfigRepository(self._engine)
+        config = ConfigService(config_rows, self.bus)
         await config.load(settings.overrides)
+        admin_sessions = AdminSessions(config_rows, self.clock)
+        await admin_sessions.load()
         if not config.current.stream_key:
             raise RuntimeError("the stream key is empty; set one with --streamkey")
         logo = LogoStore(settings.data_dir, config)
@@ -154,6 +158,7 @@ class Ownstream:
             chat=chat,
             webhooks=webhooks,
             tokens=IntegrationTokens(UsersRepository(self._engine)),
+            admin_sessions=admin_sessions,
         )
         stats.start()
         viewer_history.start()

@@ -7,10 +7,12 @@ from aiohttp import web
 from ownstream.api.errors import error_middleware
 from ownstream.api.routes import (
     admin_chat,
+    admin_preview,
     admin_config,
     admin_server,
     admin_serverconfig,
     admin_stats,
+    admin_storage_test,
     admin_stream,
     admin_tokens,
     admin_webhooks,
@@ -23,14 +25,19 @@ from ownstream.api.routes import (
     public,
 )
 from ownstream.api.state import SERVICES, Services
+from ownstream.api.routes.admin_pages import setup_admin_pages
 from ownstream.auth.admin import admin_middleware
+from ownstream.auth.admin_access import AdminAccess, OpenGuard
 from ownstream.chat import ws as chat_socket
 from ownstream.web.pages import PageContext, setup_pages
 
 
 def create_web_app(svc: Services) -> web.Application:
+    # SEAM (issue 7): OpenGuard is where the brute-force back-off, the cross-site (Origin/Referer) rule
+    # and the trusted-proxy HTTPS check plug in for the dashboard's login, cookie and Basic checks.
+    admin_access = AdminAccess(svc.config, svc.admin_sessions, OpenGuard())
     app = web.Application(
-        middlewares=[error_middleware, admin_middleware(svc.config)],
+        middlewares=[error_middleware, admin_middleware(svc.config, admin_access)],
         client_max_size=8 * 1024 * 1024,
     )
     app[SERVICES] = svc
@@ -46,6 +53,8 @@ def create_web_app(svc: Services) -> web.Application:
     app.add_routes(admin_webhooks.routes)
     app.add_routes(admin_tokens.routes)
     app.add_routes(admin_stream.routes)
+    app.add_routes(admin_storage_test.routes)
+    app.add_routes(admin_preview.routes)
     app.add_routes(integrations.routes)
     app.on_response_prepare.append(integrations.allow_any_origin)
     app.add_routes(chat.routes)
@@ -73,4 +82,5 @@ def create_web_app(svc: Services) -> web.Application:
         )
 
     setup_pages(app, page_context)
+    setup_admin_pages(app, admin_access, svc.config)
     return app

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from ownstream.auth.session import AdminSessions
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.chat.service import ChatService
 from ownstream.clock import Clock
@@ -40,6 +41,7 @@ class Services:
     chat: ChatService
     webhooks: WebhookRegistry
     tokens: IntegrationTokens
+    admin_sessions: AdminSessions
 
 
 SERVICES = web.AppKey("services", Services)

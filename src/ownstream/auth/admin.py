@@ -1,7 +1,9 @@
 """The admin gate: HTTP Basic with user `admin` and the current stream key as password (reference §2).
 
 Also the admin CORS rules: echo the Origin, allow credentials, and answer every OPTIONS with 204
-before any auth check.
+before any auth check. A request whose only credentials are the dashboard's session cookie is handed to
+`AdminAccess.serve_with_session` (auth/admin_access.py). The dashboard's pages under `/admin/` have
+rules of their own (api/routes/admin_pages.py).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from ownstream.auth.admin_access import AdminAccess
 from ownstream.config.service import ConfigService
 
 ADMIN_USER = "admin"
 REALM = 'Basic realm="Owncast Authenticated Request"'
-ADMIN_PREFIXES = ("/api/admin/", "/admin")
+ADMIN_PREFIXES = ("/api/admin/",)
 ALLOWED_HEADERS = "Origin, X-Requested-With, Content-Type, Accept, Authorization"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -56,7 +59,7 @@ def _cors_headers(request: web.Request) -> dict[str, str]:
     return headers
 
 
-def admin_middleware(config: ConfigService) -> Middleware:
+def admin_middleware(config: ConfigService, access: AdminAccess | None = None) -> Middleware:
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not is_admin_path(request.path):
@@ -64,6 +67,10 @@ def admin_middleware(config: ConfigService) -> Middleware:
         cors = _cors_headers(request)
         if request.method == "OPTIONS":
             return web.Response(status=204, headers=cors)
+        if access is not None and "Authorization" not in request.headers and access.wants_session(request):
+            response = await access.serve_with_session(request, handler)
+            response.headers.update(cors)
+            return response
         if not credentials_valid(request.headers.get("Authorization"), config.current.stream_key):
             return web.Response(
                 status=401, text="Unauthorized\n", headers={**cors, "WWW-Authenticate": REALM}
