@@ -7,8 +7,8 @@ from aiohttp import web
 from ownstream.api.errors import error_middleware
 from ownstream.api.routes import (
     admin_chat,
-    admin_preview,
     admin_config,
+    admin_preview,
     admin_server,
     admin_serverconfig,
     admin_stats,
@@ -24,8 +24,8 @@ from ownstream.api.routes import (
     integrations,
     public,
 )
-from ownstream.api.state import SERVICES, Services
 from ownstream.api.routes.admin_pages import setup_admin_pages
+from ownstream.api.state import SERVICES, Services
 from ownstream.auth.admin import admin_middleware
 from ownstream.auth.admin_access import AdminAccess, OpenGuard
 from ownstream.chat import ws as chat_socket

@@ -85,9 +85,7 @@ class AdminSessions:
         self._secret = secret
         revoked = await self._store.get(REVOKED_KEY)
         if isinstance(revoked, dict):
-            self._revoked = {
-                str(key): int(value) for key, value in revoked.items() if isinstance(value, int)
-            }
+            self._revoked = {str(key): int(value) for key, value in revoked.items() if isinstance(value, int)}
         self._prune()
 
     def _now(self) -> int:
@@ -110,7 +108,9 @@ class AdminSessions:
         """The same session (id and expiry) signed for a new password: after the admin changed it."""
         self._require_loaded()
         value = f"{session.id}.{session.expires}.{self._mac(session.id, session.expires, password)}"
-        return IssuedSession(session=session, cookie_value=value, max_age=max(0, session.expires - self._now()))
+        return IssuedSession(
+            session=session, cookie_value=value, max_age=max(0, session.expires - self._now())
+        )
 
     def verify(self, cookie_value: str | None, password: str) -> Session | None:
         """The session a cookie value carries, if it is well-formed, signed for `password`, unexpired

@@ -61,4 +61,6 @@ async def check_bucket(config: S3Config, *, timeout: float = CHECK_TIMEOUT) -> B
     finally:
         await store.close()
     elapsed = (time.monotonic() - started) * 1000
-    return BucketCheck(True, f"Uploaded and deleted a test file in bucket {config.bucket} ({elapsed:.0f} ms).")
+    return BucketCheck(
+        True, f"Uploaded and deleted a test file in bucket {config.bucket} ({elapsed:.0f} ms)."
+    )

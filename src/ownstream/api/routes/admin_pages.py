@@ -209,7 +209,7 @@ class AdminPages:
         if is_json:
             response = web.json_response({"success": True, "message": "logged in"})
         else:
-            response = web.HTTPSeeOther(next_path)
+            response = _see_other(next_path)
         response.headers["Cache-Control"] = "no-store"
         self._access.set_cookie(request, response, issued)
         return response
@@ -222,7 +222,9 @@ class AdminPages:
         if session is not None and self._access.csrf_ok(request, session, _text(fields.get(CSRF_FIELD))):
             await self._access.sessions.revoke(session)
         response: web.StreamResponse = (
-            web.json_response({"success": True, "message": "logged out"}) if is_json else web.HTTPSeeOther("/admin/")
+            web.json_response({"success": True, "message": "logged out"})
+            if is_json
+            else _see_other("/admin/")
         )
         response.headers["Cache-Control"] = "no-store"
         self._access.clear_cookie(request, response)
@@ -242,6 +244,10 @@ async def _read_fields(request: web.Request, is_json: bool) -> dict[str, Any] | 
         return {key: value for key, value in form.items() if isinstance(value, str)}
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
+
+
+def _see_other(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
 
 
 def _answer_json(status: int, message: str) -> web.Response:
