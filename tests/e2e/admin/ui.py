@@ -60,7 +60,7 @@ async def log_in(page: Page, base_url: str, password: str = "abc123", path: str 
 
 
 async def logged_in_context(browser: Browser, base_url: str, **options: Any) -> BrowserContext:
-    context = await browser.new_context(viewport=DESKTOP, **options)
+    context = await browser.new_context(**{"viewport": DESKTOP, **options})
     page = await context.new_page()
     await log_in(page, base_url)
     await page.close()

@@ -47,7 +47,7 @@ function Shell({ version }: { version: string }) {
     // After navigating inside the app, take keyboard and screen-reader users to the new page's heading.
     window.scrollTo(0, 0);
     document.getElementById('page-title')?.focus();
-  }, [path, config !== null]);
+  }, [path]);
 
   const Page = route?.component ?? NotFound;
   const root = document.documentElement;
