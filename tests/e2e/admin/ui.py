@@ -78,7 +78,7 @@ async def open_page(context: BrowserContext, url: str) -> tuple[Page, PageProble
 async def wait_saved(page: Page, field: Any) -> None:
     """Waits for the "Saved"-style success message next to a field (the status after it in the form)."""
     await (
-        field.locator("xpath=ancestor::*[contains(@class,'setting')][1]")
+        field.locator("xpath=ancestor::*[contains(concat(' ', @class, ' '), ' setting ')][1]")
         .locator(".save-ok")
         .wait_for(timeout=TIMEOUT_MS)
     )

@@ -96,7 +96,7 @@ export function TimeChart(props: TimeChartProps) {
             axis,
             {
               ...axis,
-              size: 52,
+              size: 64,
               values: (_u, ticks) => ticks.map((tick) => formatValue(tick, props)),
             },
           ],

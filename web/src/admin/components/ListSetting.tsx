@@ -99,7 +99,7 @@ export function ListSetting(props: ListSettingProps) {
         </p>
       )}
       {items.length > 0 ? (
-        <ul class="chips" aria-label={props.label}>
+        <ul class="chips" aria-label={`Current ${props.label.toLowerCase()}`}>
           {items.map((item) => (
             <li class="chip" key={item}>
               <span>

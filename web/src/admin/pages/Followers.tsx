@@ -34,7 +34,13 @@ function Account({ follower }: { follower: Follower }) {
   const name = follower.name || follower.username.split('@')[0] || follower.username;
   return (
     <span class="account">
-      {image ? <img src={image} alt="" width={32} height={32} class="avatar" /> : <span class="avatar" aria-hidden="true" />}
+      {image ? (
+        <img src={image} alt="" width={32} height={32} class="avatar" />
+      ) : (
+        <span class="avatar avatar-letter" aria-hidden="true">
+          {(name[0] ?? '?').toUpperCase()}
+        </span>
+      )}
       <span class="account-text">
         <span class="account-name">{name}</span>
         {link ? (

@@ -9,7 +9,7 @@ import type { HardwareStats, Sample } from '../types';
 
 function latest(samples: Sample[] | undefined): string {
   const last = samples?.[samples.length - 1];
-  return last ? `${last.value.toFixed(1)} %` : '—';
+  return last ? `${Math.round(last.value)} %` : '—';
 }
 
 export function Hardware() {
@@ -32,6 +32,7 @@ export function Hardware() {
         <TimeChart
           title="Hardware use over time"
           unit=" %"
+          integer
           range={[0, 100]}
           series={[
             { label: 'CPU', color: '#4f7cff', samples: data?.cpu ?? [] },
