@@ -1,14 +1,25 @@
-# Ownstream: `make run` sets up everything and starts the server; `make test` sets up and runs every test.
+# Ownstream: `make run` installs the runtime and starts the server; `make test` adds the test tools and runs
+# every test. Each works from a fresh clone; neither reinstalls what the other already installed.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STATIC := src/ownstream/web/static/index.html
+# `make run ARGS="--loglevel debug"`; OWNSTREAM_* environment variables pass through as well.
+ARGS ?=
 
 .PHONY: setup run test lint typecheck-web system-deps system-deps-test frontend bench wheel clean
 
-$(VENV)/.installed: pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+# The runtime: the package and its dependencies only (what `make run` needs).
+$(VENV)/.runtime-installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# The test stack on top of the runtime (pytest, Playwright, linters, …).
+$(VENV)/.installed: pyproject.toml $(VENV)/.runtime-installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -29,8 +40,8 @@ frontend: $(STATIC)
 
 setup: $(VENV)/.installed frontend
 
-run: setup
-	$(VENV)/bin/ownstream
+run: $(VENV)/.runtime-installed frontend
+	$(VENV)/bin/ownstream $(ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench
@@ -46,7 +57,7 @@ test: system-deps-test setup lint typecheck-web
 bench: setup
 	$(PY) bench/run_all.py
 
-wheel: setup
+wheel: $(VENV)/.runtime-installed frontend
 	$(PY) -m pip wheel --no-deps --wheel-dir dist .
 
 clean:

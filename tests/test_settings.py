@@ -39,3 +39,29 @@ def test_bad_flags_exit(argv: list[str]) -> None:
 def test_bad_environment_port_exits() -> None:
     with pytest.raises(SystemExit):
         load_settings([], environ={"OWNSTREAM_WEBSERVERPORT": "eighty"})
+
+
+def test_operation_flags_and_their_environment() -> None:
+    settings = load_settings(
+        ["--rtmpip", "127.0.0.1", "--access-log"],
+        environ={
+            "OWNSTREAM_LOG_FORMAT": "json",
+            "OWNSTREAM_DEBUG_LIBRARIES": "yes",
+            "OWNSTREAM_METRICS_TOKEN": "t0k",
+        },
+    )
+    assert settings.rtmp_ip == "127.0.0.1"
+    assert settings.access_log is True and settings.debug_libraries is True
+    assert settings.log_format == "json"
+    assert settings.metrics_token == "t0k" and "t0k" not in repr(settings)
+    defaults = load_settings([], environ={})
+    assert defaults.rtmp_ip == "0.0.0.0" and defaults.access_log is False and defaults.log_format == "text"
+    assert defaults.metrics_token is None
+    assert load_settings([], environ={"OWNSTREAM_ACCESS_LOG": "0"}).access_log is False
+    assert load_settings([], environ={"OWNSTREAM_RTMPIP": "::1"}).rtmp_ip == "::1"
+
+
+@pytest.mark.parametrize("environ", [{"OWNSTREAM_ACCESS_LOG": "maybe"}, {"OWNSTREAM_LOG_FORMAT": "xml"}])
+def test_bad_operation_environment_exits(environ: dict[str, str]) -> None:
+    with pytest.raises(SystemExit):
+        load_settings([], environ=environ)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from dataclasses import dataclass
 
+import sqlalchemy.exc
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ownstream.api.access_log import access_observer
 from ownstream.api.app import create_web_app
 from ownstream.api.state import Services
 from ownstream.auth.session import AdminSessions
@@ -20,13 +23,28 @@ from ownstream.chat.ws import default_socket_limit
 from ownstream.clock import Clock, SystemClock
 from ownstream.config.service import ConfigService
 from ownstream.directory.pinger import DirectoryPinger
+from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
 from ownstream.federation.store import FederationStore
 from ownstream.federation.webfinger import WebfingerClient
+from ownstream.health import HealthChecks
 from ownstream.ingest.rtmp.server import RtmpServer
 from ownstream.logbuffer import LogBuffer
+from ownstream.logfilters import SafeRecordFilter
+from ownstream.logsetup import ACCESS_LOGGER
+from ownstream.metrics.service import ServerMetrics
 from ownstream.settings import Settings
+from ownstream.startup import (
+    DATADIR_SETTING,
+    StartupError,
+    bind_error,
+    database_error,
+    database_in_use,
+    prepare_directory,
+)
+from ownstream.store.backup import DatabaseBackups
 from ownstream.store.db import open_database
+from ownstream.store.lock import DatabaseInUse, DatabaseLock
 from ownstream.store.repos.activities import AcceptedActivityRepository
 from ownstream.store.repos.config import ConfigRepository
 from ownstream.store.repos.followers import FollowerRepository
@@ -61,12 +79,14 @@ class Ownstream:
         settings: Settings,
         *,
         log_buffer: LogBuffer | None = None,
+        log_safety: SafeRecordFilter | None = None,
         clock: Clock | None = None,
         listen: ListenOverride | None = None,
     ) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.log_buffer = log_buffer or LogBuffer()
+        self._log_safety = log_safety
         self._listen = listen or ListenOverride()
         self.bus = EventBus()
         self._engine: AsyncEngine | None = None
@@ -74,26 +94,56 @@ class Ownstream:
         self._rtmp: RtmpServer | None = None
         self._webhook_dispatcher: WebhookDispatcher | None = None
         self._directory: DirectoryPinger | None = None
+        self._lock = DatabaseLock(settings.database_path)
+        self.backups: DatabaseBackups | None = None
+        self._started = False
         self.services: Services | None = None
         self.web_port = 0
         self.rtmp_port = 0
 
     async def start(self) -> None:
+        """Start everything, or raise (a `StartupError` for what the operator can fix) having stopped
+        whatever had already started."""
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+        self._started = True
+
+    async def _open_database(self) -> AsyncEngine:
         settings = self.settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._engine = await open_database(settings.database_url)
+        path = settings.database_path
+        try:
+            await asyncio.to_thread(self._lock.acquire)
+        except DatabaseInUse:
+            raise database_in_use(path) from None
+        except OSError as error:
+            raise database_error(path, error) from None
+        try:
+            return await open_database(settings.database_url)
+        except (OSError, sqlite3.Error, sqlalchemy.exc.SQLAlchemyError) as error:
+            raise database_error(path, error) from None
+
+    async def _start(self) -> None:
+        settings = self.settings
+        await asyncio.to_thread(prepare_directory, settings.data_dir, "data dir", DATADIR_SETTING)
+        self._engine = await self._open_database()
         config_rows = ConfigRepository(self._engine)
         config = ConfigService(config_rows, self.bus)
         await config.load(settings.overrides)
         admin_sessions = AdminSessions(config_rows, self.clock)
         await admin_sessions.load()
         if not config.current.stream_key:
-            raise RuntimeError("the stream key is empty; set one with --streamkey")
+            raise StartupError("the stream key is empty: set --streamkey / OWNSTREAM_STREAMKEY")
+        if self._log_safety is not None:
+            self._log_safety.watch_secrets(lambda: (config.current.stream_key, config.current.s3.secret))
         logo = LogoStore(settings.data_dir, config)
         await asyncio.to_thread(logo.ensure_default)
-        await logo.reset_thumbnail()
-        stats = StreamStats(config, self.clock, settings.timings)
-        lifecycle = StreamLifecycle(settings, config, stats, self.bus, self.clock, logo)
+        disk_full = DiskFullReporter()  # shared: "the disk is full" at most once a minute in all
+        stats = StreamStats(config, self.clock, settings.timings, disk_full)
+        lifecycle = StreamLifecycle(settings, config, stats, self.bus, self.clock, logo, disk_full)
+        await lifecycle.discard_previous_run()
         timings = settings.timings
         viewer_history = ViewerHistory(stats, self.clock, timings.viewer_sample_interval)
         hardware = HardwareMonitor(
@@ -130,10 +180,11 @@ class Ownstream:
             users=UsersRepository(self._engine),
             messages=MessagesRepository(self._engine),
             hub=ChatHub(max_sockets=default_socket_limit()),
+            disk_full=disk_full,
         )
-        webhooks = WebhookRegistry(WebhookRepository(self._engine))
+        webhooks = WebhookRegistry(WebhookRepository(self._engine), disk_full)
         await webhooks.load()
-        self._webhook_dispatcher = WebhookDispatcher(
+        self._webhook_dispatcher = dispatcher = WebhookDispatcher(
             webhooks,
             self.bus,
             describe_server(config),
@@ -159,7 +210,29 @@ class Ownstream:
             webhooks=webhooks,
             tokens=IntegrationTokens(UsersRepository(self._engine)),
             admin_sessions=admin_sessions,
+            metrics=ServerMetrics(
+                config=config,
+                bus=self.bus,
+                stats=stats,
+                lifecycle=lifecycle,
+                hardware=hardware,
+                chat_clients=lambda: len(chat.hub),
+                users=UsersRepository(self._engine),
+                messages=MessagesRepository(self._engine),
+                webhooks=dispatcher,
+                monotonic=self.clock.monotonic,
+            ),
+            health=HealthChecks(self._engine, settings.data_dir, lambda: config.current.ffmpeg_path),
+            disk_full=disk_full,
         )
+        self.backups = DatabaseBackups(
+            settings.database_path,
+            settings.backup_path,
+            self.clock.now,
+            interval=timings.backup_interval,
+            retention=timings.backup_retention,
+        )
+        self.services.metrics.start()
         stats.start()
         viewer_history.start()
         await hardware.start()
@@ -167,22 +240,37 @@ class Ownstream:
         await webfinger.start()
         await chat.start()
         self._webhook_dispatcher.start()
+        self.backups.start()
 
         current = config.current
-        rtmp_host = self._listen.rtmp_host or "0.0.0.0"
+        rtmp_host = self._listen.rtmp_host or settings.rtmp_ip
         rtmp_port = self._listen.rtmp_port if self._listen.rtmp_port is not None else current.rtmp_server_port
         self._rtmp = RtmpServer(
             lifecycle, rtmp_host, rtmp_port, read_timeout=settings.timings.rtmp_read_timeout
         )
-        await self._rtmp.start()
+        try:
+            await self._rtmp.start()
+        except OSError as error:
+            self._rtmp = None
+            raise bind_error("RTMP", rtmp_host, rtmp_port, error) from None
         self.rtmp_port = self._rtmp.port
 
         web_host = self._listen.web_host or current.web_server_ip
         web_port = self._listen.web_port if self._listen.web_port is not None else current.web_server_port
-        self._runner = web.AppRunner(create_web_app(self.services), access_log=None, shutdown_timeout=5.0)
+        self._runner = web.AppRunner(
+            create_web_app(self.services),
+            access_log=logging.getLogger(ACCESS_LOGGER),
+            access_log_class=access_observer(
+                self.services.metrics, log_lines=settings.access_log or settings.log_level == "debug"
+            ),
+            shutdown_timeout=5.0,
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, web_host, web_port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as error:
+            raise bind_error("HTTP", web_host, web_port, error) from None
         self.web_port = _bound_port(site, web_port)
         log.info("web server listening on http://%s:%d", web_host, self.web_port)
         log.info("RTMP ingest listening on rtmp://%s:%d/live", rtmp_host, self.rtmp_port)
@@ -191,7 +279,10 @@ class Ownstream:
         """Ordered shutdown: stop ingest, let ffmpeg finish, stop the web server, save stats, close the DB."""
         if self._rtmp is not None:
             await self._rtmp.stop()
+        if self.backups is not None:
+            await self.backups.stop()
         if self.services is not None:
+            self.services.metrics.stop()
             await self.services.lifecycle.stop()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -208,7 +299,9 @@ class Ownstream:
             await self._webhook_dispatcher.stop()
         if self._engine is not None:
             await self._engine.dispose()
-        log.info("stopped")
+        self._lock.release()
+        if self._started:
+            log.info("stopped")
 
 
 def _bound_port(site: web.TCPSite, requested: int) -> int:

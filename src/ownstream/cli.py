@@ -1,18 +1,29 @@
-"""`ownstream` / `python -m ownstream`: parse settings, set up logging once, run until SIGINT/SIGTERM."""
+"""`ownstream` / `python -m ownstream`: parse settings, set up logging once, run until SIGINT/SIGTERM.
+
+`ownstream restore FILE` restores a database backup instead (the server must be stopped). Anything else
+on the command line is the server's flags, exactly as before the subcommand existed.
+"""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import gc
 import logging
 import signal
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ownstream.app import Ownstream
-from ownstream.logsetup import configure_logging
-from ownstream.settings import Settings, load_settings
+from ownstream.logsetup import LoggingSetup, LogOptions, configure_logging
+from ownstream.settings import ENV_PREFIX, Settings, load_settings
+from ownstream.startup import DATADIR_SETTING, LOGDIR_SETTING, StartupError, prepare_directory
+from ownstream.store.restore import RestoreError, restore_database
 
 log = logging.getLogger("ownstream")
+
+RESTORE_COMMAND = "restore"
 
 
 def tune_garbage_collector() -> None:
@@ -23,28 +34,82 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-async def serve(settings: Settings) -> None:
-    buffer = configure_logging(settings.log_level, settings.logs_path)
-    server = Ownstream(settings, log_buffer=buffer)
+async def serve(settings: Settings, logs: LoggingSetup) -> int:
+    server = Ownstream(settings, log_buffer=logs.buffer, log_safety=logs.safety)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await server.start()
-    except OSError as exc:
-        log.error("could not start: %s", exc)
-        await server.stop()
-        raise SystemExit(1) from None
+        await server.start()  # stops whatever it started when it fails
+    except (StartupError, OSError) as error:
+        log.error("could not start: %s", error)
+        return 1
     tune_garbage_collector()
     await stop.wait()
     log.info("shutting down")
     await server.stop()
+    return 0
+
+
+def prepare_logging(settings: Settings) -> LoggingSetup:
+    """The data and log folders first: a log file cannot tell that its own folder is missing."""
+    prepare_directory(settings.data_dir, "data dir", DATADIR_SETTING)
+    prepare_directory(settings.logs_path, "log dir", LOGDIR_SETTING)
+    try:
+        return configure_logging(LogOptions.from_settings(settings))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise StartupError(
+            f"log files in {settings.logs_path} cannot be opened ({reason}): set {LOGDIR_SETTING}"
+        ) from None
+
+
+def build_restore_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ownstream restore",
+        description="Restore a database backup (e.g. <datadir>/backup/ownstream-…db.gz) into the configured "
+        "database, keeping the replaced one as <database>.before-restore. Stop the server first.",
+        epilog=f"{ENV_PREFIX}DATADIR and {ENV_PREFIX}DATABASE are read as by the server.",
+    )
+    parser.add_argument("file", type=Path, help="the backup: gzipped (as the hourly backups) or plain SQLite")
+    parser.add_argument("--datadir", help="data directory (default ./data)")
+    parser.add_argument("--database", help="SQLite database file (default <datadir>/ownstream.db)")
+    return parser
+
+
+def restore(argv: Sequence[str]) -> int:
+    args = build_restore_parser().parse_args(argv)
+    flags = [
+        item
+        for name in ("datadir", "database")
+        if (value := getattr(args, name)) is not None
+        for item in (f"--{name}", value)
+    ]
+    database = load_settings(flags).database_path
+    try:
+        restored = restore_database(args.file, database)
+    except RestoreError as error:
+        print(f"ownstream restore: nothing restored: {error}", file=sys.stderr)
+        return 1
+    kept = f"; the replaced database is kept as {restored.previous}" if restored.previous else ""
+    print(f"restored {args.file} (schema {restored.revision}) into {restored.database}{kept}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    settings = load_settings(argv)
-    asyncio.run(serve(settings))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == [RESTORE_COMMAND]:
+        raise SystemExit(restore(arguments[1:]))
+    settings = load_settings(arguments)
+    try:
+        logs = prepare_logging(settings)
+    except StartupError as error:
+        print(f"ownstream: could not start: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    code = asyncio.run(serve(settings, logs))
+    if code:
+        raise SystemExit(code)
 
 
 if __name__ == "__main__":

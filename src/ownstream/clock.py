@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
+from ownstream.disk_full import DiskFullReporter, is_disk_full
+
 log = logging.getLogger(__name__)
 
 
@@ -47,7 +49,8 @@ def rfc3339_seconds(moment: datetime | None) -> str | None:
 class PeriodicTimer:
     """Runs `action` every `interval` seconds in an owned, named task until stopped.
 
-    A failing action is logged with its traceback and the timer keeps going.
+    A failing action is logged with its traceback and the timer keeps going; on a full disk, one line a
+    minute instead (an operating condition, not a bug).
     """
 
     def __init__(
@@ -57,12 +60,14 @@ class PeriodicTimer:
         action: Callable[[], Awaitable[None] | None],
         *,
         run_at_start: bool = False,
+        disk_full: DiskFullReporter | None = None,
     ) -> None:
         self.name = name
         self.interval = interval
         self._action = action
         self._run_at_start = run_at_start
         self._task: asyncio.Task[None] | None = None
+        self._disk_full = disk_full or DiskFullReporter(log)
 
     @property
     def running(self) -> bool:
@@ -95,5 +100,8 @@ class PeriodicTimer:
                 await result
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("timer %s failed", self.name)
+        except Exception as error:
+            if is_disk_full(error):
+                self._disk_full.report(f"timer {self.name}", error)
+            else:
+                log.exception("timer %s failed", self.name)

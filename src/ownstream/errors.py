@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """Base for errors that become a 4xx response."""
+    """Base for errors that become a 4xx response (or 503, `Unavailable`)."""
 
     status = 400
 
@@ -33,3 +33,9 @@ class Unauthorized(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class Unavailable(DomainError):
+    """A working server cannot do this now (its disk is full): try again later."""
+
+    status = 503

@@ -15,6 +15,9 @@ from pathlib import Path
 
 ENV_PREFIX = "OWNSTREAM_"
 LOG_LEVELS = ("debug", "info", "warning", "error")
+LOG_FORMATS = ("text", "json")
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,10 @@ class Timings:
     """First back-off before a failed S3 upload is retried; it doubles on each retry (4 tries in all)."""
     storage_flush_timeout: float = 15.0
     """At stream end, how long queued uploads and the final playlists may take before they are dropped."""
+    backup_interval: float = 3600.0
+    """How often the SQLite database is copied into `<datadir>/backup/` (Owncast 0.0.11 dumps hourly)."""
+    backup_retention: float = 7 * 86400.0
+    """Backups older than this many seconds are deleted."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,13 @@ class Settings:
     log_dir: Path | None = None
     log_level: str = "info"
     overrides: RuntimeOverrides = field(default_factory=RuntimeOverrides)
+    # Operation: listen address of RTMP, logs, metrics (bootstrap only, never stored)
+    rtmp_ip: str = "0.0.0.0"
+    access_log: bool = False
+    debug_libraries: bool = False
+    log_format: str = "text"
+    metrics_token: str | None = field(default=None, repr=False)
+    """Bearer token for `/metrics` (environment only); None keeps `/metrics` switched off."""
     timings: Timings = field(default_factory=Timings)
     remotes: Remotes = field(default_factory=Remotes)
 
@@ -102,6 +116,10 @@ class Settings:
     @property
     def hls_path(self) -> Path:
         return self.data_dir / "hls"
+
+    @property
+    def backup_path(self) -> Path:
+        return self.data_dir / "backup"
 
     @property
     def database_url(self) -> str:
@@ -120,7 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ownstream",
         description="Self-hosted live video and chat server (Owncast API compatible).",
         epilog=f"Every flag can also be given as an environment variable {ENV_PREFIX}<FLAG>, "
-        f"e.g. {ENV_PREFIX}DATADIR=/srv/ownstream.",
+        f"e.g. {ENV_PREFIX}DATADIR=/srv/ownstream or {ENV_PREFIX}ACCESS_LOG=1 (dashes become underscores). "
+        f"{ENV_PREFIX}METRICS_TOKEN (environment only) serves /metrics to that Bearer token. "
+        "`ownstream restore FILE` restores a database backup (see `ownstream restore --help`).",
     )
     parser.add_argument("--datadir", type=Path, help="data directory (default ./data)")
     parser.add_argument("--database", type=Path, help="SQLite database file (default <datadir>/ownstream.db)")
@@ -130,7 +150,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--webserverport", type=_port, help="set and persist the HTTP port")
     parser.add_argument("--webserverip", help="set and persist the HTTP listen address")
     parser.add_argument("--rtmpport", type=_port, help="set and persist the RTMP port")
+    # Operation (not stored): RTMP listen address, logs
+    parser.add_argument("--rtmpip", help="RTMP listen address (default 0.0.0.0; not stored)")
+    parser.add_argument(
+        "--access-log", action="store_true", default=None, help="log one line per HTTP request"
+    )
+    parser.add_argument(
+        "--debug-libraries",
+        action="store_true",
+        default=None,
+        help="with --loglevel debug, also log the libraries' debug messages",
+    )
+    parser.add_argument("--log-format", choices=LOG_FORMATS, help="log line format (default text)")
     return parser
+
+
+def _flag(parser: argparse.ArgumentParser, name: str, text: str | None) -> bool:
+    if text is None:
+        return False
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    parser.error(f"{ENV_PREFIX}{name}: expected one of {', '.join(TRUE_WORDS + FALSE_WORDS[:-1])}")
 
 
 def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -145,6 +188,11 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
             return str(value)
         return env.get(ENV_PREFIX + flag.upper()) or None
 
+    def pick_switch(flag: str) -> bool:
+        if getattr(args, flag):
+            return True
+        return _flag(parser, flag.upper(), env.get(ENV_PREFIX + flag.upper()))
+
     def pick_port(flag: str) -> int | None:
         text = pick(flag)
         if text is None:
@@ -157,6 +205,9 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
     log_level = (pick("loglevel") or "info").lower()
     if log_level not in LOG_LEVELS:
         parser.error(f"log level must be one of {', '.join(LOG_LEVELS)}")
+    log_format = (pick("log_format") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        parser.error(f"log format must be one of {', '.join(LOG_FORMATS)}")
     data_dir = Path(pick("datadir") or "data")
     database = pick("database")
     log_dir = pick("logdir")
@@ -171,4 +222,9 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
             web_server_ip=pick("webserverip"),
             rtmp_port=pick_port("rtmpport"),
         ),
+        rtmp_ip=pick("rtmpip") or "0.0.0.0",
+        access_log=pick_switch("access_log"),
+        debug_libraries=pick_switch("debug_libraries"),
+        log_format=log_format,
+        metrics_token=env.get(ENV_PREFIX + "METRICS_TOKEN") or None,
     )

@@ -89,3 +89,15 @@ RESPONSE_SHAPES = {
     ("GET", "/api/yp"): "404 while the directory is disabled, as the real server does.",
     ("POST", "/api/remotefollow"): "400 simple responses for unresolvable accounts.",
 }
+
+BEHAVIOUR_DEVIATIONS = {
+    "video bitrate": (
+        "A variant's `videoBitrate` is what the encoder gets (`-b:v`, maxrate and bufsize ×1.08 of it); "
+        "0.0.11 subtracted 192 kbit/s for audio (600 became 408), though audio has its own `audioBitrate`."
+    ),
+    "online means playable": (
+        "`online` turns true after 0.0.11's delay only once the master playlist and a segment of every "
+        "variant exist; 0.0.11 said online after the delay even when ffmpeg had rejected the input."
+    ),
+}
+"""Deliberate differences from what Owncast 0.0.11 does, outside the HTTP contract (video, ingest…)."""

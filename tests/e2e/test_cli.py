@@ -105,3 +105,45 @@ async def test_streamkey_flag_persists_across_restart(tmp_path: Path) -> None:
             assert response.status == 401
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 20) == 0
+
+
+async def test_restart_after_kill_9_during_a_stream_serves_no_stale_playlist(
+    tmp_path: Path, clip: Clip
+) -> None:
+    data_dir = tmp_path / "data"
+    hls = data_dir / "hls"
+    async with cli_server(data_dir) as (process, web_port, rtmp_port), aiohttp.ClientSession() as http:
+        publisher = await start_publisher(clip, f"rtmp://127.0.0.1:{rtmp_port}/live/abc123")
+        try:
+
+            async def live_and_thumbnailed() -> bool:
+                async with http.get(f"http://127.0.0.1:{web_port}/hls/stream.m3u8") as response:
+                    master = response.status == 200
+                return master and any(hls.glob("*/*.ts")) and (data_dir / "thumbnail.jpg").is_file()
+
+            await wait_until(live_and_thumbnailed, 40, "a live master playlist, segments and a thumbnail")
+            process.kill()
+            await process.wait()
+        finally:
+            await stop_process(publisher)
+
+    async def transcoder_gone() -> bool:
+        return not transcoders_for(data_dir)
+
+    # Its stdin closed with the server, the orphaned ffmpeg finishes on its own.
+    await wait_until(transcoder_gone, 20, "the orphaned ffmpeg to exit")
+    assert (hls / "stream.m3u8").is_file(), "the crashed run left its master playlist behind"
+    assert any(hls.glob("0/*.ts"))
+
+    async with cli_server(data_dir) as (process, web_port, _), aiohttp.ClientSession() as http:
+        base = f"http://127.0.0.1:{web_port}"
+        async with http.get(base + "/api/status") as response:
+            assert (await response.json())["online"] is False
+        for playlist in ("/hls/stream.m3u8", "/hls/0/stream.m3u8"):
+            async with http.get(base + playlist) as response:
+                assert response.status == 404, playlist
+        async with http.get(base + "/thumbnail.jpg") as response:
+            assert response.headers["Content-Type"] == "image/svg+xml"  # the logo stands in while offline
+        assert list(hls.iterdir()) == []
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 20) == 0

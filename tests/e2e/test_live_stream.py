@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import os
 import shutil
@@ -14,8 +15,10 @@ import psutil
 import pytest
 
 from ownstream.transcode.variants import StreamVariant
+from tests.contract.differences import BEHAVIOUR_DEVIATIONS
 from tests.e2e.waiting import wait_until
 from tests.harness import RunningServer, admin_auth, running_server
+from tests.ingest.rtmp.transcript import FFMPEG_METADATA, ClientTranscript, video_payload
 from tests.media import FFMPEG, Clip, probe_video_size, start_publisher, stop_process
 
 pytestmark = pytest.mark.e2e
@@ -129,6 +132,11 @@ async def test_two_variants(server: RunningServer, http: aiohttp.ClientSession, 
         assert body.count(b"#EXT-X-STREAM-INF") == 2
         async with http.get(server.base_url + "/api/video/variants") as response:
             assert await response.json() == [{"index": 0, "name": "180h"}, {"index": 1, "name": "90h"}]
+
+        async def online() -> bool:
+            return (await status(http, server))["online"] is True
+
+        await wait_until(online, 15, "online with both variants playable")
     finally:
         await stop_process(publisher)
 
@@ -144,14 +152,35 @@ async def test_video_passthrough(server: RunningServer, http: aiohttp.ClientSess
         await stop_process(publisher)
 
 
-@pytest.mark.parametrize("url_parts", [("wrong-key", "live"), ("abc123", "other"), ("abc1234", "live")])
+async def refusal_printed_by(publisher: asyncio.subprocess.Process) -> str:
+    """Wait for a refused ffmpeg publisher to exit; returns what it printed (it shows the server's words)."""
+    assert publisher.stderr is not None
+    stderr = await asyncio.wait_for(publisher.stderr.read(), 20)
+    assert await asyncio.wait_for(publisher.wait(), 20) != 0
+    return stderr.decode(errors="replace")
+
+
+@pytest.mark.parametrize(
+    ("key", "app", "shown"),
+    [
+        ("wrong-key", "live", "Publishing denied: wrong stream key."),
+        ("abc123", "other", "Unknown application: publish to /live/ followed by the stream key."),
+        ("abc1234", "live", "Publishing denied: wrong stream key."),
+    ],
+)
 async def test_wrong_key_or_app_refused(
-    server: RunningServer, http: aiohttp.ClientSession, clip: Clip, url_parts: tuple[str, str]
+    server: RunningServer,
+    http: aiohttp.ClientSession,
+    clip: Clip,
+    caplog: pytest.LogCaptureFixture,
+    key: str,
+    app: str,
+    shown: str,
 ) -> None:
-    key, app = url_parts
     publisher = await start_publisher(clip, server.rtmp_url(key=key, app=app), loop=False)
-    code = await asyncio.wait_for(publisher.wait(), 20)
-    assert code != 0
+    printed = await refusal_printed_by(publisher)
+    assert f"Server error: {shown}" in printed
+    assert key not in caplog.text
     assert (await status(http, server))["online"] is False
     assert server.server.services is not None
     assert server.server.services.lifecycle.connected is False
@@ -165,7 +194,10 @@ async def test_second_publisher_refused(
     try:
         await first_segment(server)
         second = await start_publisher(clip, server.rtmp_url(), loop=False)
-        assert await asyncio.wait_for(second.wait(), 20) != 0
+        printed = await refusal_printed_by(second)
+        shown = "A stream is already live on this server: only one publisher at a time."
+        assert f"Server error: {shown}" in printed
+        assert "wrong stream key" not in printed
         assert first.returncode is None
         assert server.server.services is not None
         assert server.server.services.lifecycle.connected
@@ -264,3 +296,72 @@ async def test_server_stops_while_a_stream_is_ending(tmp_path: Path, clip: Clip)
     assert running.server.services.lifecycle.state.value == "offline"
     assert ffmpeg_children() == []
     gc.collect()  # an abandoned ffmpeg transport would warn here (warnings are errors)
+
+
+def avc_sequence_header(clip: Clip) -> bytes:
+    """The clip's first FLV video tag body: its AVC decoder configuration."""
+    data = clip.path.read_bytes()
+    pos = 13  # FLV header and the first back pointer
+    while pos + 11 <= len(data):
+        tag_type, size = data[pos], int.from_bytes(data[pos + 1 : pos + 4], "big")
+        body = data[pos + 11 : pos + 11 + size]
+        if tag_type == 9 and body[1] == 0:
+            return body
+        pos += 11 + size + 4
+    raise AssertionError("the clip has no AVC sequence header")
+
+
+@pytest.mark.parametrize("noise", ["unsupported codec id", "noise after a valid AVC header"])
+async def test_undecodable_video_never_goes_online(
+    server: RunningServer, http: aiohttp.ClientSession, clip: Clip, noise: str
+) -> None:
+    """A well-formed RTMP publish whose video ffmpeg cannot decode: ffmpeg runs, but makes no segment."""
+    assert "online means playable" in BEHAVIOUR_DEVIATIONS
+    assert server.server.services is not None
+    lifecycle = server.server.services.lifecycle
+    metadata = {k: v for k, v in FFMPEG_METADATA.items() if not k.startswith("audio") and k != "stereo"}
+    transcript = ClientTranscript().handshake().connect().publish_commands().metadata(metadata)
+    if noise == "noise after a valid AVC header":
+        transcript.video(0, avc_sequence_header(clip))
+    _, writer = await asyncio.open_connection("127.0.0.1", server.server.rtmp_port)
+    loop = asyncio.get_running_loop()
+    states: set[str] = set()
+    online_seen = False
+    try:
+        writer.write(transcript.to_bytes())
+        transcript.parts.clear()
+
+        async def accepted() -> bool:
+            return lifecycle.connected
+
+        await wait_until(accepted, 10, "the publish to be accepted")
+        frame = 0
+        start = loop.time()
+        # Well past the 1 s grace period: before the fix the status said online after it.
+        while loop.time() - start < 6:
+            for _ in range(3):
+                payload = video_payload(frame, 2000)
+                if noise == "unsupported codec id":
+                    payload = bytes([payload[0] & 0xF0 | 0x0F]) + payload[1:]  # codec id 15: none known
+                transcript.video(frame * 33, payload)
+                frame += 1
+            writer.write(transcript.to_bytes())
+            transcript.parts.clear()
+            await writer.drain()
+            states.add(lifecycle.state.value)
+            online_seen = online_seen or (await status(http, server))["online"] is True
+            await asyncio.sleep(0.1)
+        assert lifecycle.connected, "ffmpeg is still trying: the stream is connected, not ended"
+    finally:
+        writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
+    assert states == {"starting"}
+    assert not online_seen
+    assert not any((server.data_dir / "hls").glob("*/*.ts"))
+
+    async def offline() -> bool:
+        return lifecycle.state.value == "offline"
+
+    await wait_until(offline, 20, "offline after the publisher left")
+    assert (await status(http, server))["online"] is False

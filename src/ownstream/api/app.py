@@ -22,6 +22,7 @@ from ownstream.api.routes import (
     followers,
     hls,
     integrations,
+    metrics,
     public,
 )
 from ownstream.api.routes.admin_pages import setup_admin_pages
@@ -60,6 +61,7 @@ def create_web_app(svc: Services) -> web.Application:
     app.add_routes(chat.routes)
     app.add_routes(admin_chat.routes)
     app.add_routes(chat_socket.routes)
+    app.add_routes(metrics.routes)
 
     async def close_chat_sockets(_app: web.Application) -> None:
         # Runs after the listeners stop and before aiohttp waits for handlers; WebSocket handlers

@@ -3,6 +3,8 @@
 Owncast endpoints answer errors in one of two shapes: the simple response `{"success": false,
 "message": …}` or the error object `{"error": …}`. A handler declares its shape with `@error_shape`.
 Anything unexpected is logged with its traceback and answered 500 in that shape; bad input never is.
+A full disk (ENOSPC, SQLite's "database or disk is full") is not unexpected: 503 `Unavailable`, and
+one log line a minute at most.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import Any, Literal, TypeVar
 from aiohttp import web
 
 from ownstream.api.responses import json_response
-from ownstream.errors import DomainError, Invalid
+from ownstream.api.state import services
+from ownstream.disk_full import DISK_FULL_MESSAGE, is_disk_full
+from ownstream.errors import DomainError, Invalid, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +28,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 H = TypeVar("H", bound=Handler)
 
 _SHAPE_ATTRIBUTE = "__owncast_error_shape__"
+CLIENT_CLOSED_REQUEST = 499
+"""The status the access log and metrics record for a client that left mid-request (nginx's convention)."""
 
 
 def error_shape(shape: Shape) -> Callable[[H], H]:
@@ -51,12 +57,24 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except DomainError as exc:
-        return json_response(error_body(_shape_of(request), exc.message), status=exc.status)
+        return _domain_response(request, exc)
     except web.HTTPException:
         raise
-    except Exception:
+    except ConnectionResetError:
+        # The client left mid-request (aiohttp's "Connection lost" while the body was read): its doing,
+        # not ours, so one line and no traceback. Nobody is left to read the answer.
+        log.info("client left during %s %s", request.method, request.path)
+        return web.Response(status=CLIENT_CLOSED_REQUEST)
+    except Exception as exc:
+        if is_disk_full(exc):
+            services(request).disk_full.report(f"{request.method} {request.path}", exc)
+            return _domain_response(request, Unavailable(DISK_FULL_MESSAGE))
         log.exception("unhandled error on %s %s", request.method, request.path)
         return json_response(error_body(_shape_of(request), "internal server error"), status=500)
+
+
+def _domain_response(request: web.Request, error: DomainError) -> web.Response:
+    return json_response(error_body(_shape_of(request), error.message), status=error.status)
 
 
 async def read_json(request: web.Request, message: str = "unable to parse request") -> Any:

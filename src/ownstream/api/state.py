@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
@@ -11,10 +11,14 @@ from ownstream.auth.tokens import IntegrationTokens
 from ownstream.chat.service import ChatService
 from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
+from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
 from ownstream.federation.store import FederationStore
 from ownstream.federation.webfinger import WebfingerClient
+from ownstream.health import HealthChecks
+from ownstream.hls.last_good import LastGoodPlaylists
 from ownstream.logbuffer import LogBuffer
+from ownstream.metrics.service import ServerMetrics
 from ownstream.settings import Settings
 from ownstream.stream.hardware import HardwareMonitor
 from ownstream.stream.history import ViewerHistory
@@ -42,6 +46,11 @@ class Services:
     webhooks: WebhookRegistry
     tokens: IntegrationTokens
     admin_sessions: AdminSessions
+    metrics: ServerMetrics
+    health: HealthChecks
+    disk_full: DiskFullReporter = field(default_factory=DiskFullReporter)
+    """The process's one reporter: "the disk is full" at most once a minute."""
+    playlists: LastGoodPlaylists = field(default_factory=LastGoodPlaylists)
 
 
 SERVICES = web.AppKey("services", Services)

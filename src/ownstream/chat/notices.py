@@ -36,3 +36,11 @@ def stream_starting_notice() -> str:
 
 def stream_ended_notice() -> str:
     return "That's the end of the stream. Thanks for watching!"
+
+
+def message_not_saved_notice() -> str:
+    return "Your message could not be saved: the server's disk is full. Please try again later."
+
+
+def name_not_saved_notice() -> str:
+    return "Your new name could not be saved: the server's disk is full. Please try again later."

@@ -21,6 +21,8 @@ from ownstream.chat.ids import short_id
 from ownstream.chat.names import MAX_NAME_LENGTH, clean_name, registration_name, rename_allowed
 from ownstream.chat.notices import (
     flood_notice,
+    message_not_saved_notice,
+    name_not_saved_notice,
     name_refused_notice,
     name_too_long_notice,
     stream_ended_notice,
@@ -32,6 +34,7 @@ from ownstream.chat.notices import (
 from ownstream.chat.render import markdown_literal, render_chat_body, render_system_body
 from ownstream.clock import Clock, PeriodicTimer, rfc3339
 from ownstream.config.service import ConfigService
+from ownstream.disk_full import DiskFullReporter, is_disk_full
 from ownstream.errors import Invalid
 from ownstream.events import (
     ChatEventOccurred,
@@ -65,6 +68,7 @@ class ChatService:
         messages: MessagesRepository,
         hub: ChatHub | None = None,
         rng: random.Random | None = None,
+        disk_full: DiskFullReporter | None = None,
     ) -> None:
         self._timings = settings.timings
         self._config = config
@@ -76,6 +80,7 @@ class ChatService:
         self._messages = messages
         self._rng = rng or random.SystemRandom()
         self.hub = hub or ChatHub()
+        self._disk_full = disk_full or DiskFullReporter(log)
         self.emoji = EmojiCatalog(settings.data_dir / "emoji")
         self._last_seen: dict[str, float] = {}
         """user id → monotonic time of their last join or message, for USER_JOINED suppression."""
@@ -230,9 +235,15 @@ class ChatService:
         if not body or not self._chat_open():
             return
         message_id, now = short_id(), self._clock.now()
-        await self._messages.save(
-            StoredMessage(id=message_id, event_type=protocol.CHAT, body=body, timestamp=now, user_id=user.id)
+        stored = StoredMessage(
+            id=message_id, event_type=protocol.CHAT, body=body, timestamp=now, user_id=user.id
         )
+        try:
+            await self._messages.save(stored)
+        except Exception as error:
+            # Only what was stored is broadcast; on a full disk the sender hears why, nobody else.
+            self._unless_disk_full(error, client, "saving a chat message", message_not_saved_notice())
+            return
         event = protocol.chat_message(message_id, now, body, protocol.user_json(user))
         self.hub.broadcast(protocol.encode(event))
         client.message_count += 1
@@ -254,7 +265,13 @@ class ChatService:
             return
         new_name = clean_name(proposed)
         old_name = client.user.display_name
-        user = await self._users.rename(client.user.id, new_name)
+        try:
+            user = await self._users.rename(client.user.id, new_name)
+        except Exception as error:
+            self._unless_disk_full(error, client, "saving a name change", name_not_saved_notice())
+            info = protocol.connected_user_info(short_id(), self._clock.now(), client.user)
+            self.hub.send(client, protocol.encode(info))  # the client shows its stored name again
+            return
         if user is None:
             return
         self._update_sockets(user)
@@ -262,6 +279,14 @@ class ChatService:
         self.hub.broadcast(protocol.encode(event))
         data = protocol.name_change_webhook_data(user, client.id, new_name)
         self._bus.publish(ChatEventOccurred(protocol.NAME_CHANGE, data))
+
+    def _unless_disk_full(self, error: Exception, client: ChatClient, what: str, notice: str) -> None:
+        """A write for `client` failed: on a full disk tell that socket (one log line a minute at most);
+        anything else is re-raised."""
+        if not is_disk_full(error):
+            raise error
+        self._disk_full.report(what, error)
+        self.notify(client, notice)
 
     def _update_sockets(self, user: User) -> list[ChatClient]:
         clients = self.hub.clients_of(user.id)

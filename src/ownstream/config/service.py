@@ -7,7 +7,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ownstream.config.model import RuntimeConfig
 from ownstream.errors import Invalid
@@ -16,8 +16,27 @@ from ownstream.settings import RuntimeOverrides
 from ownstream.store.repos.config import ConfigRepository
 
 log = logging.getLogger(__name__)
+audit = logging.getLogger("ownstream.audit")
 
 FIELDS = tuple(RuntimeConfig.model_fields)
+SECRET_SETTINGS = frozenset({"stream_key", "s3", "directory_registration_key"})
+"""Audited by name only: their values never reach a log."""
+BOOKKEEPING_SETTINGS = frozenset(
+    {"peak_viewers_session", "peak_viewers_overall", "last_connect_time", "last_disconnect_time"}
+)
+"""Statistics the server itself saves every minute: not configuration changes worth an audit line."""
+
+
+def audit_line(name: str, before: Any, after: Any) -> str | None:
+    """The audit line for one changed setting, or None when it is not worth one."""
+    if name in BOOKKEEPING_SETTINGS or before == after:
+        return None
+    if name == "s3" and isinstance(before, BaseModel) and isinstance(after, BaseModel):
+        fields = [key for key in type(after).model_fields if getattr(before, key) != getattr(after, key)]
+        return f"setting s3 changed ({', '.join(fields)})"
+    if name not in SECRET_SETTINGS and isinstance(after, bool | int):
+        return f"setting {name} changed to {after!r}"
+    return f"setting {name} changed"
 
 
 class ConfigService:
@@ -91,7 +110,11 @@ class ConfigService:
                 ) from None
             dumped = snapshot.model_dump(mode="json")
             await self._repository.save({name: dumped[name] for name in changes})
-            self._current = snapshot
+            previous, self._current = self._current, snapshot
+        for name in changes:
+            line = audit_line(name, getattr(previous, name), getattr(snapshot, name))
+            if line is not None:
+                audit.info(line)
         for name in changes:
             self._bus.publish(ConfigChanged(key=name, value=getattr(snapshot, name)))
         return snapshot

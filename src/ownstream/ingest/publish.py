@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -42,7 +43,17 @@ class StreamSink(Protocol):
         """The publisher is gone (deleteStream, FCUnpublish, socket closed, or the 10 s read timeout)."""
 
 
-class PublishGate(Protocol):
-    """Decides on each publish. Returns a sink to accept, or None to refuse (the server closes the socket)."""
+class PublishRefusal(enum.Enum):
+    """Why a publish was refused; the value is the log text. The encoder is told which one (never the key)."""
 
-    async def open_publish(self, request: PublishRequest) -> StreamSink | None: ...
+    UNKNOWN_APPLICATION = "unknown application"
+    WRONG_STREAM_KEY = "wrong stream key"
+    ALREADY_LIVE = "a stream is already live"
+    REPEATED_PUBLISH = "a second publish on one connection"
+    START_FAILED = "the stream could not be started"
+
+
+class PublishGate(Protocol):
+    """Decides on each publish: a sink to accept, or the reason it is refused (the server then closes)."""
+
+    async def open_publish(self, request: PublishRequest) -> StreamSink | PublishRefusal: ...

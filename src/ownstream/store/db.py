@@ -6,11 +6,13 @@ SQLite runs in WAL mode with one writer; the design leaves room for PostgreSQL b
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -33,6 +35,25 @@ def migrate(async_url: str) -> None:
     command.upgrade(alembic_config(async_url), "head")
 
 
+def schema_revisions() -> frozenset[str]:
+    """Every schema revision this version knows (a backup from a newer version has another one)."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return frozenset(revision.revision for revision in script.walk_revisions())
+
+
+def probe_writable(path: Path) -> None:
+    """Raise `sqlite3.Error` unless the database can be written (a read-only file, folder or mount
+    would otherwise only show at the first write, long after start-up)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        connection.execute(f"PRAGMA user_version = {version}")
+        connection.execute("ROLLBACK")
+    finally:
+        connection.close()
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -49,6 +70,7 @@ async def open_database(async_url: str) -> AsyncEngine:
         path.parent.mkdir(parents=True, exist_ok=True)
     await asyncio.to_thread(migrate, async_url)
     if async_url.startswith("sqlite"):
+        await asyncio.to_thread(probe_writable, path)
         # One connection, so SQLite writes queue in order here instead of racing for the file lock
         # ("database is locked" under load); WAL readers gain little at this scale.
         engine = create_async_engine(async_url, pool_size=1, max_overflow=0, pool_timeout=60)

@@ -20,13 +20,22 @@ from typing import Any
 
 from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
-from ownstream.events import EventBus, SegmentWritten, StreamOnline, StreamStarted, StreamStopped
-from ownstream.hls.output import HlsOutputWatcher, wipe_hls_dir
-from ownstream.ingest.publish import PublishClosed, PublishRequest, StreamSink
+from ownstream.disk_full import DiskFullReporter, is_disk_full
+from ownstream.events import (
+    EventBus,
+    PlaylistWritten,
+    SegmentWritten,
+    StreamOnline,
+    StreamStarted,
+    StreamStopped,
+)
+from ownstream.hls.output import MASTER_INDEX, HlsOutputWatcher, wipe_hls_dir
+from ownstream.ingest.publish import PublishClosed, PublishRefusal, PublishRequest, StreamSink
 from ownstream.settings import Settings
 from ownstream.storage.backend import StreamStorage
 from ownstream.storage.stream_storage import open_stream_storage
 from ownstream.stream.broadcaster import Broadcaster
+from ownstream.stream.ingest_meter import IngestMeter
 from ownstream.stream.logo import LogoStore
 from ownstream.stream.stats import StreamStats
 from ownstream.transcode.ffmpeg import FfmpegError, FfmpegProcess, TranscodeJob
@@ -84,6 +93,19 @@ class _LiveSession:
         self.ended = asyncio.Event()
         self.ending = False
         self.first_segment_seen = False
+        self.master_written = False
+        self.variants_with_segments: set[int] = set()
+        self.playable = asyncio.Event()
+        """Set once the master playlist and a segment of every variant are on disk."""
+
+    def note_output(self, variant_index: int) -> None:
+        """A segment of `variant_index` (or, for MASTER_INDEX, the master playlist) was written."""
+        if variant_index == MASTER_INDEX:
+            self.master_written = True
+        else:
+            self.variants_with_segments.add(variant_index)
+        if self.master_written and len(self.variants_with_segments) >= len(self.broadcast.variants):
+            self.playable.set()
 
 
 class _PublisherSink:
@@ -97,6 +119,7 @@ class _PublisherSink:
         if self._session.ending:
             raise StreamEnded("the stream has ended")
         process = self._session.process or await self._lifecycle.start_transcoder(self._session)
+        self._lifecycle.ingest.add(len(data))
         try:
             await process.write(data)
         except FfmpegError as error:
@@ -126,6 +149,7 @@ class StreamLifecycle:
         bus: EventBus,
         clock: Clock,
         logo: LogoStore,
+        disk_full: DiskFullReporter | None = None,
     ) -> None:
         self._settings = settings
         self._config = config
@@ -138,6 +162,11 @@ class StreamLifecycle:
         self._end_lock = asyncio.Lock()
         self._background: set[asyncio.Task[None]] = set()
         self._offline_cleanup: asyncio.TimerHandle | None = None
+        # For the metrics: bytes received from broadcasters, transcoders started and failed.
+        self.ingest = IngestMeter(clock.monotonic)
+        self.transcoder_starts = 0
+        self.transcoder_failures = 0
+        self._disk_full = disk_full or DiskFullReporter(log)
 
     # --- state, for the API ---------------------------------------------------------------------------
     @property
@@ -165,28 +194,33 @@ class StreamLifecycle:
     def current_broadcast(self) -> Broadcast | None:
         return self._session.broadcast if self.connected and self._session else None
 
+    async def discard_previous_run(self) -> None:
+        """At start-up, before any publisher: remove what an earlier run left (after a crash, its live
+        playlists and segments, its thumbnail and preview), so `/hls/stream.m3u8` answers 404 and the logo
+        stands in while offline, exactly as after a clean stop."""
+        await asyncio.to_thread(wipe_hls_dir, self._settings.hls_path)
+        await self._logo.reset_thumbnail()
+
     # --- the publish gate -----------------------------------------------------------------------------
-    async def open_publish(self, request: PublishRequest) -> StreamSink | None:
+    async def open_publish(self, request: PublishRequest) -> StreamSink | PublishRefusal:
         # Clients split `rtmp://host/live/a/b` as app `live/a`, name `b`: rebuild the whole path so a
         # stream key containing `/` works and only `/live/<whole key>` is accepted (Owncast's rule).
+        # The RTMP server logs the refusal (one line, never the key) and tells the encoder which it was.
         path = f"{request.app.strip('/')}/{request.stream_key}"
         prefix = LIVE_APP + "/"
         if not path.startswith(prefix):
-            log.warning("refused a publish from %s: unknown application", request.remote_addr)
-            return None
+            return PublishRefusal.UNKNOWN_APPLICATION
         if not stream_key_matches(path[len(prefix) :], self._config.current.stream_key):
-            log.warning("refused a publish from %s: wrong stream key", request.remote_addr)
-            return None
+            return PublishRefusal.WRONG_STREAM_KEY
         if self._state is not StreamState.OFFLINE:
-            log.warning("refused a publish from %s: a stream is already live", request.remote_addr)
-            return None
+            return PublishRefusal.ALREADY_LIVE
         self._state = StreamState.STARTING
         try:
             session = await self._start(request)
         except Exception:
             log.exception("could not start the stream from %s", request.remote_addr)
             self._state = StreamState.OFFLINE
-            return None
+            return PublishRefusal.START_FAILED
         return _PublisherSink(self, session)
 
     async def _start(self, request: PublishRequest) -> _LiveSession:
@@ -222,7 +256,7 @@ class StreamLifecycle:
             hls_dir,
             len(variants),
             on_segment=lambda event: self._segment_written(session, event),
-            on_playlist=self._bus.publish,
+            on_playlist=lambda event: self._playlist_written(session, event),
             poll_interval=self._settings.timings.hls_poll_interval,
         )
         session.watcher.start()
@@ -247,10 +281,25 @@ class StreamLifecycle:
         if not session.first_segment_seen and session.thumbnails is not None:
             session.first_segment_seen = True
             session.thumbnails.start()
+        session.note_output(event.variant_index)
+        self._bus.publish(event)
+
+    def _playlist_written(self, session: _LiveSession, event: PlaylistWritten) -> None:
+        if event.variant_index == MASTER_INDEX:
+            session.note_output(MASTER_INDEX)
         self._bus.publish(event)
 
     async def _go_online_after(self, session: _LiveSession, grace: float) -> None:
+        """Online means playable: the grace period (Owncast's delay) has passed AND the master playlist
+        and a segment of every variant exist. The master offers every variant and a player may pick any
+        one; ffmpeg cuts them all at the same moments, so waiting for all costs at most one poll. If
+        ffmpeg dies first (it rejected the input), the ending cancels this task: never online."""
         await asyncio.sleep(grace)
+        if not session.playable.is_set():
+            log.info(
+                "stream %s: waiting for the first segments before going online", session.broadcast.stream_id
+            )
+            await session.playable.wait()
         if self._session is session and not session.ending:
             self._state = StreamState.ONLINE
             self._stats.stream_online()
@@ -273,6 +322,7 @@ class StreamLifecycle:
                 self.schedule_end(session, "the transcoder could not start")
                 raise StreamEnded(f"the transcoder could not start: {error}") from None
             session.process = process
+            self.transcoder_starts += 1
             session.tasks.append(
                 asyncio.create_task(self._watch_transcoder(session, process), name="stream:ffmpeg-exit")
             )
@@ -281,6 +331,7 @@ class StreamLifecycle:
     async def _watch_transcoder(self, session: _LiveSession, process: FfmpegProcess) -> None:
         code = await process.wait(None)
         if not session.ending:
+            self.transcoder_failures += 1
             log.error("the transcoder exited on its own (code %s); ending the stream", code)
             self.schedule_end(session, "the transcoder exited")
 
@@ -309,6 +360,9 @@ class StreamLifecycle:
                     task.cancel()
             try:
                 await self._tear_down(session)
+            except Exception:
+                # Logged here so the stream's end is still announced below.
+                log.exception("tearing down stream %s failed", session.broadcast.stream_id)
             finally:
                 # Whatever failed above (and was logged), the server must be able to take the next stream.
                 self._session = None
@@ -327,7 +381,13 @@ class StreamLifecycle:
             await session.thumbnails.stop()
         if session.watcher is not None:
             await session.watcher.stop()
-            await session.watcher.finalize()
+            try:
+                await session.watcher.finalize()
+            except OSError as error:
+                # Without `#EXT-X-ENDLIST` players stop on their own; the master must go regardless.
+                if not is_disk_full(error):
+                    raise
+                self._disk_full.report("ending the variant playlists", error)
         if session.storage is not None:
             await session.storage.stop()  # uploads the final playlists when S3 is on
         await asyncio.to_thread(self._remove_master_playlist)

@@ -1,6 +1,7 @@
 """Stream statistics: live viewers, session and overall peaks, connect/disconnect times (reference §7).
 
-Peaks and times persist through the configuration store every minute and at disconnect.
+Peaks and times persist through the configuration store every minute and at disconnect. On a full disk
+they stay in memory and the periodic save catches up once there is room.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 
 from ownstream.clock import Clock, PeriodicTimer
 from ownstream.config.service import ConfigService
+from ownstream.disk_full import DiskFullReporter, is_disk_full
 from ownstream.settings import Timings
 from ownstream.stream.viewers import ViewerRegistry
 
@@ -19,7 +21,9 @@ SESSION_PEAK_RESET_AFTER = timedelta(minutes=5)
 
 
 class StreamStats:
-    def __init__(self, config: ConfigService, clock: Clock, timings: Timings) -> None:
+    def __init__(
+        self, config: ConfigService, clock: Clock, timings: Timings, disk_full: DiskFullReporter | None = None
+    ) -> None:
         self._config = config
         self._clock = clock
         self.viewers = ViewerRegistry(timings.viewer_expiry, clock.monotonic)
@@ -34,7 +38,10 @@ class StreamStats:
         ):
             self.session_peak = 0
         self._pruner = PeriodicTimer("viewer-prune", timings.viewer_prune_interval, self._prune)
-        self._saver = PeriodicTimer("stats-save", timings.stats_save_interval, self.save)
+        self._disk_full = disk_full or DiskFullReporter(log)
+        self._saver = PeriodicTimer(
+            "stats-save", timings.stats_save_interval, self.save, disk_full=self._disk_full
+        )
 
     def start(self) -> None:
         self._pruner.start()
@@ -70,7 +77,7 @@ class StreamStats:
         self.last_connect_time = self._clock.now()
         self.last_disconnect_time = None
         self.session_peak = 0
-        await self.save()
+        await self._save_now("stream connect")
 
     def stream_online(self) -> None:
         self._online = True
@@ -80,7 +87,16 @@ class StreamStats:
         self._online = False
         self.last_disconnect_time = self._clock.now()
         self.last_connect_time = None
-        await self.save()
+        await self._save_now("stream disconnect")
+
+    async def _save_now(self, moment: str) -> None:
+        """A stream starting or ending must not fail for want of disk space: the periodic save retries."""
+        try:
+            await self.save()
+        except Exception as error:
+            if not is_disk_full(error):
+                raise
+            self._disk_full.report(f"saving the stats at {moment}", error)
 
     async def save(self) -> None:
         current = self._config.current

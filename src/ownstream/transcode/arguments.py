@@ -9,7 +9,9 @@ Differences from Owncast, all deliberate:
 - presets are per stream (`-preset:v:i`) so one variant's preset does not override another's, and
   passthrough variants get none;
 - Owncast's `-segment_format_options mpegts_flags=mpegts_copyts=1` is dropped: the HLS muxer ignores it;
-- video-only input is supported when the job says there is no audio.
+- video-only input is supported when the job says there is no audio;
+- the encoder gets the configured video bitrate: Owncast subtracts 192 kbit/s for audio from it ("600"
+  became 408 kbit/s of video), though audio has its own `-b:a` and `videoBitrate` names the video alone.
 """
 
 from __future__ import annotations
@@ -29,10 +31,6 @@ from ownstream.transcode.latency import (
 )
 from ownstream.transcode.variants import StreamVariant
 
-AUDIO_OVERHEAD_KBPS = 192
-"""Owncast subtracts this from the configured video bitrate to leave room for audio."""
-MIN_ENCODER_KBPS = 64
-"""Floor for the encoder bitrate, so a configured bitrate of 192 or less still makes a valid command."""
 MAXRATE_PERCENT = 108
 MAX_MUXING_QUEUE_SIZE = 400
 
@@ -93,8 +91,8 @@ class TranscodeJob:
 
 
 def encoder_bitrate_kbps(variant: StreamVariant) -> int:
-    """`-b:v:i`: the configured video bitrate minus the audio allowance (never below a usable floor)."""
-    return max(variant.effective_video_bitrate - AUDIO_OVERHEAD_KBPS, MIN_ENCODER_KBPS)
+    """`-b:v:i`: the configured video bitrate, as configured (0 means Owncast's default 1200)."""
+    return variant.effective_video_bitrate
 
 
 def maxrate_kbps(variant: StreamVariant) -> int:

@@ -20,6 +20,8 @@ from ownstream.transcode.ffmpeg_messages import Severity, classify_stderr_line
 __all__ = ["FfmpegError", "FfmpegProcess", "TranscodeJob"]
 
 log = logging.getLogger(__name__)
+stderr_log = logging.getLogger("ownstream.transcoder")
+"""Every line ffmpeg writes to stderr; `logsetup` sends it to `<logdir>/transcoder.log` only."""
 
 _STDERR_CHUNK = 4096
 _MAX_LINE = 4096
@@ -215,11 +217,12 @@ class FfmpegProcess:
 
     def _handle_line(self, raw: bytes) -> None:
         line = raw.decode("utf-8", "replace").rstrip()
+        if line:
+            stderr_log.info("[%s] %s", self.job.session_id, line)
         verdict = classify_stderr_line(line)
         if verdict.severity is Severity.IGNORE:
             return
         self._recent.append(line)
-        log.debug("ffmpeg: %s", line)
         if verdict.severity is not Severity.FATAL or verdict.message in self._reported:
             return
         if verdict.secondary and self._reported:

@@ -123,7 +123,15 @@ class WebhookDispatcher:
         self._retry_timers: set[asyncio.TimerHandle] = set()
         self._unsubscribe: list[Callable[[], None]] = []
         self._overflowing = False
+        # Counted for the metrics.
         self.dropped = 0
+        self.delivered = 0
+        self.failed_attempts = 0
+        self.abandoned = 0
+
+    @property
+    def queued(self) -> int:
+        return self._queue.qsize()
 
     # --- lifecycle ------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -231,9 +239,12 @@ class WebhookDispatcher:
     async def _deliver(self, delivery: Delivery) -> None:
         problem = await self._post(delivery)
         if problem is None:
+            self.delivered += 1
             await self._directory.mark_used(delivery.webhook_id, self._clock.now())
             return
+        self.failed_attempts += 1
         if delivery.attempt >= self.policy.retries:
+            self.abandoned += 1
             log.warning(
                 "gave up on a %s webhook to %s after %d attempts: %s",
                 delivery.event_type,

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from ownstream.config.validation import expect_string, is_http_url
+from ownstream.disk_full import DiskFullReporter, is_disk_full
 from ownstream.errors import Invalid
 from ownstream.store.repos.webhooks import Webhook, WebhookRepository
 from ownstream.webhooks.payloads import WEBHOOK_EVENTS
@@ -20,9 +21,10 @@ INVALID_URL = "the webhook url must be an absolute http or https URL"
 
 
 class WebhookRegistry:
-    def __init__(self, repository: WebhookRepository) -> None:
+    def __init__(self, repository: WebhookRepository, disk_full: DiskFullReporter | None = None) -> None:
         self._repository = repository
         self._hooks: dict[int, Webhook] = {}
+        self._disk_full = disk_full or DiskFullReporter()
 
     async def load(self) -> None:
         self._hooks = {hook.id: hook for hook in await self._repository.all()}
@@ -51,7 +53,13 @@ class WebhookRegistry:
         hook = self._hooks.get(webhook_id)
         if hook is None:
             return
-        await self._repository.mark_used(webhook_id, when)
+        try:
+            await self._repository.mark_used(webhook_id, when)
+        except Exception as error:
+            # Bookkeeping only: on a full disk the delivery still counts, the time is kept in memory.
+            if not is_disk_full(error):
+                raise
+            self._disk_full.report("recording a webhook's last use", error)
         current = self._hooks.get(webhook_id)
         if current is not None:
             self._hooks[webhook_id] = replace(current, last_used=when)

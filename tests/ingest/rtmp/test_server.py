@@ -13,7 +13,7 @@ from typing import Any
 import imageio_ffmpeg
 import pytest
 
-from ownstream.ingest.publish import PublishRequest, StreamSink
+from ownstream.ingest.publish import PublishRefusal, PublishRequest, StreamSink
 from ownstream.ingest.rtmp.server import RtmpServer
 from tests.ingest.rtmp.capture import ffmpeg_publish_command
 from tests.ingest.rtmp.transcript import ClientTranscript, commands, server_messages, video_payload
@@ -62,12 +62,14 @@ class OwncastLikeGate:
         self.block_writes = False
         self.sink_opened = asyncio.Event()
 
-    async def open_publish(self, request: PublishRequest) -> StreamSink | None:
+    async def open_publish(self, request: PublishRequest) -> StreamSink | PublishRefusal:
         self.requests.append(request)
-        if (request.app, request.stream_key) != ("live", "abc123"):
-            return None
+        if request.app != "live":
+            return PublishRefusal.UNKNOWN_APPLICATION
+        if request.stream_key != "abc123":
+            return PublishRefusal.WRONG_STREAM_KEY
         if any(not sink.closed.is_set() for sink in self.sinks):
-            return None
+            return PublishRefusal.ALREADY_LIVE
         sink = RecordingSink()
         if self.block_writes:
             sink.unblocked = asyncio.Event()
@@ -200,16 +202,29 @@ async def test_gstreamer_publishes(
     await assert_decodable_flv(bytes(sink.data), tmp_path)
 
 
-@pytest.mark.parametrize(("app", "key"), [("live", "wrongkey"), ("other", "abc123")])
+@pytest.mark.parametrize(
+    ("app", "key", "code", "reason"),
+    [
+        ("live", "wrongkey", "NetStream.Publish.Denied", "wrong stream key"),
+        ("other", "abc123", "NetConnection.Connect.InvalidApp", "unknown application"),
+    ],
+)
 async def test_refused_publish_closes_and_the_server_serves_the_next_client(
-    server: RtmpServer, gate: OwncastLikeGate, caplog: pytest.LogCaptureFixture, app: str, key: str
+    server: RtmpServer,
+    gate: OwncastLikeGate,
+    caplog: pytest.LogCaptureFixture,
+    app: str,
+    key: str,
+    code: str,
+    reason: str,
 ) -> None:
     caplog.set_level(logging.INFO, logger="ownstream.ingest")
     received = await exchange(server.port, publish_bytes(key, app))
     status = commands(server_messages(received))[-1]
-    assert status.arguments[0]["code"] == "NetStream.Publish.BadName"
+    assert status.arguments[0]["code"] == code
     assert gate.sinks == []
-    assert "refused" in caplog.text
+    refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refusals) == 1 and refusals[0].endswith(f"refused: {reason}")
     assert key not in caplog.text
 
     _, writer = await asyncio.open_connection("127.0.0.1", server.port)
@@ -233,6 +248,7 @@ async def test_second_publisher_is_refused_while_one_is_live(
 
     received = await exchange(server.port, publish_bytes())
     assert commands(server_messages(received))[-1].arguments[0]["code"] == "NetStream.Publish.BadName"
+    assert "already live" in commands(server_messages(received))[-1].arguments[0]["description"]
     assert len(gate.requests) == 2
     assert len(gate.sinks) == 1
 
@@ -250,7 +266,7 @@ async def test_one_publish_per_connection(server: RtmpServer, gate: OwncastLikeG
     transcript = ClientTranscript().handshake().connect().publish_commands().unpublish()
     transcript.command("createStream", None).command("publish", None, "abc123", "live", stream_id=2)
     received = await exchange(server.port, transcript.to_bytes())
-    assert commands(server_messages(received))[-1].arguments[0]["code"] == "NetStream.Publish.BadName"
+    assert commands(server_messages(received))[-1].arguments[0]["code"] == "NetStream.Publish.Rejected"
     assert len(gate.requests) == 1
     assert gate.sinks[0].close_calls == 1
 

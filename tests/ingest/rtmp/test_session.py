@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ownstream.ingest.publish import PublishRefusal
 from ownstream.ingest.rtmp import amf0
 from ownstream.ingest.rtmp.errors import RtmpProtocolError
 from ownstream.ingest.rtmp.events import (
@@ -27,7 +28,7 @@ from ownstream.ingest.rtmp.messages import (
     read_u32,
     user_control,
 )
-from ownstream.ingest.rtmp.session import ServerSession, SessionState
+from ownstream.ingest.rtmp.session import REFUSAL_STATUS, ServerSession, SessionState
 from tests.ingest.rtmp.capture import CAPTURE_FILE, capture_publish
 from tests.ingest.rtmp.transcript import (
     DATA_DIR,
@@ -105,18 +106,42 @@ def test_connect_and_publish_conversation() -> None:
     assert status_message.stream_id == 1
 
 
-def test_refused_publish_gets_bad_name_and_closes() -> None:
+@pytest.mark.parametrize(
+    ("reason", "code", "words"),
+    [
+        (PublishRefusal.UNKNOWN_APPLICATION, "NetConnection.Connect.InvalidApp", "Unknown application"),
+        (PublishRefusal.WRONG_STREAM_KEY, "NetStream.Publish.Denied", "wrong stream key"),
+        (PublishRefusal.ALREADY_LIVE, "NetStream.Publish.BadName", "already live"),
+        (PublishRefusal.REPEATED_PUBLISH, "NetStream.Publish.Rejected", "one publish per connection"),
+        (PublishRefusal.START_FAILED, "NetStream.Failed", "could not start"),
+    ],
+)
+def test_refused_publish_says_why_and_closes(reason: PublishRefusal, code: str, words: str) -> None:
     session = ServerSession()
-    session.receive_data(ClientTranscript().handshake().connect().publish_commands("wrong").to_bytes())
+    key = "wrong-secret-key"
+    session.receive_data(ClientTranscript().handshake().connect().publish_commands(key).to_bytes())
     assert isinstance(drain(session)[-1], PublishRequested)
     earlier = session.data_to_send()
-    session.reject_publish()
+    session.reject_publish(reason)
     assert session.state is SessionState.CLOSED
-    (status,) = commands(new_replies(session, earlier))
-    assert status.arguments[0]["level"] == "error"
-    assert status.arguments[0]["code"] == "NetStream.Publish.BadName"
+    replies = new_replies(session, earlier)
+    (status,) = commands(replies)
+    assert status.name == "onStatus"
+    assert replies[-1].stream_id == 1
+    info = status.arguments[0]
+    assert info["level"] == "error"
+    assert info["code"] == code
+    assert words in info["description"]
+    assert key not in info["description"]
     session.receive_data(b"anything")
     assert session.next_event() is None
+
+
+def test_every_refusal_has_its_own_code_and_description() -> None:
+    codes = {code for code, _ in REFUSAL_STATUS.values()}
+    descriptions = {description for _, description in REFUSAL_STATUS.values()}
+    assert set(REFUSAL_STATUS) == set(PublishRefusal)
+    assert len(codes) == len(descriptions) == len(PublishRefusal)
 
 
 def test_no_events_while_a_publish_decision_is_pending() -> None:

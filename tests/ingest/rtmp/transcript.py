@@ -10,6 +10,7 @@ import struct
 from pathlib import Path
 from typing import Any
 
+from ownstream.ingest.publish import PublishRefusal
 from ownstream.ingest.rtmp import amf0
 from ownstream.ingest.rtmp.chunks import ChunkReader, ChunkWriter
 from ownstream.ingest.rtmp.events import Event, PublishRequested
@@ -190,7 +191,7 @@ def collect_events(data: bytes, pieces: list[int] | None = None, *, accept: bool
                 if accept:
                     session.accept_publish()
                 else:
-                    session.reject_publish()
+                    session.reject_publish(PublishRefusal.WRONG_STREAM_KEY)
     return events
 
 

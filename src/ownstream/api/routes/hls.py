@@ -1,20 +1,28 @@
 """Serving `/hls/…` from local disk (reference §6.5): playlists uncached and counted as viewer activity,
-segments cached for a year, CORS for any origin, byte ranges through sendfile."""
+segments cached for a year, CORS for any origin, byte ranges through sendfile.
+
+A playlist is read whole and checked: an empty or cut one (ffmpeg on a full disk) is never served; the
+last complete copy of the same stream stands in, or 503 when there is none.
+"""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import asyncio
+from pathlib import Path, PurePosixPath
 
 from aiohttp import web
 
-from ownstream.api.responses import NO_CACHE_HEADERS
+from ownstream.api.errors import error_body
+from ownstream.api.responses import NO_CACHE_HEADERS, json_response
 from ownstream.api.state import Services, client_ip, services
+from ownstream.hls.last_good import is_complete_playlist
 
 routes = web.RouteTableDef()
 
 PLAYLIST_TYPE = "application/x-mpegURL"
 SEGMENT_TYPE = "video/mp2t"
 SEGMENT_CACHE = "public, max-age=31557600"
+CORS = {"Access-Control-Allow-Origin": "*"}
 
 
 def served_locally(svc: Services, relative: PurePosixPath) -> bool:
@@ -35,16 +43,35 @@ async def get_hls(request: web.Request) -> web.StreamResponse:
     if suffix not in (".m3u8", ".ts"):
         raise web.HTTPNotFound()
     if not served_locally(svc, relative):
-        raise web.HTTPNotFound(headers={"Access-Control-Allow-Origin": "*"})
+        raise web.HTTPNotFound(headers=CORS)
     path = svc.settings.hls_path.joinpath(*relative.parts)
     if not path.is_file():
-        raise web.HTTPNotFound(headers={"Access-Control-Allow-Origin": "*"})
-    headers = {"Access-Control-Allow-Origin": "*"}
+        raise web.HTTPNotFound(headers=CORS)
+    headers = dict(CORS)
     if suffix == ".m3u8":
         svc.stats.viewer_seen(client_ip(request), request.headers.get("User-Agent", ""))
         headers.update(NO_CACHE_HEADERS)
+        body = await _playlist_body(svc, path, str(relative))
+        if body is None:
+            # Like a 404 here, it carries CORS so a player on another origin sees the status.
+            unavailable = "the playlist is not available right now; try again"
+            return json_response(error_body("error", unavailable), status=503, headers=CORS)
         headers["Content-Type"] = PLAYLIST_TYPE
-    else:
-        headers["Cache-Control"] = SEGMENT_CACHE
-        headers["Content-Type"] = SEGMENT_TYPE
+        return web.Response(body=body, headers=headers)
+    headers["Cache-Control"] = SEGMENT_CACHE
+    headers["Content-Type"] = SEGMENT_TYPE
     return web.FileResponse(path, headers=headers)
+
+
+async def _playlist_body(svc: Services, path: Path, name: str) -> bytes | None:
+    """The playlist if complete, else the last complete copy of this stream's, else None."""
+    broadcast = svc.lifecycle.current_broadcast
+    generation = broadcast.stream_id if broadcast is not None else ""
+    try:
+        body = await asyncio.to_thread(path.read_bytes)
+    except FileNotFoundError:
+        raise web.HTTPNotFound(headers=CORS) from None
+    if is_complete_playlist(body):
+        svc.playlists.remember(generation, name, body)
+        return body
+    return svc.playlists.recall(generation, name)

@@ -13,7 +13,7 @@ import logging
 from typing import Final
 
 from ownstream.ingest.flv import FlvMuxer
-from ownstream.ingest.publish import PublishClosed, PublishGate, PublishRequest, StreamSink
+from ownstream.ingest.publish import PublishClosed, PublishGate, PublishRefusal, PublishRequest, StreamSink
 from ownstream.ingest.rtmp.errors import RtmpProtocolError
 from ownstream.ingest.rtmp.events import (
     Event,
@@ -196,7 +196,7 @@ class _PublisherConnection:
 
     async def _decide_publish(self, event: PublishRequested) -> None:
         await self._flush()
-        sink = None
+        decision: StreamSink | PublishRefusal = PublishRefusal.REPEATED_PUBLISH
         if not self._publish_requested:
             self._publish_requested = True
             request = PublishRequest(
@@ -206,13 +206,14 @@ class _PublisherConnection:
                 tc_url=event.tc_url,
                 flash_ver=event.flash_ver,
             )
-            sink = await self._gate.open_publish(request)
-        if sink is None:
-            # The stream key is deliberately not logged.
-            log.warning("RTMP publish from %s refused", self._remote_addr)
-            self._session.reject_publish()
+            decision = await self._gate.open_publish(request)
+        if isinstance(decision, PublishRefusal):
+            # The stream key is deliberately not logged (nor sent back).
+            log.warning("RTMP publish from %s refused: %s", self._remote_addr, decision.value)
+            self._session.reject_publish(decision)
             self._closing = True
             return
+        sink = decision
         self._sink = sink
         self._session.accept_publish()
         log.info("RTMP publish from %s accepted", self._remote_addr)

@@ -3,7 +3,7 @@
     session = ServerSession()
     session.receive_data(data)
     while (event := session.next_event()) is not None:
-        ...  # on PublishRequested: session.accept_publish() or session.reject_publish()
+        ...  # on PublishRequested: session.accept_publish() or session.reject_publish(reason)
     socket.send(session.data_to_send())
 
 `RtmpProtocolError` from `receive_data`/`next_event` means the peer misbehaved: close the connection.
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from enum import Enum, auto
 from typing import Any, Final
 
+from ownstream.ingest.publish import PublishRefusal
 from ownstream.ingest.rtmp import amf0
 from ownstream.ingest.rtmp.chunks import MAX_MESSAGE_SIZE, MAX_PENDING_BYTES, ChunkReader, ChunkWriter
 from ownstream.ingest.rtmp.errors import RtmpProtocolError
@@ -62,6 +63,26 @@ _DATA_TYPES: Final = (MessageType.DATA_AMF0, MessageType.DATA_AMF3)
 _COMMAND_TYPES: Final = (MessageType.COMMAND_AMF0, MessageType.COMMAND_AMF3)
 _IGNORED_COMMANDS: Final = frozenset({"_result", "_error", "onStatus", "onBWDone"})
 _UNPUBLISH_COMMANDS: Final = frozenset({"FCUnpublish", "deleteStream", "closeStream"})
+
+REFUSAL_STATUS: Final[dict[PublishRefusal, tuple[str, str]]] = {
+    # ffmpeg prints the description ("Server error: …"); OBS's librtmp logs code and description and
+    # closes on each of these codes. BadName is Adobe's "already being published by someone else".
+    PublishRefusal.UNKNOWN_APPLICATION: (
+        "NetConnection.Connect.InvalidApp",
+        "Unknown application: publish to /live/ followed by the stream key.",
+    ),
+    PublishRefusal.WRONG_STREAM_KEY: ("NetStream.Publish.Denied", "Publishing denied: wrong stream key."),
+    PublishRefusal.ALREADY_LIVE: (
+        "NetStream.Publish.BadName",
+        "A stream is already live on this server: only one publisher at a time.",
+    ),
+    PublishRefusal.REPEATED_PUBLISH: (
+        "NetStream.Publish.Rejected",
+        "Only one publish per connection: reconnect to publish again.",
+    ),
+    PublishRefusal.START_FAILED: ("NetStream.Failed", "The server could not start the stream."),
+}
+"""The `onStatus` code and description a refused publisher gets, one distinct pair per reason."""
 
 
 class SessionState(Enum):
@@ -154,10 +175,11 @@ class ServerSession:
         self._reader.max_pending_bytes = MAX_PENDING_BYTES
         self.state = SessionState.PUBLISHING
 
-    def reject_publish(self, description: str = "Publishing refused.") -> None:
-        """Answer the pending `publish` with NetStream.Publish.BadName; the shell then closes the socket."""
+    def reject_publish(self, reason: PublishRefusal) -> None:
+        """Answer the pending `publish` with the reason's error status; the shell then closes the socket."""
         self._require_pending_publish()
-        self._send_status(self._publish_stream_id, "error", "NetStream.Publish.BadName", description)
+        code, description = REFUSAL_STATUS[reason]
+        self._send_status(self._publish_stream_id, "error", code, description)
         self.state = SessionState.CLOSED
 
     def _require_pending_publish(self) -> None:

@@ -143,3 +143,9 @@ class MessagesRepository:
         async with self._engine.begin() as conn:
             result = await conn.execute(messages.delete().where(messages.c.timestamp < for_db(cutoff)))
             return int(result.rowcount)
+
+    async def count(self) -> int:
+        """Messages stored now (the retention window deletes older ones), for the metrics."""
+        async with self._engine.connect() as conn:
+            result = await conn.execute(sa.select(sa.func.count()).select_from(messages))
+            return int(result.scalar_one())

@@ -218,3 +218,11 @@ class UsersRepository:
     async def touch_last_used(self, user_id: str) -> None:
         async with self._engine.begin() as conn:
             await conn.execute(users.update().where(users.c.id == user_id).values(last_used=_now()))
+
+    async def count_chat_users(self) -> int:
+        """Chat users ever registered (integration users not counted), for the metrics."""
+        async with self._engine.connect() as conn:
+            result = await conn.execute(
+                sa.select(sa.func.count()).select_from(users).where(users.c.type != "API")
+            )
+            return int(result.scalar_one())

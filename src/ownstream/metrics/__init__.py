@@ -1,0 +1,1 @@
+"""Prometheus metrics: one registry per server (never the global one), exposed by `api/routes/metrics.py`."""
