@@ -125,7 +125,7 @@ async def test_webhook_and_access_token(
         await wait_until(chat_arrived, 15, "the CHAT webhook")
         await socket.close()
 
-        title = page.get_by_label("Stream title")
+        title = page.get_by_label("Stream title", exact=True)
         await title.fill("Quiz night")
         await title.press("Enter")
 

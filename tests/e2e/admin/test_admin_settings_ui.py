@@ -81,7 +81,7 @@ async def test_the_stream_title_saves_on_enter(
 ) -> None:
     viewer = await viewer_page(browser, admin_server)
     page, problems = await open_page(admin, admin_server.base_url + "/admin/config-chat/")
-    title = page.get_by_label("Stream title")
+    title = page.get_by_label("Stream title", exact=True)
     await title.fill("Late night synth jam")
     await title.press("Enter")
     await page.get_by_text("Title saved").wait_for(timeout=TIMEOUT_MS)
@@ -108,7 +108,7 @@ async def test_name_summary_and_tags_reach_the_viewer_page(
     await page.locator("section[aria-label='About, as viewers will see it'] strong:text-is('jazz')").wait_for(
         timeout=TIMEOUT_MS
     )
-    await about.locator("xpath=ancestor::form[1]").get_by_role("button", name="Save").click()
+    await page.get_by_role("button", name="Save about").click()
     await saved(page, "About").wait_for(timeout=TIMEOUT_MS)
 
     tags = page.get_by_label("Tags", exact=True)
@@ -188,7 +188,7 @@ async def test_a_toggle_by_keyboard_and_the_servers_own_error(
     assert (await public_config(http, admin_server))["nsfw"] is True
 
     await page.goto(admin_server.base_url + "/admin/config/server/")
-    ffmpeg = page.get_by_label("FFmpeg path")
+    ffmpeg = page.get_by_label("FFmpeg path", exact=True)
     await ffmpeg.fill("/no/such/ffmpeg")
     await ffmpeg.press("Enter")
     error = ffmpeg.locator("xpath=ancestor::form[1]").locator(".save-error")

@@ -88,7 +88,7 @@ async def test_a_second_variant_gives_two_renditions_and_home_shows_the_stream(
         inbound = await page.get_by_role("region", name="Inbound stream").inner_text()
         assert "320×180" in inbound and "H.264" in inbound
 
-        title = page.get_by_label("Stream title")
+        title = page.get_by_label("Stream title", exact=True)
         await title.fill("Live from the workshop")
         await title.press("Enter")
         await page.get_by_text("Title saved").wait_for(timeout=TIMEOUT_MS)

@@ -106,7 +106,12 @@ export function TextSetting(props: TextSettingProps) {
           />
         )}
         <div class="setting-actions">
-          <button type="submit" class="button primary" disabled={!dirty || state.kind === 'saving'}>
+          <button
+            type="submit"
+            class="button primary"
+            aria-label={`Save ${props.label.toLowerCase()}`}
+            disabled={!dirty || state.kind === 'saving'}
+          >
             Save
           </button>
           {props.extra}

@@ -52,7 +52,12 @@ function StreamTitle() {
             if (state.kind === 'error') clear();
           }}
         />
-        <button type="submit" class="button primary" disabled={draft.trim() === saved || state.kind === 'saving'}>
+        <button
+          type="submit"
+          class="button primary"
+          aria-label="Save stream title"
+          disabled={draft.trim() === saved || state.kind === 'saving'}
+        >
           Save
         </button>
       </div>

@@ -97,7 +97,7 @@ export function Storage() {
       />
       <form onSubmit={save} noValidate>
         <Section
-          title="Bucket"
+          title="Storage provider"
           description={
             <ul class="notes">
               <li>Applies at the next stream. Only the live stream is stored there; nothing is archived.</li>
