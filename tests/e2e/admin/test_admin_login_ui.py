@@ -95,3 +95,28 @@ async def test_a_browser_with_basic_credentials_gets_the_app(
     assert await page.get_by_role("button", name="Log out").count() == 0
     problems.check()
     await context.close()
+
+
+async def test_first_run_tasks_disappear_once_done(admin_server: RunningServer, browser: Browser) -> None:
+    services = admin_server.server.services
+    assert services is not None
+    context = await browser.new_context(viewport=DESKTOP, extra_http_headers=admin_auth())
+    page = await context.new_page()
+    await page.goto(admin_server.base_url + "/admin/")
+    tasks = page.locator("[data-task]")
+    await tasks.first.wait_for(timeout=TIMEOUT_MS)
+    assert [await t.get_attribute("data-task") for t in await tasks.all()] == ["stream-key", "name", "url"]
+    assert "also your admin password" in await page.locator("[data-task='stream-key']").inner_text()
+
+    await services.config.update(server_name="Night Radio", server_url="https://live.example.com")
+    await page.reload()
+    await page.locator("#page-title:text-is('Home')").wait_for(timeout=TIMEOUT_MS)
+    assert [await t.get_attribute("data-task") for t in await tasks.all()] == ["stream-key"]
+
+    await services.config.update(stream_key="a-long-private-key")
+    await context.set_extra_http_headers(admin_auth("a-long-private-key"))
+    await page.reload()
+    await page.locator("#page-title:text-is('Home')").wait_for(timeout=TIMEOUT_MS)
+    assert await page.get_by_role("heading", name="Getting started").count() == 0
+    await services.config.update(stream_key="abc123", server_name="Ownstream", server_url="")
+    await context.close()
