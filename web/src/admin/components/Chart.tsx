@@ -23,6 +23,9 @@ export interface TimeChartProps {
   integer?: boolean;
 }
 
+const TIME_STEPS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 43_200, 86_400, 604_800];
+const COUNT_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000];
+
 let library: Promise<typeof uPlot> | null = null;
 function loadLibrary(): Promise<typeof uPlot> {
   library ??= import('uplot').then((module) => module.default);
@@ -90,13 +93,17 @@ export function TimeChart(props: TimeChartProps) {
           cursor: { drag: { x: false, y: false } },
           scales: {
             x: { time: true },
-            y: props.range ? { range: props.range } : { range: (_u, min, max) => [0, Math.max(max, min + 1) * 1.1] },
+            y: props.range
+              ? { range: props.range }
+              : { range: (_u, _min, max) => [0, props.integer ? Math.max(5, Math.ceil(max * 1.2)) : Math.max(1, max * 1.1)] },
           },
           axes: [
-            axis,
+            // Whole seconds and up: samples are seconds to minutes apart.
+            { ...axis, incrs: TIME_STEPS },
             {
               ...axis,
               size: 64,
+              ...(props.integer ? { incrs: COUNT_STEPS } : {}),
               values: (_u, ticks) => ticks.map((tick) => formatValue(tick, props)),
             },
           ],
