@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
@@ -12,6 +13,9 @@ from ownstream.store.repos.followers import Follower
 from tests.harness import RunningServer, admin_auth
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+HOSTILE = '<img src=x onerror="document.title=1">'
+"""A name or text that would run script if it were inserted as HTML."""
+
 PHONE_SAFARI = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
@@ -24,10 +28,37 @@ async def register(http: aiohttp.ClientSession, base_url: str, name: str) -> dic
         return dict(await response.json())
 
 
+async def _answer_pings(socket: aiohttp.ClientWebSocketResponse) -> None:
+    """Reads (and so answers the server's heartbeat pings) until the socket closes."""
+    while not socket.closed:
+        message = await socket.receive()
+        if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+            return
+
+
+@dataclass
+class ChatPeer:
+    user: dict[str, str]
+    socket: aiohttp.ClientWebSocketResponse
+    reader: asyncio.Task[None] | None
+
+    async def close(self) -> None:
+        await self.socket.close()
+        if self.reader is not None:
+            await self.reader
+
+
 async def chat_as(
-    http: aiohttp.ClientSession, base_url: str, name: str, messages: list[str], user_agent: str = FIREFOX
-) -> tuple[dict[str, str], aiohttp.ClientWebSocketResponse]:
-    """Registers `name`, opens a chat socket and sends `messages`; the socket stays open."""
+    http: aiohttp.ClientSession,
+    base_url: str,
+    name: str,
+    messages: list[str],
+    user_agent: str = FIREFOX,
+    *,
+    keep_alive: bool = True,
+) -> ChatPeer:
+    """Registers `name`, opens a chat socket and sends `messages`; the socket stays open (and, with
+    `keep_alive`, keeps answering the server's pings, so it outlives the heartbeat)."""
     user = await register(http, base_url, name)
     socket = await http.ws_connect(
         base_url + "/ws?accessToken=" + user["accessToken"], headers={"User-Agent": user_agent}
@@ -35,7 +66,8 @@ async def chat_as(
     for text in messages:
         await socket.send_str(json.dumps({"type": "CHAT", "body": text}))
         await asyncio.sleep(0.7)  # under the flood limit
-    return user, socket
+    reader = asyncio.create_task(_answer_pings(socket), name=f"chat-peer-{name}") if keep_alive else None
+    return ChatPeer(user, socket, reader)
 
 
 async def seed_followers(server: RunningServer) -> list[Follower]:
@@ -47,6 +79,7 @@ async def seed_followers(server: RunningServer) -> list[Follower]:
         ("bob", "mastodon.example", "Bob", None, None),
         ("carol", "fedi.example", "Carol", now - timedelta(days=3), None),
         ("spam", "spam.example", "", None, now - timedelta(days=1)),
+        ("mallory", "evil.example", HOSTILE, None, None),
     ]
     followers = []
     for user, host, name, approved, disabled in people:

@@ -117,13 +117,13 @@ async def test_webhook_and_access_token(
         assert sent["user"]["displayName"] == "quiz-bot"
 
         # A viewer chatting reaches the webhook as a CHAT event.
-        _, socket = await chat_as(http, base, "Quizzer", ["is it 42?"])
+        quizzer = await chat_as(http, base, "Quizzer", ["is it 42?"])
 
         async def chat_arrived() -> bool:
             return any(e["type"] == "CHAT" and "is it 42?" in e["eventData"]["body"] for e in receiver.events)
 
         await wait_until(chat_arrived, 15, "the CHAT webhook")
-        await socket.close()
+        await quizzer.close()
 
         title = page.get_by_label("Stream title", exact=True)
         await title.fill("Quiz night")

@@ -85,7 +85,8 @@ async def test_hiding_a_message_removes_it_from_an_open_viewer_page(
 async def test_ban_unban_and_moderator_from_user_details(
     admin_server: RunningServer, admin: BrowserContext, http: aiohttp.ClientSession
 ) -> None:
-    user, socket = await chat_as(http, admin_server.base_url, "Troll42", ["buy cheap followers"])
+    troll = await chat_as(http, admin_server.base_url, "Troll42", ["buy cheap followers"], keep_alive=False)
+    user, socket = troll.user, troll.socket
     page, problems = await open_page(admin, admin_server.base_url + "/admin/chat/users/")
     await page.get_by_role("tab", name="Connected (1)").wait_for(timeout=TIMEOUT_MS)
     await page.get_by_role("button", name="Troll42 (details)").click()
@@ -139,7 +140,7 @@ async def test_followers_are_approved_rejected_and_posted_to(
     )
     await seed_followers(admin_server)
     page, problems = await open_page(admin, admin_server.base_url + "/admin/federation/followers/")
-    await page.get_by_role("tab", name="Requests (2)").wait_for(timeout=TIMEOUT_MS)
+    await page.get_by_role("tab", name="Requests (3)").wait_for(timeout=TIMEOUT_MS)
     await page.get_by_role("button", name="Approve alice@social.example").click()
     await page.get_by_text("alice@social.example approved").wait_for(timeout=TIMEOUT_MS)
     await page.get_by_role("button", name="Reject bob@mastodon.example").click()

@@ -16,7 +16,7 @@ from playwright.async_api import Browser, Page
 from ownstream.api.routes.admin_pages import ADMIN_PAGES, LEGACY_REDIRECTS
 from tests.harness import RunningServer
 
-from .seed import PHONE_SAFARI, chat_as, seed_followers, seed_integrations
+from .seed import HOSTILE, PHONE_SAFARI, chat_as, seed_followers, seed_integrations
 from .ui import (
     DESKTOP,
     PHONE,
@@ -47,17 +47,19 @@ async def seeded(admin_server: RunningServer) -> AsyncIterator[RunningServer]:
     await seed_followers(admin_server)
     async with aiohttp.ClientSession() as http:
         await seed_integrations(http, admin_server.base_url)
-        _, ann = await chat_as(http, admin_server.base_url, "Ann", ["hello everyone!", "this is **great**"])
-        _, bob = await chat_as(
+        ann = await chat_as(http, admin_server.base_url, "Ann", ["hello everyone!", "this is **great**"])
+        bob = await chat_as(
             http,
             admin_server.base_url,
             "bob_the_builder",
             ["first time here", "what camera is this?"],
             PHONE_SAFARI,
         )
+        eve = await chat_as(http, admin_server.base_url, "eve", [HOSTILE], HOSTILE)
         yield admin_server
         await ann.close()
         await bob.close()
+        await eve.close()
 
 
 async def settle(page: Page) -> None:
@@ -89,6 +91,12 @@ async def visit_every_page(browser: Browser, server: RunningServer, suffix: str,
             if await title.inner_text() != heading:
                 failures.append(f"{path}: a reload shows {await title.inner_text()!r}")
             await settle(page)
+        # What others wrote (chat, names, user agents, followers) is text or sanitized HTML: nothing
+        # carries an event handler, whatever the CSP would block.
+        if await page.evaluate(
+            "() => document.querySelectorAll('[onerror], [onload], script:not([src])').length"
+        ):
+            failures.append(f"{path}: an element with an inline handler or script made it into the page")
         if violations := await axe_violations(page):
             failures.append(f"{path} at {width} px{suffix}: axe\n{describe(violations)}")
         overflow = await page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
@@ -114,6 +122,22 @@ async def test_every_page_at_phone_width(seeded: RunningServer, browser: Browser
 async def test_every_page_in_the_dark_theme(seeded: RunningServer, browser: Browser) -> None:
     failures = await visit_every_page(browser, seeded, "-dark", viewport=DESKTOP, color_scheme="dark")
     assert not failures, "\n".join(failures)
+
+
+async def test_what_others_wrote_is_shown_as_text(seeded: RunningServer, browser: Browser) -> None:
+    context = await logged_in_context(browser, seeded.base_url)
+    page = await context.new_page()
+    await page.goto(seeded.base_url + "/admin/federation/followers/")
+    await page.get_by_text(HOSTILE, exact=True).wait_for(timeout=TIMEOUT_MS)  # a follower's name, as text
+    await page.goto(seeded.base_url + "/admin/chat/users/")
+    await page.get_by_role("button", name="eve (details)").click()
+    await page.get_by_role("dialog", name="User: eve").wait_for(timeout=TIMEOUT_MS)
+    await page.goto(seeded.base_url + "/admin/chat/messages")
+    row = page.locator("tr", has_text="eve")
+    await row.wait_for(timeout=TIMEOUT_MS)
+    assert await row.locator("img").count() == 0, "the server sanitized the message; no image survives"
+    assert await page.evaluate("() => document.title") != "1"
+    await context.close()
 
 
 async def test_owncast_0_0_11_urls_land_on_the_new_pages(seeded: RunningServer, browser: Browser) -> None:
