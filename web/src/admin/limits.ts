@@ -2,6 +2,7 @@
 // caps of the defects issue) so a mistake is caught before a round trip. The server stays the authority:
 // whatever it answers is shown next to the field.
 
+/** Characters, except the long texts (summary, welcome message, page content, CSS): UTF-8 bytes. */
 export const LIMITS = {
   serverName: 255,
   streamTitle: 1000,

@@ -8,6 +8,16 @@ import { saveSetting } from '../api';
 import type { SimpleResult } from '../types';
 import { SaveStatus, useSave } from './save';
 
+const encoder = new TextEncoder();
+
+export function utf8Length(text: string): number {
+  return encoder.encode(text).length;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(bytes % 1024 ? 1 : 0)} KiB`;
+}
+
 interface Described {
   label: string;
   help?: ComponentChildren;
@@ -23,6 +33,8 @@ export interface TextSettingProps extends Described {
   type?: 'text' | 'url' | 'password' | 'number';
   placeholder?: string;
   maxLength?: number;
+  /** A limit in UTF-8 bytes (the server's unit for long texts), instead of characters. */
+  maxBytes?: number;
   required?: boolean;
   /** A message when the value is not acceptable, checked before sending. */
   validate?: (value: string) => string | null;
@@ -57,6 +69,9 @@ export function TextSetting(props: TextSettingProps) {
     if (props.required && !text.trim()) return fail(`${props.label} is required.`);
     if (props.maxLength !== undefined && [...text].length > props.maxLength) {
       return fail(`${props.label} can be at most ${props.maxLength} characters.`);
+    }
+    if (props.maxBytes !== undefined && utf8Length(text) > props.maxBytes) {
+      return fail(`${props.label} can be at most ${formatBytes(props.maxBytes)}.`);
     }
     const problem = props.validate?.(text);
     if (problem) return fail(problem);
@@ -118,6 +133,11 @@ export function TextSetting(props: TextSettingProps) {
           {props.maxLength !== undefined && props.multiline && (
             <span class="counter" aria-hidden="true">
               {[...draft].length.toLocaleString()} / {props.maxLength.toLocaleString()}
+            </span>
+          )}
+          {props.maxBytes !== undefined && props.multiline && (
+            <span class="counter" aria-hidden="true">
+              {formatBytes(utf8Length(draft))} of {formatBytes(props.maxBytes)}
             </span>
           )}
         </div>

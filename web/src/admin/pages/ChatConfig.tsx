@@ -28,7 +28,7 @@ export function ChatConfig() {
           multiline
           rows={3}
           value={config.instanceDetails.welcomeMessage}
-          maxLength={LIMITS.welcomeMessage}
+          maxBytes={LIMITS.welcomeMessage}
           help="Sent to each viewer who joins the chat. Markdown works. Leave empty for none. Ctrl+Enter saves."
           onSaved={(welcomeMessage) =>
             patchConfig((c) => ({ ...c, instanceDetails: { ...c.instanceDetails, welcomeMessage: welcomeMessage.trim() } }))

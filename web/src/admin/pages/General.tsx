@@ -280,7 +280,7 @@ export function General() {
           multiline
           rows={4}
           value={info.summary}
-          maxLength={LIMITS.summary}
+          maxBytes={LIMITS.summary}
           help="A short description shown on your page. Markdown works. Ctrl+Enter saves."
           onSaved={(summary) => details(patchConfig, { summary })}
           below={(draft) => <MarkdownPreview source={draft} label="About, as viewers will see it" />}
@@ -334,7 +334,7 @@ export function General() {
           rows={8}
           monospace
           value={info.extraPageContent}
-          maxLength={LIMITS.pageContent}
+          maxBytes={LIMITS.pageContent}
           help="Ctrl+Enter saves."
           onSaved={(extraPageContent) => details(patchConfig, { extraPageContent })}
           below={(draft) => <MarkdownPreview source={draft} label="Page content, as viewers will see it" />}
@@ -348,7 +348,7 @@ export function General() {
           rows={8}
           monospace
           value={info.customStyles}
-          maxLength={LIMITS.customStyles}
+          maxBytes={LIMITS.customStyles}
           help="Ctrl+Enter saves. Reload your page to see the change."
           onSaved={(customStyles) => details(patchConfig, { customStyles })}
         />
