@@ -218,6 +218,9 @@ async def ownstream_server(
                 "127.0.0.1",
                 "--loglevel",
                 loglevel,
+                # Benchmarks open thousands of sockets from one address: the per-address cap is off.
+                "--max-connections-per-address",
+                "0",
                 stdout=log_file.fileno(),
                 stderr=log_file.fileno(),
                 env=env,

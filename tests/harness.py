@@ -20,6 +20,9 @@ FAST_TIMINGS = Timings(
     offline_cleanup_delay=300.0,
     ffmpeg_stop_timeout=10.0,
     online_grace=1.0,
+    # Wrong-password tests must not wait seconds once an address is throttled (tests/auth set their own).
+    login_first_delay=0.01,
+    login_max_delay=0.02,
 )
 
 

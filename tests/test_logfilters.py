@@ -74,3 +74,17 @@ def test_our_own_errors_keep_their_traceback() -> None:
     SafeRecordFilter().filter(item)
     assert item.levelno == logging.ERROR and item.exc_text and "RuntimeError: a bug" in item.exc_text
     assert sys.exc_info() == (None, None, None)
+
+
+def test_sqlite_debug_lines_keep_the_statement_and_drop_its_parameters() -> None:
+    import functools
+    import sqlite3
+
+    connection = sqlite3.connect(":memory:")
+    call = functools.partial(
+        connection.execute, "UPDATE config SET value = ? WHERE key = ?", ("n3w-k3y", "k")
+    )
+    record = logging.LogRecord("aiosqlite", logging.DEBUG, __file__, 1, "executing %s", (call,), None)
+    SafeRecordFilter().filter(record)
+    assert record.getMessage() == "executing execute('UPDATE config SET value = ? WHERE key = ?', …)"
+    connection.close()

@@ -65,3 +65,56 @@ def test_operation_flags_and_their_environment() -> None:
 def test_bad_operation_environment_exits(environ: dict[str, str]) -> None:
     with pytest.raises(SystemExit):
         load_settings([], environ=environ)
+
+
+def test_edge_settings_defaults() -> None:
+    settings = load_settings([], environ={})
+    assert settings.trusted_proxies == ()
+    assert settings.max_connections_per_address == 200
+    assert settings.allow_private_addresses is False
+
+
+def test_edge_settings_from_environment_and_flags() -> None:
+    env = {
+        "OWNSTREAM_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16",
+        "OWNSTREAM_MAX_CONNECTIONS_PER_ADDRESS": "0",
+        "OWNSTREAM_FEDERATION_ALLOW_PRIVATE_ADDRESSES": "1",
+    }
+    settings = load_settings([], environ=env)
+    assert [str(network) for network in settings.trusted_proxies] == ["10.0.0.1/32", "192.168.0.0/16"]
+    assert settings.max_connections_per_address == 0
+    assert settings.allow_private_addresses is True
+    flags = ["--trusted-proxies", "::1", "--max-connections-per-address", "7", "--allow-private-addresses"]
+    settings = load_settings(flags, environ={"OWNSTREAM_MAX_CONNECTIONS_PER_ADDRESS": "0"})
+    assert [str(network) for network in settings.trusted_proxies] == ["::1/128"]
+    assert settings.max_connections_per_address == 7
+    assert settings.allow_private_addresses is True
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"OWNSTREAM_TRUSTED_PROXIES": "10.0.0.1, proxy.local"},
+        {"OWNSTREAM_MAX_CONNECTIONS_PER_ADDRESS": "-1"},
+        {"OWNSTREAM_MAX_CONNECTIONS_PER_ADDRESS": "many"},
+        {"OWNSTREAM_FEDERATION_ALLOW_PRIVATE_ADDRESSES": "maybe"},
+    ],
+)
+def test_bad_edge_settings_exit(env: dict[str, str]) -> None:
+    with pytest.raises(SystemExit):
+        load_settings([], environ=env)
+
+
+def test_process_slot_from_environment_and_flag() -> None:
+    assert load_settings([], environ={}).process_slot == 0
+    assert load_settings([], environ={"OWNSTREAM_PROCESS_SLOT": "7"}).process_slot == 7
+    settings = load_settings(["--process-slot", "1023"], environ={"OWNSTREAM_PROCESS_SLOT": "7"})
+    assert settings.process_slot == 1023
+
+
+@pytest.mark.parametrize("text", ["-1", "1024", "two", "1.5"])
+def test_bad_process_slot_exits(text: str) -> None:
+    with pytest.raises(SystemExit):
+        load_settings([], environ={"OWNSTREAM_PROCESS_SLOT": text})
+    with pytest.raises(SystemExit):
+        load_settings(["--process-slot", text], environ={})

@@ -15,12 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from ownstream.api.access_log import access_observer
 from ownstream.api.app import create_web_app
 from ownstream.api.state import Services
+from ownstream.auth.login_throttle import LoginThrottle, ThrottlePolicy
 from ownstream.auth.session import AdminSessions
 from ownstream.auth.tokens import IntegrationTokens
+from ownstream.auth.weak_key import weak_key_warning
 from ownstream.chat.hub import ChatHub
 from ownstream.chat.service import ChatService
 from ownstream.chat.ws import default_socket_limit
 from ownstream.clock import Clock, SystemClock
+from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
 from ownstream.directory.pinger import DirectoryPinger
 from ownstream.disk_full import DiskFullReporter
@@ -33,6 +36,10 @@ from ownstream.logbuffer import LogBuffer
 from ownstream.logfilters import SafeRecordFilter
 from ownstream.logsetup import ACCESS_LOGGER
 from ownstream.metrics.service import ServerMetrics
+from ownstream.net.client_address import TrustedProxies
+from ownstream.net.connection_caps import ConnectionCap
+from ownstream.net.http_guard import GuardedTCPSite, HttpGuard
+from ownstream.outbound.http import OutboundHttp
 from ownstream.settings import Settings
 from ownstream.startup import (
     DATADIR_SETTING,
@@ -94,6 +101,8 @@ class Ownstream:
         self._rtmp: RtmpServer | None = None
         self._webhook_dispatcher: WebhookDispatcher | None = None
         self._directory: DirectoryPinger | None = None
+        self._outbound = OutboundHttp()
+        """The one HTTP client for outbound requests (webhooks, directory pings, remote follow)."""
         self._lock = DatabaseLock(settings.database_path)
         self.backups: DatabaseBackups | None = None
         self._started = False
@@ -138,6 +147,8 @@ class Ownstream:
             raise StartupError("the stream key is empty: set --streamkey / OWNSTREAM_STREAMKEY")
         if self._log_safety is not None:
             self._log_safety.watch_secrets(lambda: (config.current.stream_key, config.current.s3.secret))
+        if (weak_key := weak_key_warning(config.current.stream_key)) is not None:
+            log.warning("%s", weak_key)
         logo = LogoStore(settings.data_dir, config)
         await asyncio.to_thread(logo.ensure_default)
         disk_full = DiskFullReporter()  # shared: "the disk is full" at most once a minute in all
@@ -159,6 +170,7 @@ class Ownstream:
             directory_url=settings.remotes.directory_url,
             interval=timings.directory_ping_interval,
             timeout=timings.directory_request_timeout,
+            http=self._outbound,
         )
         federation = FederationStore(
             FollowerRepository(self._engine),
@@ -168,18 +180,20 @@ class Ownstream:
             self.clock,
         )
         webfinger = WebfingerClient(
-            scheme=settings.remotes.webfinger_scheme, timeout=timings.webfinger_timeout
+            scheme=settings.remotes.webfinger_scheme,
+            timeout=timings.webfinger_timeout,
+            allow_private=settings.allow_private_addresses,
+            http=self._outbound,
         )
         chat = ChatService(
             settings=settings,
             config=config,
             bus=self.bus,
             clock=self.clock,
-            lifecycle=lifecycle,
-            stats=stats,
             users=UsersRepository(self._engine),
             messages=MessagesRepository(self._engine),
-            hub=ChatHub(max_sockets=default_socket_limit()),
+            hub=ChatHub(max_sockets=default_socket_limit(), process_slot=settings.process_slot),
+            last_disconnect=stats.last_disconnect_time,
             disk_full=disk_full,
         )
         webhooks = WebhookRegistry(WebhookRepository(self._engine), disk_full)
@@ -192,6 +206,7 @@ class Ownstream:
             DeliveryPolicy(
                 timeout=settings.timings.webhook_timeout, retry_delay=settings.timings.webhook_retry_delay
             ),
+            http=self._outbound,
         )
         self.services = Services(
             settings=settings,
@@ -224,6 +239,16 @@ class Ownstream:
             ),
             health=HealthChecks(self._engine, settings.data_dir, lambda: config.current.ffmpeg_path),
             disk_full=disk_full,
+            login_throttle=LoginThrottle(
+                ThrottlePolicy(
+                    window=timings.login_failure_window,
+                    free_failures=timings.login_free_failures,
+                    first_delay=timings.login_first_delay,
+                    max_delay=timings.login_max_delay,
+                ),
+                self.clock.monotonic,
+            ),
+            page_texts=RenderedPageTexts(config),
         )
         self.backups = DatabaseBackups(
             settings.database_path,
@@ -246,7 +271,12 @@ class Ownstream:
         rtmp_host = self._listen.rtmp_host or settings.rtmp_ip
         rtmp_port = self._listen.rtmp_port if self._listen.rtmp_port is not None else current.rtmp_server_port
         self._rtmp = RtmpServer(
-            lifecycle, rtmp_host, rtmp_port, read_timeout=settings.timings.rtmp_read_timeout
+            lifecycle,
+            rtmp_host,
+            rtmp_port,
+            read_timeout=timings.rtmp_read_timeout,
+            publish_deadline=timings.rtmp_publish_deadline,
+            cap=ConnectionCap("RTMP", settings.max_connections_per_address),
         )
         try:
             await self._rtmp.start()
@@ -261,17 +291,24 @@ class Ownstream:
             create_web_app(self.services),
             access_log=logging.getLogger(ACCESS_LOGGER),
             access_log_class=access_observer(
-                self.services.metrics, log_lines=settings.access_log or settings.log_level == "debug"
+                self.services.metrics,
+                log_lines=settings.access_log or settings.log_level == "debug",
+                proxies=TrustedProxies(settings.trusted_proxies),
             ),
             shutdown_timeout=5.0,
+            keepalive_timeout=timings.http_keepalive_timeout,
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, web_host, web_port)
+        guard = HttpGuard(
+            header_timeout=timings.http_header_timeout,
+            cap=ConnectionCap("HTTP", settings.max_connections_per_address),
+        )
+        site = GuardedTCPSite(self._runner, web_host, web_port, guard)
         try:
             await site.start()
         except OSError as error:
             raise bind_error("HTTP", web_host, web_port, error) from None
-        self.web_port = _bound_port(site, web_port)
+        self.web_port = site.port
         log.info("web server listening on http://%s:%d", web_host, self.web_port)
         log.info("RTMP ingest listening on rtmp://%s:%d/live", rtmp_host, self.rtmp_port)
 
@@ -297,16 +334,9 @@ class Ownstream:
         await self.bus.drain()
         if self._webhook_dispatcher is not None:
             await self._webhook_dispatcher.stop()
+        await self._outbound.close()
         if self._engine is not None:
             await self._engine.dispose()
         self._lock.release()
         if self._started:
             log.info("stopped")
-
-
-def _bound_port(site: web.TCPSite, requested: int) -> int:
-    server = site._server
-    sockets = getattr(server, "sockets", None) if server is not None else None
-    if sockets:
-        return int(sockets[0].getsockname()[1])
-    return requested

@@ -36,6 +36,14 @@ class StreamOnline:
 
 
 @dataclass(frozen=True)
+class StreamEnding:
+    """The stream is no longer online: its ending has begun (the transcoder is being stopped, the last
+    segment flushed). `StreamStopped` follows once it is offline."""
+
+    stream_id: str
+
+
+@dataclass(frozen=True)
 class StreamStopped:
     """The stream has ended (publisher gone, timeout, admin disconnect or transcoder exit)."""
 
@@ -121,7 +129,9 @@ class ChatEventOccurred:
     """A chat event that integrations may care about (webhooks, later federation).
 
     `type` is the Owncast event/webhook type (`CHAT`, `USER_JOINED`, `NAME_CHANGE`, `VISIBILITY-UPDATE`)
-    and `data` is the webhook `eventData` exactly as Owncast sends it (reference §5).
+    and `data` is the webhook `eventData` exactly as Owncast sends it (reference §5): a typed payload
+    (`domain.chat_events`) serialised by `domain.owncast_json`, carried in its wire form so that a bus
+    between processes can ship it as it is.
     """
 
     type: str

@@ -65,6 +65,7 @@ class SafeRecordFilter(logging.Filter):
             return True
         setattr(record, self._DONE, True)
         _shorten_client_errors(record)
+        _drop_statement_parameters(record)
         try:
             secrets = tuple(self._secrets())
         except Exception:  # the source reads live config; a logging call must never fail because of it
@@ -79,6 +80,22 @@ class SafeRecordFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info, secrets)
         return True
+
+
+def _drop_statement_parameters(record: logging.LogRecord) -> None:
+    """aiosqlite's debug lines (`--debug-libraries`) show each call with its bound parameters; a new
+    stream key is one of them before the redaction above knows it. Keep the call and its SQL only."""
+    if record.name != "aiosqlite" or not isinstance(record.args, tuple) or not record.args:
+        return
+    call = record.args[0]
+    if not callable(call):
+        return
+    function = getattr(call, "func", call)
+    name = getattr(function, "__name__", type(function).__name__)
+    bound = getattr(call, "args", ())
+    statement = next((arg for arg in bound if isinstance(arg, str)), None)
+    shown = f"{name}({statement!r}, …)" if statement is not None else f"{name}(…)"
+    record.args = (shown, *record.args[1:])
 
 
 def _shorten_client_errors(record: logging.LogRecord) -> None:

@@ -13,9 +13,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ownstream.domain.ids import MAX_PROCESS_SLOT
+from ownstream.net.client_address import IPNetwork, parse_networks
+
 ENV_PREFIX = "OWNSTREAM_"
 LOG_LEVELS = ("debug", "info", "warning", "error")
 LOG_FORMATS = ("text", "json")
+DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 200
+PRIVATE_ADDRESSES_ENV = ENV_PREFIX + "FEDERATION_ALLOW_PRIVATE_ADDRESSES"
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off", "")
 
@@ -66,6 +71,20 @@ class Timings:
     """How often the SQLite database is copied into `<datadir>/backup/` (Owncast 0.0.11 dumps hourly)."""
     backup_retention: float = 7 * 86400.0
     """Backups older than this many seconds are deleted."""
+    rtmp_publish_deadline: float = 10.0
+    """An RTMP connection must reach `publish` this long after connecting, however busy it keeps the line."""
+    http_header_timeout: float = 10.0
+    """An HTTP request's header must be complete this long after its first byte."""
+    http_keepalive_timeout: float = 75.0
+    """An idle keep-alive HTTP connection is closed after this long."""
+    login_failure_window: float = 600.0
+    """Wrong admin credentials are counted per client address over this many seconds."""
+    login_free_failures: int = 10
+    """This many wrong credentials in the window cost nothing; every further attempt waits."""
+    login_first_delay: float = 1.0
+    """The wait of the first throttled attempt; it doubles with each further attempt."""
+    login_max_delay: float = 30.0
+    """The longest wait of a throttled attempt."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +113,15 @@ class Settings:
     database: Path | None = None
     log_dir: Path | None = None
     log_level: str = "info"
+    trusted_proxies: tuple[IPNetwork, ...] = ()
+    """Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed (net/client_address.py)."""
+    max_connections_per_address: int = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
+    """Open connections one address may hold on each port; 0 = no cap."""
+    allow_private_addresses: bool = False
+    """Let remote-follow lookups (and later federation) reach loopback, LAN and other non-public hosts."""
+    process_slot: int = 0
+    """This process's number among the processes serving one site (0 … 1023); chat client ids carry it
+    in their high bits (domain/ids.py), so they are unique across processes."""
     overrides: RuntimeOverrides = field(default_factory=RuntimeOverrides)
     # Operation: listen address of RTMP, logs, metrics (bootstrap only, never stored)
     rtmp_ip: str = "0.0.0.0"
@@ -162,6 +190,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --loglevel debug, also log the libraries' debug messages",
     )
     parser.add_argument("--log-format", choices=LOG_FORMATS, help="log line format (default text)")
+    parser.add_argument(
+        "--trusted-proxies",
+        help="comma-separated addresses and CIDR networks of reverse proxies whose X-Forwarded-For "
+        "and X-Forwarded-Proto are believed (default none)",
+    )
+    parser.add_argument(
+        "--max-connections-per-address",
+        help=f"open connections one client address may hold on each port; 0 = no cap "
+        f"(default {DEFAULT_MAX_CONNECTIONS_PER_ADDRESS})",
+    )
+    parser.add_argument(
+        "--allow-private-addresses",
+        action="store_const",
+        const="1",
+        help="let remote-follow lookups reach loopback, private and link-local addresses (default off)",
+    )
+    parser.add_argument(
+        "--process-slot",
+        help=f"this process's number (0-{MAX_PROCESS_SLOT}) when several processes serve one site; "
+        "chat client ids carry it (default 0)",
+    )
     return parser
 
 
@@ -202,6 +251,42 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         except (ValueError, argparse.ArgumentTypeError):
             parser.error(f"{ENV_PREFIX}{flag.upper()}: port must be a number between 1 and 65535")
 
+    trusted_text = pick("trusted_proxies") or ""
+    try:
+        trusted_proxies = parse_networks(trusted_text)
+    except ValueError as error:
+        parser.error(f"--trusted-proxies / {ENV_PREFIX}TRUSTED_PROXIES: {error}")
+    cap_text = pick("max_connections_per_address")
+    max_connections = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
+    if cap_text is not None:
+        try:
+            max_connections = int(cap_text)
+        except ValueError:
+            max_connections = -1
+        if max_connections < 0:
+            parser.error(
+                f"--max-connections-per-address / {ENV_PREFIX}MAX_CONNECTIONS_PER_ADDRESS: "
+                "must be a whole number, 0 for no cap"
+            )
+    # The federation issue names the variable OWNSTREAM_FEDERATION_ALLOW_PRIVATE_ADDRESSES; the flag's
+    # own OWNSTREAM_ALLOW_PRIVATE_ADDRESSES works too.
+    private_text = (pick("allow_private_addresses") or env.get(PRIVATE_ADDRESSES_ENV) or "").strip().lower()
+    if private_text not in TRUE_WORDS + FALSE_WORDS:
+        parser.error(f"{PRIVATE_ADDRESSES_ENV} must be 1 or 0")
+
+    slot_text = pick("process_slot")
+    process_slot = 0
+    if slot_text is not None:
+        try:
+            process_slot = int(slot_text)
+        except ValueError:
+            process_slot = -1
+        if not 0 <= process_slot <= MAX_PROCESS_SLOT:
+            parser.error(
+                f"--process-slot / {ENV_PREFIX}PROCESS_SLOT: "
+                f"must be a whole number from 0 to {MAX_PROCESS_SLOT}"
+            )
+
     log_level = (pick("loglevel") or "info").lower()
     if log_level not in LOG_LEVELS:
         parser.error(f"log level must be one of {', '.join(LOG_LEVELS)}")
@@ -216,6 +301,10 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         database=Path(database) if database else None,
         log_dir=Path(log_dir) if log_dir else None,
         log_level=log_level,
+        trusted_proxies=trusted_proxies,
+        max_connections_per_address=max_connections,
+        allow_private_addresses=private_text in TRUE_WORDS,
+        process_slot=process_slot,
         overrides=RuntimeOverrides(
             stream_key=pick("streamkey"),
             web_server_port=pick_port("webserverport"),

@@ -104,7 +104,7 @@ async def test_disable_lists_and_enable(server: RunningServer, http: aiohttp.Cli
 async def test_moderators(server: RunningServer, http: aiohttp.ClientSession) -> None:
     user = await register(http, server.base_url, "helper")
     socket = await ChatSocket.open(http, server.base_url, user.token)
-    assert (await socket.next())["user"]["scopes"] is None
+    assert (await socket.next())["user"]["scopes"] == []
     status, body = await admin(
         http, server, "/api/admin/chat/users/setmoderator", {"userId": user.id, "isModerator": True}
     )
@@ -115,7 +115,7 @@ async def test_moderators(server: RunningServer, http: aiohttp.ClientSession) ->
     assert [item["id"] for item in moderators] == [user.id]
     status, body = await admin(http, server, "/api/admin/chat/users/setmoderator", {"userId": user.id})
     assert body == {"success": True, "message": f"{user.id} is moderator: false"}
-    assert (await socket.next())["user"]["scopes"] is None
+    assert (await socket.next())["user"]["scopes"] == []
     _, moderators = await admin(http, server, "/api/admin/chat/users/moderators", method="GET")
     assert moderators == []
     await socket.close()
@@ -191,6 +191,10 @@ async def test_chat_settings(server: RunningServer, http: aiohttp.ClientSession)
         ("/api/admin/config/chat/suggestedusernames", {"value": {"a": 1}}),
         ("/api/admin/config/chat/suggestedusernames", b"{oops"),
         ("/api/admin/config/chat/suggestedusernames", b"[1]"),
+        # Lone surrogates can't be sent back as UTF-8: stored, they broke serverconfig for good.
+        ("/api/admin/config/welcomemessage", b'{"value": "hi \\ud800"}'),
+        ("/api/admin/config/chat/forbiddenusernames", b'{"value": ["\\udfff"]}'),
+        ("/api/admin/config/chat/suggestedusernames", b'{"value": ["a", "\\ud800b"]}'),
     ],
 )
 async def test_wrong_types_store_nothing(

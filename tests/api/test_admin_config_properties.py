@@ -118,6 +118,23 @@ S3_FIELDS = {
     "acl": "string",
     "forcePathStyle": "bool",
 }
+
+
+def longer_than(characters: int) -> st.SearchStrategy[str]:
+    return st.integers(min_value=1, max_value=50).map(lambda extra: "x" * (characters + extra))
+
+
+def bigger_than(size: int) -> st.SearchStrategy[str]:
+    """Text over `size` bytes of UTF-8 though under it in characters."""
+    return st.integers(min_value=1, max_value=50).map(lambda extra: "é" * (size // 2) + "x" * extra)
+
+
+def over_the_tag_caps() -> st.SearchStrategy[list[str]]:
+    too_long = st.lists(st.just("t"), max_size=3).map(lambda tags: [*tags, "x" * 65])
+    too_many = st.integers(min_value=101, max_value=150).map(lambda count: [f"tag{n}" for n in range(count)])
+    return too_long | too_many
+
+
 STRING_SETTERS = (
     "key", "pagecontent", "name", "serversummary", "logo", "ffmpegpath", "webserverip", "serverurl",
     "customstyles", "video/codec", "federation/username", "federation/livemessage",
@@ -133,11 +150,18 @@ BOOL_SETTERS = (
 WRONG_VALUES: dict[str, st.SearchStrategy[Any]] = {
     **{setter: st.none() | wrong_for("string") for setter in STRING_SETTERS},
     **{setter: st.none() | wrong_for("bool") for setter in BOOL_SETTERS},
+    # The length caps (a deliberate deviation from 0.0.11).
+    "name": st.none() | wrong_for("string") | longer_than(255),
+    "serversummary": st.none() | wrong_for("string") | bigger_than(16 * 1024),
+    "pagecontent": st.none() | wrong_for("string") | bigger_than(256 * 1024),
+    "customstyles": st.none() | wrong_for("string") | bigger_than(256 * 1024),
     "webserverport": st.none() | wrong_for("integer") | out_of_range_integers(1, 65535),
     "rtmpserverport": st.none() | wrong_for("integer") | out_of_range_integers(1, 65535),
     "video/streamlatencylevel": st.none() | wrong_for("integer") | out_of_range_integers(0, 4),
-    "tags": bad_string_lists(),
+    "tags": bad_string_lists() | over_the_tag_caps(),
     "federation/blockdomains": bad_string_lists(),
+    "adminorigins": bad_string_lists()
+    | st.lists(st.sampled_from(["a.example", "https://a.example/x", "ftp://a.example", "null"]), min_size=1),
     "socialhandles": bad_object_lists({"platform": "string", "url": "string"}),
     "externalactions": bad_object_lists(ACTION_FIELDS),
     "video/streamoutputvariants": bad_object_lists(VARIANT_FIELDS),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from ownstream.federation.store import FederationStore
 from ownstream.settings import Remotes
@@ -232,8 +234,11 @@ async def webfinger() -> AsyncIterator[WebfingerStub]:
 
 @pytest.fixture
 async def follow_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
+    # The WebFinger stub listens on loopback, which only --allow-private-addresses lets lookups reach.
     settings = replace(
-        make_settings(tmp_path / "data", webfinger_timeout=0.5), remotes=Remotes(webfinger_scheme="http")
+        make_settings(tmp_path / "data", webfinger_timeout=0.5),
+        remotes=Remotes(webfinger_scheme="http"),
+        allow_private_addresses=True,
     )
     async with running_server(tmp_path / "data", settings) as running:
         assert running.server.services is not None
@@ -266,11 +271,79 @@ async def test_remote_follow_errors(
         assert (response.status, await response.json()) == (400, unparsable)
     webfinger.delay = 0.7
     status, answer = await post(http, url, {"account": f"fan@{webfinger.host}"})
-    assert status == 400
-    assert (
-        answer["message"]
-        == f"unable to look up fan@{webfinger.host}: {webfinger.host} did not answer in time"
+    assert (status, answer) == (
+        400,
+        {
+            "success": False,
+            "message": f"unable to determine remote follow information for fan@{webfinger.host}",
+        },
     )
+
+
+async def test_remote_follow_failures_all_read_the_same(
+    follow_server: RunningServer, http: aiohttp.ClientSession, webfinger: WebfingerStub, tmp_path: Path
+) -> None:
+    """A port scanner learns nothing from the text: closed port, open port that is not HTTP, HTTP that is
+    not WebFinger, a redirect, a timeout all answer alike (they differed before)."""
+    url = follow_server.base_url + "/api/remotefollow"
+
+    async def failure_text(host: str) -> str:
+        status, answer = await post(http, url, {"account": f"fan@{host}"})
+        assert status == 400 and answer["success"] is False
+        return str(answer["message"]).replace(host, "HOST")
+
+    closed = WebfingerStub()
+    await closed.start()
+    closed_host = closed.host
+    await closed.stop()
+    texts = {"closed port": await failure_text(closed_host)}
+
+    async def not_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"SSH-2.0-OpenSSH_9.2\r\n")
+        await writer.drain()
+        writer.close()
+
+    raw = await asyncio.start_server(not_http, "127.0.0.1", 0)
+    async with raw:
+        texts["open port, not HTTP"] = await failure_text(f"127.0.0.1:{raw.sockets[0].getsockname()[1]}")
+
+    webfinger.reply = web.Response(status=404, text="not found")
+    texts["HTTP 404"] = await failure_text(webfinger.host)
+    webfinger.reply = web.Response(text="<html>", content_type="text/html")
+    texts["not JSON"] = await failure_text(webfinger.host)
+    webfinger.reply = web.json_response({"links": []})
+    texts["no subscribe link"] = await failure_text(webfinger.host)
+    redirect_target = f"{webfinger.url}/.well-known/webfinger?resource=acct:fan@{webfinger.host}"
+    webfinger.reply = web.Response(status=302, headers={"Location": redirect_target})
+    asked = len(webfinger.resources)
+    texts["redirect"] = await failure_text(webfinger.host)
+    assert len(webfinger.resources) == asked + 1, "the redirect was followed"
+    webfinger.reply = None
+    webfinger.delay = 0.7
+    texts["timeout"] = await failure_text(webfinger.host)
+
+    assert set(texts.values()) == {"unable to determine remote follow information for fan@HOST"}, texts
+
+
+async def test_remote_follow_refuses_private_targets_by_default(
+    tmp_path: Path, http: aiohttp.ClientSession, webfinger: WebfingerStub
+) -> None:
+    settings = replace(
+        make_settings(tmp_path / "data", webfinger_timeout=2.0), remotes=Remotes(webfinger_scheme="http")
+    )
+    assert settings.allow_private_addresses is False
+    async with running_server(tmp_path / "data", settings) as running:
+        assert running.server.services is not None
+        await running.server.services.config.update(server_url="https://stream.example")
+        url = running.base_url + "/api/remotefollow"
+        port = webfinger.host.rsplit(":", 1)[1]
+        for host in (webfinger.host, f"localhost:{port}", f"[::ffff:127.0.0.1]:{port}"):
+            status, answer = await post(http, url, {"account": f"fan@{host}"})
+            assert (status, answer["message"]) == (
+                400,
+                f"unable to determine remote follow information for fan@{host}",
+            )
+        assert webfinger.resources == [], "a private address was reached"
 
 
 async def test_remote_follow_needs_the_server_url(server: RunningServer, http: aiohttp.ClientSession) -> None:

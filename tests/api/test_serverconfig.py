@@ -26,7 +26,7 @@ async def test_default_document(server: RunningServer, http: aiohttp.ClientSessi
     assert set(config) == {
         "instanceDetails", "ffmpegPath", "streamKey", "webServerPort", "webServerIP", "rtmpServerPort", "s3",
         "videoSettings", "yp", "chatDisabled", "externalActions", "supportedCodecs", "videoCodec",
-        "forbiddenUsernames", "suggestedUsernames", "federation",
+        "forbiddenUsernames", "suggestedUsernames", "federation", "adminOrigins",
     }  # fmt: skip
     details = config["instanceDetails"]
     assert set(details) == {
@@ -42,6 +42,7 @@ async def test_default_document(server: RunningServer, http: aiohttp.ClientSessi
         "0.0.0.0",
     )
     assert config["rtmpServerPort"] == 1935
+    assert config["adminOrigins"] == []
     assert config["s3"] == {"enabled": False, "forcePathStyle": False}
     assert config["videoSettings"] == {
         "videoQualityVariants": [
@@ -83,6 +84,7 @@ SETTINGS: list[tuple[str, Any]] = [
     ("webserverport", 9191),
     ("webserverip", "::1"),
     ("rtmpserverport", 1999),
+    ("adminorigins", ["https://admin.kept.example"]),
     ("video/streamlatencylevel", 0),
     ("video/streamoutputvariants", [{"videoPassthrough": True}, {"videoBitrate": 600, "scaledWidth": 640}]),
     (

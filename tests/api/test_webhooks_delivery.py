@@ -17,6 +17,7 @@ import pytest
 from ownstream.api.state import Services
 from ownstream.webhooks.dispatcher import USER_AGENT
 from tests.chat.client import ChatSocket, register
+from tests.chat.owlbot_parsing import owlbot_scopes
 from tests.harness import RunningServer, admin_auth, make_settings, running_server
 from tests.media import Clip, encode_clip, start_publisher, stop_process
 from tests.webhooks.receiver import receiving, unused_port
@@ -130,6 +131,7 @@ async def test_every_event_type_is_delivered(
             data = joined["eventData"]
             assert set(data) <= {"id", "timestamp", "user", "clientId"}
             assert data["user"]["displayName"] == "late"
+            assert owlbot_scopes(data["user"]) == frozenset()
             assert data.get("clientId", 0) == late_client
             assert isinstance(data["id"], str) and data["id"]
             recent(data["timestamp"])

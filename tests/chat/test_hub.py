@@ -1,10 +1,11 @@
 """The hub with in-memory outlets: bounded queues, batching, dropping slow sockets, delayed close."""
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from ownstream.chat.hub import DIRECT_WRITE_LIMIT, ChatClient, ChatHub, text_frame
-from ownstream.store.repos.users import User
+from ownstream.domain.users import User
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 USER = User("u1", "one", 1, NOW, None, ("one",), None, (), "STANDARD", None, None)
@@ -118,6 +119,28 @@ async def test_send_to_one_and_to_a_user() -> None:
     assert a.events() == [b"only-a", b"user-one"]
     assert b.events() == []
     assert c.events() == [b"user-one"]
+    await hub.close_all()
+
+
+async def test_the_fanout_calls_address_sockets_by_id() -> None:
+    hub = ChatHub(process_slot=2)
+    a, b, c = MemoryOutlet(), MemoryOutlet(), MemoryOutlet()
+    first, second, third = connect(hub, a), connect(hub, b, OTHER), connect(hub, c)
+    assert [first.id, second.id, third.id] == [2 << 43, (2 << 43) + 1, (2 << 43) + 2]
+    hub.send_to_client(second.id, b"only-b")
+    hub.send_to_client(12345, b"nobody")  # an id nobody holds is not an error
+    hub.send_to_user(USER.id, b"user-one")
+    renamed = replace(USER, display_name="uno")
+    hub.update_user(renamed)
+    assert first.user is renamed and third.user is renamed and second.user is OTHER
+    assert [client.client_id for client in await hub.connected_clients()] == [first.id, second.id, third.id]
+    hub.close_user_sockets(USER.id, delay=0.05)
+    hub.close_user_sockets(OTHER.id)
+    await settle()
+    assert a.events() == c.events() == [b"user-one"] and b.events() == [b"only-b"]
+    assert b.closed and not a.closed
+    await asyncio.sleep(0.1)
+    assert a.closed and c.closed
     await hub.close_all()
 
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ownstream.chat.notices import name_refused_notice, title_changed_notice, user_removed_notice
-from ownstream.chat.render import markdown_literal, render_chat_body, render_system_body
+from ownstream.chat.render import RenderedOnce, markdown_literal, render_chat_body, render_system_body
 from tests.chat.html_check import normalized, tags_of, unsafe_parts
 
 LINK_ATTRIBUTES = 'rel="nofollow noreferrer noopener" target="_blank"'
@@ -132,3 +132,16 @@ def test_any_text_renders_to_encodable_safe_html(text: str) -> None:
 
 def test_lone_surrogates_are_replaced() -> None:
     assert render_chat_body("a\ud800b") == "a\ufffdb"
+
+
+def test_rendered_once_renders_a_text_only_when_it_changes() -> None:
+    seen: list[str] = []
+
+    def render(text: str) -> str:
+        seen.append(text)
+        return render_system_body(text)
+
+    welcome = RenderedOnce(render)
+    assert [welcome("Hi *there*") for _ in range(3)] == ["<p>Hi <em>there</em></p>\n"] * 3
+    assert welcome("Bye") == "<p>Bye</p>\n"
+    assert seen == ["Hi *there*", "Bye"] and welcome.renders == 2

@@ -7,9 +7,9 @@ import pytest
 
 from ownstream.api.state import Services
 from ownstream.chat.service import ChatService
+from ownstream.domain.messages import StoredMessage
 from ownstream.errors import Invalid
 from ownstream.events import ChatEventOccurred, StreamTitleChanged
-from ownstream.store.repos.messages import StoredMessage
 from tests.chat.client import ChatSocket, register
 from tests.harness import RunningServer
 
@@ -85,7 +85,7 @@ async def test_integration_message(server: RunningServer, http: aiohttp.ClientSe
         "displayColor": bot.display_color,
         "createdAt": received["user"]["createdAt"],
         "previousNames": None,
-        "scopes": None,
+        "scopes": [],
     }
     assert events == []  # integration messages fire no webhook
     with pytest.raises(Invalid, match="invalid message"):

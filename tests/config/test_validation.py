@@ -156,3 +156,57 @@ def test_bool_setting(value: bool) -> None:
 )  # fmt: skip
 def test_is_http_url(url: str, ok: bool) -> None:
     assert v.is_http_url(url) is ok
+
+
+@pytest.mark.parametrize(
+    ("parse", "at_limit", "over", "expected"),
+    [
+        (
+            v.parse_server_name,
+            "é" * 255,
+            "é" * 256,
+            "server name is too long: at most 255 characters, got 256",
+        ),
+        (
+            v.parse_stream_title,
+            "t" * 1000,
+            "t" * 1001,
+            "stream title is too long: at most 1000 characters, got 1001",
+        ),
+        (
+            v.parse_server_summary,
+            "€" * 5461 + "x",  # 16,384 bytes of UTF-8
+            "€" * 5462,
+            "server summary is too long: at most 16 KiB (16384 bytes as UTF-8), got 16386 bytes",
+        ),
+        (
+            v.parse_welcome_message,
+            "w" * 16384,
+            "w" * 16385,
+            "welcome message is too long: at most 16 KiB (16384 bytes as UTF-8), got 16385 bytes",
+        ),
+        (
+            v.parse_page_content,
+            "p" * 262144,
+            "p" * 262145,
+            "page content is too long: at most 256 KiB (262144 bytes as UTF-8), got 262145 bytes",
+        ),
+        (
+            v.parse_custom_styles,
+            "c" * 262144,
+            "c" * 262145,
+            "custom styles is too long: at most 256 KiB (262144 bytes as UTF-8), got 262145 bytes",
+        ),
+    ],
+)
+def test_text_caps(parse: Any, at_limit: str, over: str, expected: str) -> None:
+    assert parse(at_limit) == at_limit
+    assert message(parse, over) == expected
+
+
+def test_tag_caps() -> None:
+    assert v.parse_tags(["#" + "t" * 64]) == ("t" * 64,)
+    assert message(v.parse_tags, ["t" * 65]) == "a tag is too long: at most 64 characters, got 65"
+    hundred = [str(number) for number in range(100)]
+    assert len(v.parse_tags([*hundred, "0", " #1 "])) == 100
+    assert message(v.parse_tags, [*hundred, "x"]) == "too many tags: at most 100, got 101"

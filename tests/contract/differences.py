@@ -66,7 +66,7 @@ RESPONSE_SHAPES = {
     (
         "GET",
         "/api/chat",
-    ): "`user.previousNames` is an array, `scopes` an array or null; stored history shapes.",
+    ): "`user.previousNames` is an array, `scopes` always an array (0.0.11 sent null, which bots crash on).",
     ("GET", "/api/integrations/chat"): "As GET /api/chat.",
     ("GET", "/api/admin/chat/messages"): "As GET /api/chat, plus hidden messages with `hiddenAt`.",
     ("GET", "/api/admin/chat/users/moderators"): "User objects as the chat protocol sends them.",
@@ -101,3 +101,46 @@ BEHAVIOUR_DEVIATIONS = {
     ),
 }
 """Deliberate differences from what Owncast 0.0.11 does, outside the HTTP contract (video, ingest…)."""
+DEVIATIONS = {
+    # Issue 7, items 6, 9, 15, 16: deliberate departures from Owncast 0.0.11, for safety.
+    ("*", "/api/admin/*"): (
+        "A request with Basic credentials and a foreign Origin (or, without Origin, a foreign Referer) is "
+        "refused 403 in the endpoint's error shape; foreign = not the request's own scheme+Host, not the "
+        "server URL's origin, not in `adminOrigins`. CORS echoes only those origins, with "
+        "Allow-Credentials; 0.0.11 echoed any Origin with credentials. Requests without Origin/Referer, "
+        "Bearer tokens and `?accessToken=` are not checked."
+    ),
+    ("*", "/api/admin/* (wrong credentials)"): (
+        "After 10 wrong credentials from one client address in 10 minutes, each further attempt is "
+        "answered later (doubling up to 30 s); the answer itself is 0.0.11's 401. 0.0.11 had no brake."
+    ),
+    ("POST", "/api/admin/config/adminorigins"): (
+        'Not in 0.0.11: the admin origin allow-list, `{"value": ["https://…"]}`, shown as '
+        "`adminOrigins` in GET /api/admin/serverconfig."
+    ),
+    ("GET", "/api/admin/logs/warnings"): (
+        "A standing warning is listed while the stream key is the default or shorter than 8 characters."
+    ),
+    ("GET", "/ws"): (
+        "A foreign Origin is refused 403 as in 0.0.11, but foreign means scheme+Host (0.0.11 compared "
+        "hosts only), and the server URL's origin and `adminOrigins` also pass."
+    ),
+    ("POST", "/api/remotefollow"): (
+        "Every failed lookup answers the one text `unable to determine remote follow information for "
+        "<account>` (0.0.11 passed the lookup error on, telling open ports from closed); redirects are "
+        "not followed, and private/loopback/link-local targets are refused unless "
+        "--allow-private-addresses."
+    ),
+}
+LENGTH_CAPS = {
+    ("POST", "/api/admin/config/name"): "255 characters.",
+    ("POST", "/api/admin/config/streamtitle"): "1,000 characters.",
+    ("POST", "/api/integrations/streamtitle"): "1,000 characters.",
+    ("POST", "/api/admin/config/serversummary"): "16 KiB of UTF-8.",
+    ("POST", "/api/admin/config/welcomemessage"): "16 KiB of UTF-8.",
+    ("POST", "/api/admin/config/pagecontent"): "256 KiB of UTF-8.",
+    ("POST", "/api/admin/config/customstyles"): "256 KiB of UTF-8.",
+    ("POST", "/api/admin/config/tags"): "64 characters a tag, 100 tags.",
+}
+"""A deliberate deviation: 0.0.11 capped none of the admin's texts. A longer value is a 400 simple
+response naming the cap, and nothing changes (tests/api/test_admin_config_caps.py checks every entry)."""

@@ -133,12 +133,22 @@ async def test_refusal_warns_once_until_the_next_success(
     assert len(warnings(caplog)) == 2
 
 
+@pytest.mark.parametrize(
+    ("status", "text", "content_type"),
+    [(502, "<html>bad gateway</html>", "text/html"), (200, "[" * 60_000, "application/json")],
+    ids=["html", "nested past the parser's depth"],
+)
 async def test_unreadable_reply_counts_as_a_refusal(
-    pinger: DirectoryPinger, stub: DirectoryStub, caplog: pytest.LogCaptureFixture
+    pinger: DirectoryPinger,
+    stub: DirectoryStub,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+    text: str,
+    content_type: str,
 ) -> None:
-    stub.replies = [web.Response(status=502, text="<html>bad gateway</html>", content_type="text/html")]
+    stub.replies = [web.Response(status=status, text=text, content_type=content_type)]
     await pinger.ping_once()
-    assert warnings(caplog) == ["the directory refused the ping: unreadable reply (HTTP 502) (code 0)"]
+    assert warnings(caplog) == [f"the directory refused the ping: unreadable reply (HTTP {status}) (code 0)"]
 
 
 async def test_unreachable_or_slow_directory_is_logged_not_raised(

@@ -36,6 +36,9 @@ class CliServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
 
+    def rtmp_url(self, key: str, app: str = "live") -> str:
+        return f"rtmp://127.0.0.1:{self.rtmp_port}/{app}/{key}"
+
     def log_text(self, name: str = "ownstream.log") -> str:
         return (self.data_dir / "logs" / name).read_text()
 
@@ -43,6 +46,12 @@ class CliServer:
         if self.process.returncode is None:
             self.process.send_signal(signal.SIGTERM)
         return await asyncio.wait_for(self.process.wait(), 20)
+
+    async def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as when the box loses power or the OOM killer strikes."""
+        if self.process.returncode is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+        await self.process.wait()
 
 
 async def run_cli(*args: str, env: Mapping[str, str] | None = None, timeout: float = 30) -> tuple[int, str]:

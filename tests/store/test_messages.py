@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ownstream.domain.messages import StoredMessage
 from ownstream.store.db import open_database
-from ownstream.store.repos.messages import MessagesRepository, StoredMessage
+from ownstream.store.repos.messages import MessagesRepository
 from ownstream.store.repos.users import UsersRepository
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)

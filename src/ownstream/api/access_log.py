@@ -17,8 +17,8 @@ from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
-from ownstream.api.state import client_ip
 from ownstream.logfilters import REDACTED
+from ownstream.net.client_address import TrustedProxies, client_address
 
 log = logging.getLogger(__name__)
 _TOKEN_IN_QUERY = re.compile(r"(?i)((?:^|[?&])accesstoken=)[^&]*")
@@ -48,7 +48,9 @@ def safe_target(request: BaseRequest) -> str:
     return _TOKEN_IN_QUERY.sub(rf"\1{REDACTED}", request.path_qs)
 
 
-def access_observer(metrics: RequestMetrics | None, *, log_lines: bool) -> type[AbstractAccessLogger]:
+def access_observer(
+    metrics: RequestMetrics | None, *, log_lines: bool, proxies: TrustedProxies | None = None
+) -> type[AbstractAccessLogger]:
     """The class aiohttp instantiates as its access logger (it takes a class, hence the factory)."""
 
     class RequestObserver(AbstractAccessLogger):
@@ -64,7 +66,7 @@ def access_observer(metrics: RequestMetrics | None, *, log_lines: bool) -> type[
                 timed = None if status == 101 else time  # a WebSocket's time is the session's length
                 metrics.observe_request(request.method, route_label(request), status, timed)
             if log_lines and self.logger.isEnabledFor(logging.INFO):
-                client = client_ip(request) if isinstance(request, web.Request) else request.remote
+                client = client_address(request, proxies or TrustedProxies())
                 version = f"{request.version.major}.{request.version.minor}"
                 self.logger.info(
                     '%s "%s %s HTTP/%s" %d %d %.1fms "%s"',

@@ -28,20 +28,24 @@ from ownstream.api.routes import (
 from ownstream.api.routes.admin_pages import setup_admin_pages
 from ownstream.api.state import SERVICES, Services
 from ownstream.auth.admin import admin_middleware
-from ownstream.auth.admin_access import AdminAccess, OpenGuard
+from ownstream.auth.admin_access import AdminAccess
+from ownstream.auth.dashboard_guard import DashboardGuard
 from ownstream.chat import ws as chat_socket
+from ownstream.net.client_address import TRUSTED_PROXIES, TrustedProxies
 from ownstream.web.pages import PageContext, setup_pages
 
 
 def create_web_app(svc: Services) -> web.Application:
-    # SEAM (issue 7): OpenGuard is where the brute-force back-off, the cross-site (Origin/Referer) rule
-    # and the trusted-proxy HTTPS check plug in for the dashboard's login, cookie and Basic checks.
-    admin_access = AdminAccess(svc.config, svc.admin_sessions, OpenGuard())
+    # The dashboard's login, cookie and Basic checks use the same cross-site rule and back-off as the
+    # admin API's Basic gate.
+    guard = DashboardGuard(svc.config, svc.login_throttle)
+    admin_access = AdminAccess(svc.config, svc.admin_sessions, guard)
     app = web.Application(
-        middlewares=[error_middleware, admin_middleware(svc.config, admin_access)],
+        middlewares=[error_middleware, admin_middleware(svc.config, svc.login_throttle, admin_access)],
         client_max_size=8 * 1024 * 1024,
     )
     app[SERVICES] = svc
+    app[TRUSTED_PROXIES] = TrustedProxies(svc.settings.trusted_proxies)
     app.add_routes(public.routes)
     app.add_routes(hls.routes)
     app.add_routes(admin_server.routes)

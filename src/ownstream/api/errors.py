@@ -77,10 +77,22 @@ def _domain_response(request: web.Request, error: DomainError) -> web.Response:
     return json_response(error_body(_shape_of(request), error.message), status=error.status)
 
 
-async def read_json(request: web.Request, message: str = "unable to parse request") -> Any:
-    """The request body as JSON, or `Invalid(message)`."""
+def parse_json(raw: bytes, message: str = "unable to parse request") -> Any:
+    """`raw` as JSON, or `Invalid(message)`.
+
+    Refused: anything that is not JSON in UTF-8, NaN and Infinity (not JSON, and Go's decoder refused
+    them), and nesting deeper than the parser's recursion limit (a RecursionError, not a ValueError).
+    """
     try:
-        raw = await request.read()
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
         raise Invalid(message) from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+async def read_json(request: web.Request, message: str = "unable to parse request") -> Any:
+    """The request body as JSON, or `Invalid(message)` (see `parse_json`)."""
+    return parse_json(await request.read(), message)

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from ownstream.auth.login_throttle import LoginThrottle
 from ownstream.auth.session import AdminSessions
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.chat.service import ChatService
 from ownstream.clock import Clock
+from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
 from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
@@ -48,6 +50,8 @@ class Services:
     admin_sessions: AdminSessions
     metrics: ServerMetrics
     health: HealthChecks
+    login_throttle: LoginThrottle
+    page_texts: RenderedPageTexts
     disk_full: DiskFullReporter = field(default_factory=DiskFullReporter)
     """The process's one reporter: "the disk is full" at most once a minute."""
     playlists: LastGoodPlaylists = field(default_factory=LastGoodPlaylists)
@@ -58,11 +62,3 @@ SERVICES = web.AppKey("services", Services)
 
 def services(request: web.Request) -> Services:
     return request.app[SERVICES]
-
-
-def client_ip(request: web.Request) -> str:
-    """Owncast uses the whole X-Forwarded-For value when present, else the peer address."""
-    forwarded = request.headers.get("X-Forwarded-For")
-    if forwarded:
-        return forwarded
-    return request.remote or ""

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ownstream.auth.scopes import valid_integration_scopes
 from ownstream.config.validation import expect_string
+from ownstream.domain.scopes import valid_integration_scopes
+from ownstream.domain.users import User
 from ownstream.errors import Invalid
-from ownstream.store.repos.users import User, UsersRepository
+from ownstream.store.repos.users import UsersRepository
 
 INVALID_SCOPES = "one or more invalid scopes provided"
 MISSING_NAME = "a name for the access token is required"
@@ -55,8 +56,11 @@ class IntegrationTokens:
             raise Invalid(MISSING_NAME)
         return await self._users.create(name.strip(), tuple(dict.fromkeys(checked)), user_type="API")
 
-    async def delete(self, token: str) -> None:
+    async def delete(self, token: str) -> str:
+        """Soft-delete the token; the id of its user (whose open chat sockets the caller closes)."""
         if not token:
             raise Invalid(MISSING_TOKEN)
-        if not await self._users.delete_api_user(expect_string(token, "the token")):
+        user = await self._users.by_token(expect_string(token, "the token"))
+        if user is None or user.type != "API" or not await self._users.delete_api_user(token):
             raise Invalid(UNKNOWN_TOKEN)
+        return user.id

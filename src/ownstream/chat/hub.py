@@ -6,6 +6,9 @@ C-level call per socket, no task wakeup. A socket that is behind gets the event 
 queue instead; its writer task sends everything queued as one text frame, events separated by `\\n` (as
 Owncast does), once the socket drains. A socket whose queue is full is dropped. Nothing here awaits a
 socket, so one slow client cannot stall the others.
+
+The hub is this process's `ChatFanout` (chat/fanout.py): the service reaches sockets by client or user id
+through it. Client ids carry the process slot (domain/ids.py).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
 
-from ownstream.store.repos.users import User
+from ownstream.domain.chat_events import ConnectedClient
+from ownstream.domain.ids import ClientIds
+from ownstream.domain.users import User
 
 log = logging.getLogger(__name__)
 
@@ -180,13 +185,14 @@ class ChatHub:
         queue_size: int = QUEUE_SIZE,
         max_sockets: int = 1 << 30,
         direct_write_limit: int = DIRECT_WRITE_LIMIT,
+        process_slot: int = 0,
     ) -> None:
         self.queue_size = queue_size
         self.max_sockets = max_sockets
         self.direct_write_limit = direct_write_limit
         """Negative: never write directly, every event goes through the per-socket queue."""
         self._clients: dict[int, ChatClient] = {}
-        self._next_id = 0
+        self._ids = ClientIds(process_slot)
         self.dropped = 0
         """Sockets dropped because they could not keep up (for tests and stats)."""
 
@@ -201,7 +207,7 @@ class ChatHub:
         self, outlet: Outlet, user: User, *, ip_address: str, user_agent: str, connected_at: datetime
     ) -> ChatClient:
         client = ChatClient(
-            self._next_id,
+            self._ids.next(),
             outlet,
             user,
             ip_address=ip_address,
@@ -209,7 +215,6 @@ class ChatHub:
             connected_at=connected_at,
             queue_size=self.queue_size,
         )
-        self._next_id += 1
         self._clients[client.id] = client
         return client
 
@@ -244,6 +249,39 @@ class ChatHub:
     def send_to(self, clients: Iterable[ChatClient], frame: bytes) -> None:
         for client in list(clients):
             self.send(client, frame)
+
+    # --- ChatFanout: sends by id -------------------------------------------------------------------------
+    def send_to_client(self, client_id: int, frame: bytes) -> None:
+        client = self._clients.get(client_id)
+        if client is not None:
+            self.send(client, frame)
+
+    def send_to_user(self, user_id: str, frame: bytes) -> None:
+        self.send_to(self.clients_of(user_id), frame)
+
+    def update_user(self, user: User) -> None:
+        for client in self.clients_of(user.id):
+            client.user = user
+
+    def close_user_sockets(self, user_id: str, delay: float = 0.0) -> None:
+        for client in self.clients_of(user_id):
+            if delay > 0:
+                client.close_after(delay)
+            else:
+                client.request_close()
+
+    async def connected_clients(self) -> list[ConnectedClient]:
+        return [
+            ConnectedClient(
+                client_id=client.id,
+                user=client.user,
+                message_count=client.message_count,
+                user_agent=client.user_agent,
+                ip_address=client.ip_address,
+                connected_at=client.connected_at,
+            )
+            for client in self._clients.values()
+        ]
 
     def _drop(self, client: ChatClient) -> None:
         log.info("dropping chat socket %d: its outbound queue is full", client.id)

@@ -9,6 +9,7 @@ integration token or an admin text can't put script into every viewer's page.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -109,3 +110,19 @@ def markdown_literal(text: str) -> str:
     """`text` as Markdown that renders to exactly that text: whitespace folded to single spaces,
     punctuation backslash-escaped (which also escapes HTML). For names and titles inside notices."""
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", _WHITESPACE.sub(" ", text).strip())
+
+
+class RenderedOnce:
+    """Remembers the last text and its rendering, so a text that has not changed (the admin's welcome
+    message, sent to every socket that joins) is not rendered again."""
+
+    def __init__(self, render: Callable[[str], str]) -> None:
+        self._render = render
+        self._last: tuple[str, str] | None = None
+        self.renders = 0
+
+    def __call__(self, text: str) -> str:
+        if self._last is None or self._last[0] != text:
+            self._last = (text, self._render(text))
+            self.renders += 1
+        return self._last[1]

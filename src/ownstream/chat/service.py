@@ -1,8 +1,10 @@
-"""The chat service: users, messages, moderation and server notices, on top of the hub and the store.
+"""The chat service: users, messages, moderation and server notices, on top of the fan-out and the store.
 
 Route handlers (chat, admin, integrations) and the WebSocket shell call in here; nothing else touches
-the hub or the chat tables. Integration-facing events go out on the bus as `ChatEventOccurred` with
-Owncast's webhook `eventData`.
+the hub or the chat tables. Every send goes through the `ChatFanout` (by client or user id), so the
+same code serves one process or several. Of the stream, chat knows only what the bus says
+(`StreamView`). Integration-facing events go out on the bus as `ChatEventOccurred` with Owncast's
+webhook `eventData`.
 """
 
 from __future__ import annotations
@@ -11,13 +13,12 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from ownstream.chat import protocol
 from ownstream.chat.emoji import EmojiCatalog
+from ownstream.chat.fanout import ChatFanout
 from ownstream.chat.hub import ChatClient, ChatHub, Outlet
-from ownstream.chat.ids import short_id
 from ownstream.chat.names import MAX_NAME_LENGTH, clean_name, registration_name, rename_allowed
 from ownstream.chat.notices import (
     flood_notice,
@@ -31,23 +32,44 @@ from ownstream.chat.notices import (
     too_large_notice,
     user_removed_notice,
 )
-from ownstream.chat.render import markdown_literal, render_chat_body, render_system_body
-from ownstream.clock import Clock, PeriodicTimer, rfc3339
+from ownstream.chat.render import RenderedOnce, markdown_literal, render_chat_body, render_system_body
+from ownstream.chat.stream_view import StreamView
+from ownstream.clock import Clock, PeriodicTimer
 from ownstream.config.service import ConfigService
 from ownstream.disk_full import DiskFullReporter, is_disk_full
+from ownstream.domain.chat_events import (
+    ChatAction,
+    ChatMessage,
+    ChatWebhookData,
+    ChatWebhookPayload,
+    ConnectedUserInfo,
+    NameChanged,
+    NameChangeWebhookData,
+    StoredChatEvent,
+    SystemMessage,
+    UserDisabled,
+    UserJoined,
+    UserJoinedWebhookData,
+    VisibilityUpdate,
+)
+from ownstream.domain.ids import short_id
+from ownstream.domain.messages import StoredMessage
+from ownstream.domain.owncast_json import encode, encode_document, to_json, user_json
+from ownstream.domain.scopes import MODERATOR
+from ownstream.domain.users import User
 from ownstream.errors import Invalid
 from ownstream.events import (
     ChatEventOccurred,
     EventBus,
+    StreamEnding,
+    StreamOnline,
     StreamStarted,
     StreamStopped,
     StreamTitleChanged,
 )
 from ownstream.settings import Settings
-from ownstream.store.repos.messages import MessagesRepository, StoredMessage
-from ownstream.store.repos.users import MODERATOR, User, UsersRepository
-from ownstream.stream.lifecycle import StreamLifecycle
-from ownstream.stream.stats import StreamStats
+from ownstream.store.repos.messages import MessagesRepository
+from ownstream.store.repos.users import UsersRepository
 
 log = logging.getLogger(__name__)
 
@@ -62,29 +84,32 @@ class ChatService:
         config: ConfigService,
         bus: EventBus,
         clock: Clock,
-        lifecycle: StreamLifecycle,
-        stats: StreamStats,
         users: UsersRepository,
         messages: MessagesRepository,
         hub: ChatHub | None = None,
+        fanout: ChatFanout | None = None,
+        last_disconnect: datetime | None = None,
         rng: random.Random | None = None,
         disk_full: DiskFullReporter | None = None,
     ) -> None:
+        """`hub` holds this process's sockets; `fanout` reaches every socket (the hub itself when
+        there is one process). `last_disconnect`: when the last stream of an earlier run ended."""
         self._timings = settings.timings
         self._config = config
         self._bus = bus
         self._clock = clock
-        self._lifecycle = lifecycle
-        self._stats = stats
         self._users = users
         self._messages = messages
         self._rng = rng or random.SystemRandom()
-        self.hub = hub or ChatHub()
+        self.hub = hub or ChatHub(process_slot=settings.process_slot)
+        self.fanout: ChatFanout = fanout or self.hub
+        self.stream = StreamView(last_disconnect)
         self._disk_full = disk_full or DiskFullReporter(log)
         self.emoji = EmojiCatalog(settings.data_dir / "emoji")
         self._last_seen: dict[str, float] = {}
         """user id → monotonic time of their last join or message, for USER_JOINED suppression."""
         self._welcome_timers: dict[int, asyncio.TimerHandle] = {}
+        self._welcome_html = RenderedOnce(render_system_body)
         self._unsubscribe: list[Callable[[], None]] = []
         self._pruner = PeriodicTimer("chat-prune", self._timings.chat_prune_interval, self.prune)
 
@@ -95,11 +120,13 @@ class ChatService:
         self._pruner.start()
         self._unsubscribe = [
             self._bus.subscribe(StreamStarted, self._stream_started),
+            self._bus.subscribe(StreamOnline, self.stream.went_online),
+            self._bus.subscribe(StreamEnding, self.stream.ending),
             self._bus.subscribe(StreamStopped, self._stream_stopped),
         ]
 
     async def close_sockets(self, timeout: float = 1.0) -> None:
-        """Server shutdown: close every chat socket (politely for up to `timeout`, then cut off)."""
+        """Server shutdown: close this process's chat sockets (politely for up to `timeout`, then cut off)."""
         for handle in self._welcome_timers.values():
             handle.cancel()
         self._welcome_timers.clear()
@@ -131,31 +158,20 @@ class ChatService:
         return await self._users.by_token(token)
 
     async def moderators(self) -> list[dict[str, Any]]:
-        return [protocol.user_json(user) for user in await self._users.moderators()]
+        return [user_json(user) for user in await self._users.moderators()]
 
     async def disabled_users(self) -> list[dict[str, Any]]:
-        return [protocol.user_json(user) for user in await self._users.disabled_users()]
+        return [user_json(user) for user in await self._users.disabled_users()]
 
     # --- reading ------------------------------------------------------------------------------------
     async def history(self, limit: int = HISTORY_LIMIT) -> list[dict[str, Any]]:
-        return [protocol.stored_message_json(item) for item in await self._messages.history(limit)]
+        return [to_json(item) for item in await self._messages.history(limit)]
 
     async def admin_messages(self) -> list[dict[str, Any]]:
-        return [protocol.stored_message_json(item) for item in await self._messages.user_messages()]
+        return [to_json(item) for item in await self._messages.user_messages()]
 
-    def clients(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "clientId": client.id,
-                "user": protocol.user_json(client.user),
-                "geo": None,
-                "messageCount": client.message_count,
-                "userAgent": client.user_agent,
-                "ipAddress": client.ip_address,
-                "connectedAt": rfc3339(client.connected_at),
-            }
-            for client in self.hub.clients()
-        ]
+    async def clients(self) -> list[dict[str, Any]]:
+        return [to_json(client) for client in await self.fanout.connected_clients()]
 
     # --- sockets (called by the WebSocket shell) ----------------------------------------------------
     def connect(self, outlet: Outlet, user: User, *, ip_address: str, user_agent: str) -> ChatClient:
@@ -163,8 +179,8 @@ class ChatService:
         client = self.hub.connect(
             outlet, user, ip_address=ip_address, user_agent=user_agent, connected_at=now
         )
-        self.hub.send(client, protocol.encode(protocol.connected_user_info(short_id(), now, user)))
-        if self._lifecycle.online:
+        self.fanout.send_to_client(client.id, encode(ConnectedUserInfo(short_id(), now, user)))
+        if self.stream.online:
             self._announce_join(client)
             self._welcome_timers[client.id] = asyncio.get_running_loop().call_later(
                 self._timings.welcome_delay, self._send_delayed_welcome, client
@@ -185,29 +201,28 @@ class ChatService:
         if seen is not None and now_mono - seen < self._timings.join_suppression:
             return
         event_id, now = short_id(), self._clock.now()
-        self.hub.broadcast(protocol.encode(protocol.user_joined(event_id, now, user)))
-        data = protocol.user_joined_webhook_data(event_id, now, user, client.id)
-        self._bus.publish(ChatEventOccurred(protocol.USER_JOINED, data))
+        self.fanout.broadcast(encode(UserJoined(event_id, now, user)))
+        self._tell_integrations(UserJoinedWebhookData(event_id, now, user, client.id))
+
+    def _tell_integrations(self, payload: ChatWebhookPayload) -> None:
+        self._bus.publish(ChatEventOccurred(payload.type, to_json(payload)))
 
     def _send_delayed_welcome(self, client: ChatClient) -> None:
         self._welcome_timers.pop(client.id, None)
-        if not client.closed:
-            self._send_welcome([client])
+        if not client.closed and (frame := self._welcome_frame()) is not None:
+            self.fanout.send_to_client(client.id, frame)
 
-    def _send_welcome(self, clients: list[ChatClient]) -> None:
+    def _welcome_frame(self) -> bytes | None:
         config = self._config.current
-        if not config.welcome_message.strip() or not clients:
-            return
-        body = render_system_body(config.welcome_message)
-        frame = protocol.encode(
-            protocol.system_message(short_id(), self._clock.now(), body, config.server_name)
-        )
-        self.hub.send_to(clients, frame)
+        if not config.welcome_message.strip():
+            return None
+        body = self._welcome_html(config.welcome_message)
+        return encode(SystemMessage(short_id(), self._clock.now(), body, config.server_name))
 
     def notify(self, client: ChatClient, markdown: str) -> None:
         """A CHAT_ACTION notice to one socket only; not stored."""
-        event = protocol.chat_action(short_id(), self._clock.now(), render_system_body(markdown))
-        self.hub.send(client, protocol.encode(event))
+        event = ChatAction(short_id(), self._clock.now(), render_system_body(markdown))
+        self.fanout.send_to_client(client.id, encode(event))
 
     def notify_flooding(self, client: ChatClient) -> None:
         self.notify(client, flood_notice())
@@ -216,15 +231,9 @@ class ChatService:
         self.notify(client, too_large_notice())
 
     def _chat_open(self) -> bool:
-        """Owncast accepts chat while online, and for a while after the stream ends."""
         if self._config.current.chat_disabled:
             return False
-        if self._lifecycle.online:
-            return True
-        last_disconnect = self._stats.last_disconnect_time
-        if last_disconnect is None:
-            return True
-        return self._clock.now() - last_disconnect <= timedelta(seconds=self._timings.chat_offline_grace)
+        return self.stream.chat_open(self._clock.now(), self._timings.chat_offline_grace)
 
     async def receive_chat(self, client: ChatClient, raw_body: str) -> None:
         """A CHAT event from a socket: render, store, broadcast, tell integrations."""
@@ -236,7 +245,7 @@ class ChatService:
             return
         message_id, now = short_id(), self._clock.now()
         stored = StoredMessage(
-            id=message_id, event_type=protocol.CHAT, body=body, timestamp=now, user_id=user.id
+            id=message_id, event_type=ChatMessage.type, body=body, timestamp=now, user_id=user.id
         )
         try:
             await self._messages.save(stored)
@@ -244,12 +253,10 @@ class ChatService:
             # Only what was stored is broadcast; on a full disk the sender hears why, nobody else.
             self._unless_disk_full(error, client, "saving a chat message", message_not_saved_notice())
             return
-        event = protocol.chat_message(message_id, now, body, protocol.user_json(user))
-        self.hub.broadcast(protocol.encode(event))
+        self.fanout.broadcast(encode(ChatMessage(message_id, now, body, user)))
         client.message_count += 1
         self._last_seen[user.id] = self._clock.monotonic()
-        data = protocol.chat_webhook_data(message_id, now, user, client.id, body, raw_body)
-        self._bus.publish(ChatEventOccurred(protocol.CHAT, data))
+        self._tell_integrations(ChatWebhookData(message_id, now, user, client.id, body, raw_body))
 
     async def request_rename(self, client: ChatClient, proposed: str) -> None:
         """A NAME_CHANGE event from a socket (reference §3.5, with the stricter blocklist check)."""
@@ -260,8 +267,7 @@ class ChatService:
                 self.notify(client, name_too_long_notice(MAX_NAME_LENGTH))
             else:
                 self.notify(client, name_refused_notice(markdown_literal(proposed)))
-            info = protocol.connected_user_info(short_id(), self._clock.now(), client.user)
-            self.hub.send(client, protocol.encode(info))
+            self._resend_user_info(client)
             return
         new_name = clean_name(proposed)
         old_name = client.user.display_name
@@ -269,16 +275,17 @@ class ChatService:
             user = await self._users.rename(client.user.id, new_name)
         except Exception as error:
             self._unless_disk_full(error, client, "saving a name change", name_not_saved_notice())
-            info = protocol.connected_user_info(short_id(), self._clock.now(), client.user)
-            self.hub.send(client, protocol.encode(info))  # the client shows its stored name again
+            self._resend_user_info(client)  # the client shows its stored name again
             return
         if user is None:
             return
-        self._update_sockets(user)
-        event = protocol.name_changed(short_id(), self._clock.now(), user, old_name)
-        self.hub.broadcast(protocol.encode(event))
-        data = protocol.name_change_webhook_data(user, client.id, new_name)
-        self._bus.publish(ChatEventOccurred(protocol.NAME_CHANGE, data))
+        self.fanout.update_user(user)
+        self.fanout.broadcast(encode(NameChanged(short_id(), self._clock.now(), user, old_name)))
+        self._tell_integrations(NameChangeWebhookData(user, client.id, new_name))
+
+    def _resend_user_info(self, client: ChatClient) -> None:
+        info = ConnectedUserInfo(short_id(), self._clock.now(), client.user)
+        self.fanout.send_to_client(client.id, encode(info))
 
     def _unless_disk_full(self, error: Exception, client: ChatClient, what: str, notice: str) -> None:
         """A write for `client` failed: on a full disk tell that socket (one log line a minute at most);
@@ -288,49 +295,43 @@ class ChatService:
         self._disk_full.report(what, error)
         self.notify(client, notice)
 
-    def _update_sockets(self, user: User) -> list[ChatClient]:
-        clients = self.hub.clients_of(user.id)
-        for client in clients:
-            client.user = user
-        return clients
-
     # --- server and integration messages ------------------------------------------------------------
-    async def _store_and_broadcast(self, event: dict[str, Any], user_id: str | None = None) -> dict[str, Any]:
+    async def _store_and_broadcast(
+        self, event: StoredChatEvent, user_id: str | None = None
+    ) -> dict[str, Any]:
+        """Store `event`, send it to everyone, and return its JSON document."""
         stored = StoredMessage(
-            id=event["id"],
-            event_type=event["type"],
-            body=event["body"],
+            id=event.id,
+            event_type=event.type,
+            body=event.body,
             timestamp=self._clock.now(),
             user_id=user_id,
         )
         await self._messages.save(stored)
-        self.hub.broadcast(protocol.encode(event))
-        return event
+        document = to_json(event)
+        self.fanout.broadcast(encode_document(document))
+        return document
 
-    async def send_system_message(self, body_markdown: str) -> dict[str, Any]:
-        """A SYSTEM message from the server (integrations): stored and broadcast."""
-        event = protocol.system_message(
+    def _system_message(self, body_markdown: str) -> SystemMessage:
+        return SystemMessage(
             short_id(),
             self._clock.now(),
             render_system_body(body_markdown),
             self._config.current.server_name,
         )
-        return await self._store_and_broadcast(event)
+
+    async def send_system_message(self, body_markdown: str) -> dict[str, Any]:
+        """A SYSTEM message from the server (integrations): stored and broadcast."""
+        return await self._store_and_broadcast(self._system_message(body_markdown))
 
     async def send_system_message_to_client(self, client_id: int, body: str) -> None:
         """A SYSTEM message to one socket; not stored. An unknown client id is not an error."""
-        client = self.hub.get(client_id)
-        if client is None:
-            return
-        event = protocol.system_message(
-            short_id(), self._clock.now(), render_system_body(body), self._config.current.server_name
-        )
-        self.hub.send(client, protocol.encode(event))
+        self.fanout.send_to_client(client_id, encode(self._system_message(body)))
 
     async def send_action(self, body: str, author: str | None = None) -> dict[str, Any]:
         """A CHAT_ACTION (integrations): stored and broadcast; `author`, when given, leads in bold."""
         markdown = f"**{markdown_literal(author)}** {body}" if author and author.strip() else body
-        event = protocol.chat_action(short_id(), self._clock.now(), render_system_body(markdown))
+        event = ChatAction(short_id(), self._clock.now(), render_system_body(markdown))
         return await self._store_and_broadcast(event)
 
     async def send_integration_message(self, user: User, body: str) -> dict[str, Any]:
@@ -340,9 +341,7 @@ class ChatService:
         rendered = render_chat_body(body)
         if not rendered:
             raise Invalid("invalid message")
-        event = protocol.chat_message(
-            short_id(), self._clock.now(), rendered, protocol.integration_user_json(user)
-        )
+        event = ChatMessage(short_id(), self._clock.now(), rendered, user, by_integration=True)
         return await self._store_and_broadcast(event, user_id=user.id)
 
     # --- moderation ---------------------------------------------------------------------------------
@@ -358,10 +357,9 @@ class ChatService:
         self._announce_visibility(wanted, visible)
 
     def _announce_visibility(self, ids: list[str], visible: bool) -> None:
-        event_id, now = short_id(), self._clock.now()
-        self.hub.broadcast(protocol.encode(protocol.visibility_update(event_id, now, ids, visible)))
-        data = protocol.visibility_webhook_data(event_id, now, ids, visible)
-        self._bus.publish(ChatEventOccurred(protocol.VISIBILITY_UPDATE, data))
+        event = VisibilityUpdate(short_id(), self._clock.now(), tuple(ids), visible)
+        self.fanout.broadcast(encode(event))
+        self._tell_integrations(event)
 
     async def set_user_enabled(self, user_id: str, enabled: bool) -> None:
         """Enable, or disable (ban): hide their messages, tell and close their sockets, tell the room."""
@@ -371,19 +369,25 @@ class ChatService:
         user = await self._users.set_disabled(user_id, None if enabled else now)
         if user is None:
             raise Invalid(f"unknown user id: {user_id}")
-        clients = self._update_sockets(user)
+        self.fanout.update_user(user)
         if enabled:
             return
         ids = await self._messages.ids_by_user(user_id)
         if ids:
             await self._messages.set_hidden(ids, now)
             self._announce_visibility(ids, False)
-        frame = protocol.encode(protocol.user_disabled(short_id(), now))
-        for client in clients:
-            self.hub.send(client, frame)
-            client.close_after(self._timings.banned_close_delay)
+        self.fanout.send_to_user(user_id, encode(UserDisabled(short_id(), now)))
+        self.fanout.close_user_sockets(user_id, self._timings.banned_close_delay)
         notice = render_system_body(user_removed_notice(markdown_literal(user.display_name)))
-        self.hub.broadcast(protocol.encode(protocol.chat_action(short_id(), now, notice)))
+        self.fanout.broadcast(encode(ChatAction(short_id(), now, notice)))
+
+    async def close_sockets_of_deleted_token(self, user_id: str) -> None:
+        """An integration token was deleted: nothing more it sends is accepted, and its sockets close."""
+        user = await self._users.by_id(user_id)
+        if user is None:
+            return
+        self.fanout.update_user(user)
+        self.fanout.close_user_sockets(user_id)
 
     async def set_moderator(self, user_id: str, is_moderator: bool) -> None:
         current = await self._users.by_id(user_id)
@@ -393,24 +397,26 @@ class ChatService:
         user = await self._users.set_scopes(user_id, [*others, MODERATOR] if is_moderator else others)
         if user is None:
             raise Invalid(f"unknown user id: {user_id}")
-        clients = self._update_sockets(user)
-        frame = protocol.encode(protocol.connected_user_info(short_id(), self._clock.now(), user))
-        self.hub.send_to(clients, frame)
+        self.fanout.update_user(user)
+        self.fanout.send_to_user(user_id, encode(ConnectedUserInfo(short_id(), self._clock.now(), user)))
 
     # --- stream notices -----------------------------------------------------------------------------
     def broadcast_notice(self, markdown: str) -> None:
         """A CHAT_ACTION to everyone; not stored."""
-        event = protocol.chat_action(short_id(), self._clock.now(), render_system_body(markdown))
-        self.hub.broadcast(protocol.encode(event))
+        event = ChatAction(short_id(), self._clock.now(), render_system_body(markdown))
+        self.fanout.broadcast(encode(event))
 
     async def announce_title(self, title: str) -> None:
         if title.strip():
             self.broadcast_notice(title_changed_notice(markdown_literal(title)))
         self._bus.publish(StreamTitleChanged(title))
 
-    def _stream_started(self, _event: StreamStarted) -> None:
+    def _stream_started(self, event: StreamStarted) -> None:
+        self.stream.started(event)
         self.broadcast_notice(stream_starting_notice())
-        self._send_welcome(self.hub.clients())
+        if (frame := self._welcome_frame()) is not None:
+            self.fanout.broadcast(frame)
 
-    def _stream_stopped(self, _event: StreamStopped) -> None:
+    def _stream_stopped(self, event: StreamStopped) -> None:
+        self.stream.stopped(event)
         self.broadcast_notice(stream_ended_notice())

@@ -13,12 +13,18 @@ from collections.abc import Callable
 
 from aiohttp import WSMsgType, web
 
-from ownstream.api.state import client_ip, services
+from ownstream.api.state import services
+from ownstream.auth.origins import socket_origin_refusal
+from ownstream.auth.tokens import may_use
 from ownstream.chat import protocol
 from ownstream.chat.flood import FloodGuard, Verdict
 from ownstream.chat.hub import ChatClient
 from ownstream.chat.service import ChatService
-from ownstream.store.repos.users import User
+from ownstream.domain.chat_events import ConnectionRefused
+from ownstream.domain.owncast_json import encode
+from ownstream.domain.scopes import CAN_SEND_MESSAGES
+from ownstream.domain.users import User
+from ownstream.net.client_address import client_address
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +71,21 @@ class _WebSocketOutlet:
             transport.abort()
 
 
-async def _refuse(ws: web.WebSocketResponse, event: protocol.Event) -> web.WebSocketResponse:
+async def _refuse(ws: web.WebSocketResponse, event: ConnectionRefused) -> web.WebSocketResponse:
     try:
-        await ws.send_frame(protocol.encode(event), WSMsgType.TEXT)
+        await ws.send_frame(encode(event), WSMsgType.TEXT)
         await ws.close()
     except ConnectionError:
         pass  # the peer left before hearing why; nothing to do
     return ws
+
+
+def may_chat(user: User) -> bool:
+    """Chat users may use the socket; integration tokens only with CAN_SEND_MESSAGES (and not deleted).
+
+    0.0.11 let a token of any scope chat here. A token without that scope is not a chat identity, so it
+    is told what an unknown token is told: ERROR_NEEDS_REGISTRATION."""
+    return user.type == "STANDARD" or may_use(user, CAN_SEND_MESSAGES)
 
 
 @routes.get("/ws")
@@ -82,32 +96,37 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
         return web.Response(text="CHAT_DISABLED")
     if chat.hub.full:
         return web.Response(text="ERROR_MAX_CONNECTIONS_EXCEEDED")
+    if (refusal := socket_origin_refusal(request, svc.config.current)) is not None:
+        return refusal
+    token = request.query.get("accessToken", "")
+    # Who it is, before the upgrade: once the client has its 101 it may ask the admin API for the
+    # socket list, and the socket must already be on it.
+    user = await chat.user_for_token(token) if token else None
     ws = web.WebSocketResponse(
         heartbeat=svc.settings.timings.chat_heartbeat,
         max_msg_size=protocol.MAX_FRAME_BYTES,
         compress=False,
     )
     await ws.prepare(request)
-    token = request.query.get("accessToken", "")
     if not token:
         await ws.close()
         return ws
-    user = await chat.user_for_token(token)
-    if user is None:
+    if user is None or not may_chat(user):
         return await _refuse(ws, protocol.NEEDS_REGISTRATION)
     if user.disabled:
         return await _refuse(ws, protocol.USER_DISABLED_AT_CONNECT)
-    await _serve(ws, request, chat, user)
-    return ws
-
-
-async def _serve(ws: web.WebSocketResponse, request: web.Request, chat: ChatService, user: User) -> None:
+    # No await between the handshake and joining the hub.
     client = chat.connect(
         _WebSocketOutlet(ws, request),
         user,
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
         user_agent=request.headers.get("User-Agent", ""),
     )
+    await _serve(ws, chat, client)
+    return ws
+
+
+async def _serve(ws: web.WebSocketResponse, chat: ChatService, client: ChatClient) -> None:
     session = _InboundFrames(chat, client, asyncio.get_running_loop().time)
     try:
         async for message in ws:

@@ -85,6 +85,9 @@ class RuntimeConfig(BaseModel):
     web_server_port: StrictInt = Field(default=8080, ge=1, le=65535)
     web_server_ip: StrictStr = "0.0.0.0"
     rtmp_server_port: StrictInt = Field(default=1935, ge=1, le=65535)
+    admin_origins: tuple[StrictStr, ...] = ()
+    """Web origins besides this server's own (and its server URL's) whose pages may use the admin's
+    browser credentials (auth/origins.py)."""
 
     # Video
     ffmpeg_path: StrictStr = ""

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from ownstream.config.model import ExternalAction, SocialHandle
 from ownstream.errors import Invalid
+from ownstream.net.web_origin import origin_of
 
 PORT_NOT_A_NUMBER = "Invalid type or value, port must be a number"
 PORT_OUT_OF_RANGE = "Port number must be between 1 and 65535"
@@ -27,6 +28,17 @@ SERVER_URL_NOT_A_STRING = "server url value invalid"
 SOCIAL_HANDLES_INVALID = "unable to update social handles with provided values"
 
 MAX_PORT = 65535
+
+# Length caps on the admin's texts: a deliberate deviation (0.0.11 had none). Every viewer's page loads
+# these, and a megabyte of summary stalled the server (tests/contract/differences.py, LENGTH_CAPS).
+MAX_SERVER_NAME_CHARS = 255
+MAX_STREAM_TITLE_CHARS = 1000
+MAX_TAG_CHARS = 64
+MAX_TAGS = 100
+MAX_MESSAGE_BYTES = 16 * 1024
+"""Server summary, chat welcome message (and an offline message, should one be added)."""
+MAX_PAGE_BYTES = 256 * 1024
+"""Page content and custom CSS (and custom JavaScript, should it be added)."""
 MAX_FEDERATION_USERNAME = 30
 _FEDERATION_USERNAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
 _CSS_COLOR = re.compile(r"[#A-Za-z0-9(),.%/ -]*")
@@ -127,13 +139,34 @@ def is_http_url(text: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
-def text_setting(what: str) -> Callable[[Any], str]:
-    """A parser for a free-text setting (names, Markdown, CSS): any string."""
+def text_setting(
+    what: str, *, max_chars: int | None = None, max_bytes: int | None = None
+) -> Callable[[Any], str]:
+    """A parser for a free-text setting (names, Markdown, CSS): any string up to the given length, in
+    characters or in bytes of UTF-8."""
 
     def parse(value: Any) -> str:
-        return expect_string(value, what)
+        text = expect_string(value, what)
+        if max_chars is not None and len(text) > max_chars:
+            raise Invalid(f"{what} is too long: at most {max_chars} characters, got {len(text)}")
+        if max_bytes is not None:
+            size = len(text.encode("utf-8"))
+            if size > max_bytes:
+                raise Invalid(
+                    f"{what} is too long: at most {max_bytes // 1024} KiB ({max_bytes} bytes as UTF-8), "
+                    f"got {size} bytes"
+                )
+        return text
 
     return parse
+
+
+parse_server_name = text_setting("server name", max_chars=MAX_SERVER_NAME_CHARS)
+parse_stream_title = text_setting("stream title", max_chars=MAX_STREAM_TITLE_CHARS)
+parse_server_summary = text_setting("server summary", max_bytes=MAX_MESSAGE_BYTES)
+parse_welcome_message = text_setting("welcome message", max_bytes=MAX_MESSAGE_BYTES)
+parse_page_content = text_setting("page content", max_bytes=MAX_PAGE_BYTES)
+parse_custom_styles = text_setting("custom styles", max_bytes=MAX_PAGE_BYTES)
 
 
 def bool_setting(what: str) -> Callable[[Any], bool]:
@@ -165,8 +198,12 @@ def parse_tags(value: Any) -> tuple[str, ...]:
     for item in expect_string_list(value, "tags"):
         for piece in item.split(","):
             tag = piece.strip().lstrip("#").strip()
+            if len(tag) > MAX_TAG_CHARS:
+                raise Invalid(f"a tag is too long: at most {MAX_TAG_CHARS} characters, got {len(tag)}")
             if tag and tag not in tags:
                 tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise Invalid(f"too many tags: at most {MAX_TAGS}, got {len(tags)}")
     return tuple(tags)
 
 
@@ -239,6 +276,22 @@ def parse_listen_ip(value: Any) -> str:
     except ValueError:
         raise Invalid(IP_INVALID) from None
     return value
+
+
+def parse_admin_origins(value: Any) -> tuple[str, ...]:
+    """Web origins, `scheme://host[:port]` with scheme http or https, normalised; empty entries dropped."""
+    origins: list[str] = []
+    for item in expect_string_list(value, "admin origins"):
+        text = item.strip()
+        if not text:
+            continue
+        origin = origin_of(text) if is_http_url(text) else None
+        parts = urlsplit(text)
+        if origin is None or parts.path not in ("", "/") or parts.query or parts.fragment or "@" in text:
+            raise Invalid(f"admin origin {text!r} must be an origin such as https://admin.example.com")
+        if origin not in origins:
+            origins.append(origin)
+    return tuple(origins)
 
 
 # Federation

@@ -4,6 +4,10 @@ Started on `StreamStarted`, stopped on `StreamStopped`. The first ping goes out 
 connect, then one per interval, each skipped while the stream isn't `online` yet (reference §9).
 Unlike Owncast 0.0.11, which saved the key it had *sent*, the key the directory returns is stored.
 Nothing here ever raises into the event loop: network and directory failures are logged.
+
+Pings go out through the server's shared HTTP client (outbound/http.py; private addresses allowed: a
+directory may run on the same network), not through a delivery queue: each answer decides what the
+next ping carries, and a missed ping is superseded by the next one, so there is nothing to retry.
 """
 
 from __future__ import annotations
@@ -13,18 +17,15 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import aiohttp
-
-from ownstream import OWNCAST_API_VERSION, __version__
 from ownstream.clock import PeriodicTimer
 from ownstream.config.service import ConfigService
 from ownstream.directory.yp import parse_ping_reply, ping_body, ping_url, usable_server_url
 from ownstream.events import EventBus, StreamStarted, StreamStopped
+from ownstream.outbound.http import OutboundFailure, OutboundHttp
 
 log = logging.getLogger(__name__)
 
 MAX_REPLY_BYTES = 64 * 1024
-USER_AGENT = f"Ownstream/{__version__} (Owncast API {OWNCAST_API_VERSION})"
 
 
 class DirectoryPinger:
@@ -37,14 +38,17 @@ class DirectoryPinger:
         directory_url: str,
         interval: float,
         timeout: float,
+        http: OutboundHttp | None = None,
     ) -> None:
+        """`http`: the server's shared client; without one the pinger makes (and closes) its own."""
         self._config = config
         self._bus = bus
         self._is_online = is_online
         self._ping_url = ping_url(directory_url)
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._timeout = timeout
         self._timer = PeriodicTimer("directory-ping", interval, self.ping_once)
-        self._session: aiohttp.ClientSession | None = None
+        self._owns_http = http is None
+        self._http = http
         self._unsubscribe: list[Callable[[], None]] = []
         self._warned_server_url = False
         self._warned_refusal = False
@@ -54,7 +58,8 @@ class DirectoryPinger:
         return self._timer.running
 
     async def start(self) -> None:
-        self._session = aiohttp.ClientSession(headers={"User-Agent": USER_AGENT})
+        if self._http is None:
+            self._http = OutboundHttp()
         self._unsubscribe = [
             self._bus.subscribe(StreamStarted, self._stream_started),
             self._bus.subscribe(StreamStopped, self._stream_stopped),
@@ -65,9 +70,9 @@ class DirectoryPinger:
             unsubscribe()
         self._unsubscribe = []
         await self._timer.stop()
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        if self._owns_http and self._http is not None:
+            await self._http.close()
+            self._http = None
 
     def _stream_started(self, _event: StreamStarted) -> None:
         self._enabled()  # warns now about an unusable server URL rather than at the first ping
@@ -94,7 +99,7 @@ class DirectoryPinger:
         return True
 
     async def ping_once(self) -> None:
-        if self._session is None or not self._is_online() or not self._enabled():
+        if self._http is None or not self._is_online() or not self._enabled():
             return
         config = self._config.current
         sent_key = config.directory_registration_key
@@ -116,16 +121,21 @@ class DirectoryPinger:
 
     async def _post(self, body: dict[str, str]) -> Any:
         """The reply's JSON (a failed reply when unreadable), or None after logging a transport failure."""
-        assert self._session is not None
+        assert self._http is not None
         try:
-            async with self._session.post(self._ping_url, json=body, timeout=self._timeout) as response:
-                raw = await response.content.read(MAX_REPLY_BYTES)
-        except (aiohttp.ClientError, TimeoutError) as error:
-            log.warning(
-                "could not reach the directory at %s: %s", self._ping_url, str(error) or type(error).__name__
+            reply = await self._http.request(
+                "POST",
+                self._ping_url,
+                body=json.dumps(body).encode("utf-8"),
+                headers={"Content-Type": "application/json"},
+                timeout=self._timeout,
+                allow_private=True,
+                max_reply_bytes=MAX_REPLY_BYTES,
             )
+        except OutboundFailure as failure:
+            log.warning("could not reach the directory at %s: %s", self._ping_url, failure.detail)
             return None
         try:
-            return json.loads(raw)
-        except ValueError:
-            return {"success": False, "error": f"unreadable reply (HTTP {response.status})"}
+            return json.loads(reply.body)
+        except (ValueError, RecursionError):
+            return {"success": False, "error": f"unreadable reply (HTTP {reply.status})"}

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from ownstream.chat.ids import short_id
 from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
+from ownstream.domain.ids import short_id
 from ownstream.errors import Invalid
 from ownstream.federation.notes import actor_iri, note_document, object_iri, render_post
 from ownstream.store.repos.activities import AcceptedActivity, AcceptedActivityRepository

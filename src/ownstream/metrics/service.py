@@ -19,8 +19,8 @@ from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
-from ownstream.chat import protocol as chat_protocol
 from ownstream.config.service import ConfigService
+from ownstream.domain import event_types
 from ownstream.events import ChatEventOccurred, EventBus, SegmentWritten, StreamStopped
 from ownstream.metrics.collectors import (
     PREFIX,
@@ -50,10 +50,17 @@ class MessageCountStore(Protocol):
 
 
 class WebhookStats(Protocol):
-    delivered: int
-    failed_attempts: int
-    abandoned: int
-    dropped: int
+    @property
+    def delivered(self) -> int: ...
+
+    @property
+    def failed_attempts(self) -> int: ...
+
+    @property
+    def abandoned(self) -> int: ...
+
+    @property
+    def dropped(self) -> int: ...
 
     @property
     def queued(self) -> int: ...
@@ -138,7 +145,7 @@ class ServerMetrics:
 
     # --- events ---------------------------------------------------------------------------------------
     def _on_chat_event(self, event: ChatEventOccurred) -> None:
-        if event.type == chat_protocol.CHAT:
+        if event.type == event_types.CHAT:
             self._chat_messages_sent += 1
 
     def _on_segment(self, event: SegmentWritten) -> None:

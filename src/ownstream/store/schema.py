@@ -103,3 +103,24 @@ ap_accepted_activities = sa.Table(
     sa.Index("ix_ap_accepted_activities_seen", "iri", "actor", "type"),
 )
 """Inbound activities that were handled (follows, likes, shares): de-duplication and the admin list."""
+
+outbound_deliveries = sa.Table(
+    "outbound_deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("queue", sa.String(64), nullable=False),
+    sa.Column("method", sa.String(16), nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("content_type", sa.String(128), nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("topic", sa.Text, nullable=False),
+    sa.Column("tag", sa.Text, nullable=False),
+    sa.Column("attempt", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Index("ix_outbound_deliveries_queue_due", "queue", "due_at"),
+    sqlite_autoincrement=True,
+)
+"""Outbound HTTP deliveries of a persistent queue (outbound/queue.py) waiting for their next attempt: a
+row lives from submission until delivered or given up, so a restart loses none."""

@@ -2,7 +2,7 @@
 
 This service is the `PublishGate` the RTMP server asks on every publish. It owns the per-stream parts
 (ffmpeg, the HLS output watcher, thumbnails) and is the only publisher of `StreamStarted`,
-`StreamOnline` and `StreamStopped`.
+`StreamOnline`, `StreamEnding` and `StreamStopped`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from ownstream.events import (
     EventBus,
     PlaylistWritten,
     SegmentWritten,
+    StreamEnding,
     StreamOnline,
     StreamStarted,
     StreamStopped,
@@ -354,6 +355,7 @@ class StreamLifecycle:
             session.ending = True
             self._state = StreamState.ENDING
             log.info("stream %s ending: %s", session.broadcast.stream_id, reason)
+            self._bus.publish(StreamEnding(stream_id=session.broadcast.stream_id))
             current = asyncio.current_task()
             for task in session.tasks:
                 if task is not current:

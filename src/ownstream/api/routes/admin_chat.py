@@ -7,14 +7,13 @@ username-list setters have no method check in Owncast, so neither do ours.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
 from pydantic import StrictBool, StrictStr, TypeAdapter, ValidationError
 
 from ownstream.api.bodies import method_not_supported
-from ownstream.api.errors import error_shape
+from ownstream.api.errors import error_shape, read_json
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.routes.chat import (
     ModeratorRequest,
@@ -24,6 +23,7 @@ from ownstream.api.routes.chat import (
     update_visibility,
 )
 from ownstream.api.state import services
+from ownstream.config import validation as v
 from ownstream.config.model import DEFAULT_FORBIDDEN_USERNAMES
 from ownstream.errors import Invalid
 
@@ -37,7 +37,7 @@ _TEXT = TypeAdapter(StrictStr)
 # --- reads --------------------------------------------------------------------------------------------
 @routes.route("*", "/api/admin/chat/clients")
 async def chat_clients(request: web.Request) -> web.Response:
-    return json_response(services(request).chat.clients())
+    return json_response(await services(request).chat.clients())
 
 
 @routes.route("*", "/api/admin/chat/messages")
@@ -86,10 +86,7 @@ async def admin_set_moderator(request: web.Request) -> web.Response:
 # --- chat settings ------------------------------------------------------------------------------------
 async def _config_value(request: web.Request, adapter: TypeAdapter[Any]) -> Any:
     """The `value` of a `{"value": …}` body, checked against `adapter`; else `Invalid`."""
-    try:
-        document = json.loads(await request.read())
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid("unable to parse new value") from None
+    document = await read_json(request, "unable to parse new value")
     if not isinstance(document, dict) or "value" not in document:
         raise Invalid("unable to parse new value")
     try:
@@ -98,19 +95,24 @@ async def _config_value(request: web.Request, adapter: TypeAdapter[Any]) -> Any:
         raise Invalid("invalid type for value") from None
 
 
+def _usernames(names: list[str]) -> tuple[str, ...]:
+    """Only text that can be sent back as UTF-8 (JSON lets a client send lone surrogates)."""
+    return tuple(v.expect_string(name, "usernames") for name in names)
+
+
 @routes.route("*", "/api/admin/config/chat/suggestedusernames")
 @error_shape("simple")
 async def set_suggested_usernames(request: web.Request) -> web.Response:
-    names = await _config_value(request, _NAMES)
-    await services(request).config.update(suggested_usernames=tuple(names))
+    names = _usernames(await _config_value(request, _NAMES))
+    await services(request).config.update(suggested_usernames=names)
     return simple_response(True, "suggested username list updated")
 
 
 @routes.route("*", "/api/admin/config/chat/forbiddenusernames")
 @error_shape("simple")
 async def set_forbidden_usernames(request: web.Request) -> web.Response:
-    names = await _config_value(request, _NAMES)
-    await services(request).config.update(forbidden_usernames=tuple(names) or DEFAULT_FORBIDDEN_USERNAMES)
+    names = _usernames(await _config_value(request, _NAMES))
+    await services(request).config.update(forbidden_usernames=names or DEFAULT_FORBIDDEN_USERNAMES)
     return simple_response(True, "forbidden username list updated")
 
 
@@ -129,6 +131,6 @@ async def set_chat_disabled(request: web.Request) -> web.Response:
 async def set_welcome_message(request: web.Request) -> web.Response:
     if request.method != "POST":
         return method_not_supported(request)
-    message = await _config_value(request, _TEXT)
+    message = v.parse_welcome_message(await _config_value(request, _TEXT))
     await services(request).config.update(welcome_message=message.strip())
     return simple_response(True, "changed")

@@ -9,14 +9,13 @@ The chat setters and `streamtitle` live with the chat and integration routes.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from ownstream.api.errors import error_shape
+from ownstream.api.errors import error_shape, read_json
 from ownstream.api.responses import simple_response
 from ownstream.api.state import Services, services
 from ownstream.config import validation as v
@@ -55,20 +54,12 @@ def stores(field: str, parse: Callable[[Any], Any]) -> Apply:
 
 async def read_config_value(request: web.Request) -> Any:
     """The `value` of a `{"value": …}` body. NaN and Infinity are not JSON and are refused too."""
-    raw = await request.read()
-    try:
-        body = json.loads(raw, parse_constant=_refuse_constant)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise Invalid(UNPARSEABLE) from None
+    body = await read_json(request, UNPARSEABLE)
     if not isinstance(body, dict):
         raise Invalid(UNPARSEABLE)
     if "value" not in body:
         raise Invalid("the body must be a JSON object with a value field")
     return body["value"]
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(name)
 
 
 # Setters that need more than a pure check
@@ -103,9 +94,9 @@ async def set_video_codec(svc: Services, value: Any) -> None:
 SETTERS: tuple[Setter, ...] = (
     # Server and page
     Setter("key", "changed", stores("stream_key", v.parse_stream_key)),
-    Setter("pagecontent", "changed", stores("extra_page_content", v.text_setting("page content"))),
-    Setter("name", "changed", stores("server_name", v.text_setting("server name"))),
-    Setter("serversummary", "changed", stores("server_summary", v.text_setting("server summary"))),
+    Setter("pagecontent", "changed", stores("extra_page_content", v.parse_page_content)),
+    Setter("name", "changed", stores("server_name", v.parse_server_name)),
+    Setter("serversummary", "changed", stores("server_summary", v.parse_server_summary)),
     Setter("logo", "changed", set_logo),
     Setter("tags", "changed", stores("tags", v.parse_tags)),
     Setter("nsfw", "changed", stores("nsfw", v.bool_setting("nsfw"))),
@@ -125,13 +116,14 @@ SETTERS: tuple[Setter, ...] = (
     Setter(
         "customstyles",
         "custom styles updated",
-        stores("custom_styles", v.text_setting("custom styles")),
+        stores("custom_styles", v.parse_custom_styles),
         any_method=True,
     ),
     # Network (used at the next start)
     Setter("webserverport", "HTTP port set", stores("web_server_port", v.parse_port)),
     Setter("webserverip", "HTTP listen address set", stores("web_server_ip", v.parse_listen_ip)),
     Setter("rtmpserverport", "rtmp port set", stores("rtmp_server_port", v.parse_port)),
+    Setter("adminorigins", "admin origins saved", stores("admin_origins", v.parse_admin_origins)),
     # Video and storage (used from the next stream)
     Setter("ffmpegpath", "changed", set_ffmpeg_path),
     Setter(

@@ -8,6 +8,8 @@ from ownstream import OWNCAST_API_VERSION
 from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
+from ownstream.auth.weak_key import weak_key_warning
+from ownstream.logbuffer import LogEntry
 
 routes = web.RouteTableDef()
 
@@ -49,7 +51,14 @@ async def admin_logs(request: web.Request) -> web.Response:
 
 @routes.route("*", "/api/admin/logs/warnings")
 async def admin_log_warnings(request: web.Request) -> web.Response:
-    return json_response([entry.to_json() for entry in services(request).logs.warnings])
+    """The buffered warnings, and a standing one at the end while the stream key is weak (logged copies
+    of it are left out, so it shows once and goes away when the key is changed)."""
+    svc = services(request)
+    standing = weak_key_warning(svc.config.current.stream_key)
+    entries = [entry for entry in svc.logs.warnings if entry.message != standing]
+    if standing is not None:
+        entries.append(LogEntry(message=standing, level="warning", time=svc.clock.now()))
+    return json_response([entry.to_json() for entry in entries])
 
 
 @routes.route("*", "/api/admin/update/options")

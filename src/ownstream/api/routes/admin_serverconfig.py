@@ -49,6 +49,7 @@ def server_config_document(config: RuntimeConfig, ffmpeg_path: str, codecs: list
         "webServerPort": config.web_server_port,
         "webServerIP": config.web_server_ip,
         "rtmpServerPort": config.rtmp_server_port,
+        "adminOrigins": list(config.admin_origins),
         "s3": config.s3.to_json(),
         "videoSettings": {
             "videoQualityVariants": [variant.to_owncast() for variant in config.video_variants],

@@ -16,13 +16,13 @@ from ownstream.api.errors import error_shape
 from ownstream.api.responses import simple_response
 from ownstream.api.routes.admin_config import read_config_value
 from ownstream.api.state import Services, services
-from ownstream.config.validation import expect_string
+from ownstream.config.validation import parse_stream_title
 
 routes = web.RouteTableDef()
 
 
 async def change_stream_title(svc: Services, value: Any) -> None:
-    title = expect_string(value, "stream title")
+    title = parse_stream_title(value)
     await svc.config.update(stream_title=title)
     if title.strip():
         await svc.chat.announce_title(title)

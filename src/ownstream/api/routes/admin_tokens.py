@@ -16,7 +16,7 @@ from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
 from ownstream.clock import rfc3339
-from ownstream.store.repos.users import User
+from ownstream.domain.users import User
 
 routes = web.RouteTableDef()
 
@@ -71,5 +71,7 @@ async def delete_token(request: web.Request) -> web.Response:
     if refused := unsupported_method(request):
         return refused
     body = await read_body(request, DeleteToken)
-    await services(request).tokens.delete(body.token if isinstance(body.token, str) else "")
+    svc = services(request)
+    user_id = await svc.tokens.delete(body.token if isinstance(body.token, str) else "")
+    await svc.chat.close_sockets_of_deleted_token(user_id)
     return simple_response(True, "deleted token")

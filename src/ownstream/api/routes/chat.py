@@ -6,18 +6,18 @@ User and moderator tokens come in `?accessToken=`. A missing, unknown or disable
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from ownstream.api.bodies import method_not_supported, read_body
-from ownstream.api.errors import error_shape
+from ownstream.api.errors import error_shape, read_json
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
 from ownstream.chat.service import ChatService
-from ownstream.store.repos.users import User
+from ownstream.domain.users import User
+from ownstream.errors import Invalid
 
 routes = web.RouteTableDef()
 M = TypeVar("M", bound=BaseModel)
@@ -89,9 +89,9 @@ async def register(request: web.Request) -> web.Response:
         return method_not_supported(request)
     requested: str | None = None
     try:
-        document: Any = json.loads(await request.read())
-    except (ValueError, UnicodeDecodeError):
-        document = None
+        document: Any = await read_json(request)
+    except Invalid:
+        document = None  # a body that is not JSON still registers, under a generated name
     if isinstance(document, dict) and isinstance(document.get("displayName"), str):
         requested = document["displayName"]
     chat = services(request).chat

@@ -14,8 +14,9 @@ from aiohttp import web
 
 from ownstream.api.errors import error_body
 from ownstream.api.responses import NO_CACHE_HEADERS, json_response
-from ownstream.api.state import Services, client_ip, services
+from ownstream.api.state import Services, services
 from ownstream.hls.last_good import is_complete_playlist
+from ownstream.net.client_address import client_address
 
 routes = web.RouteTableDef()
 
@@ -49,7 +50,7 @@ async def get_hls(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound(headers=CORS)
     headers = dict(CORS)
     if suffix == ".m3u8":
-        svc.stats.viewer_seen(client_ip(request), request.headers.get("User-Agent", ""))
+        svc.stats.viewer_seen(client_address(request), request.headers.get("User-Agent", ""))
         headers.update(NO_CACHE_HEADERS)
         body = await _playlist_body(svc, path, str(relative))
         if body is None:

@@ -23,9 +23,9 @@ from ownstream.api.routes.admin_config import read_config_value
 from ownstream.api.routes.admin_stream import change_stream_title
 from ownstream.api.routes.chat import unauthorized, update_visibility
 from ownstream.api.state import services
-from ownstream.auth.scopes import CAN_SEND_MESSAGES, CAN_SEND_SYSTEM_MESSAGES, HAS_ADMIN_ACCESS
+from ownstream.domain.scopes import CAN_SEND_MESSAGES, CAN_SEND_SYSTEM_MESSAGES, HAS_ADMIN_ACCESS
+from ownstream.domain.users import User
 from ownstream.errors import Invalid
-from ownstream.store.repos.users import User
 
 PREFIX = "/api/integrations"
 HISTORY_LENGTH = 50
@@ -163,4 +163,4 @@ async def chat_history(request: web.Request, _user: User) -> web.Response:
 @routes.route("*", PREFIX + "/clients")
 @integration(HAS_ADMIN_ACCESS)
 async def connected_clients(request: web.Request, _user: User) -> web.Response:
-    return json_response(services(request).chat.clients())
+    return json_response(await services(request).chat.clients())

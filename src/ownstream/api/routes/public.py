@@ -9,9 +9,10 @@ from aiohttp import web
 
 from ownstream import OWNCAST_API_VERSION, __version__
 from ownstream.api.responses import json_response
-from ownstream.api.state import client_ip, services
+from ownstream.api.state import services
 from ownstream.clock import rfc3339_seconds
-from ownstream.markdown import render_page_markdown
+from ownstream.config.model import SocialHandle
+from ownstream.net.client_address import client_address
 from ownstream.social import platform_icon, platform_icon_svg, social_platforms
 from ownstream.stream.logo import logo_content_type
 from ownstream.transcode.variants import variants_for_menu
@@ -55,21 +56,29 @@ async def federation_document(request: web.Request) -> dict[str, Any]:
     return document
 
 
+def social_handle_json(handle: SocialHandle) -> dict[str, str]:
+    """`{platform, url, icon}`; `icon` only for a known platform (Owncast's Go `omitempty`)."""
+    document = {"platform": handle.platform, "url": handle.url}
+    icon = platform_icon(handle.platform)
+    if icon:
+        document["icon"] = icon
+    return document
+
+
 @routes.get("/api/config")
 async def get_config(request: web.Request) -> web.Response:
-    config = services(request).config.current
+    svc = services(request)
+    html = await svc.page_texts.current()
+    config = svc.config.current
     document: dict[str, Any] = {
         "name": config.server_name,
-        "summary": render_page_markdown(config.server_summary),
+        "summary": html.summary,
         "logo": "/logo",
         "tags": list(config.tags),
         "version": VERSION_STRING,
         "nsfw": config.nsfw,
-        "extraPageContent": render_page_markdown(config.extra_page_content),
-        "socialHandles": [
-            {"platform": handle.platform, "url": handle.url, "icon": platform_icon(handle.platform)}
-            for handle in config.social_handles
-        ],
+        "extraPageContent": html.extra_page_content,
+        "socialHandles": [social_handle_json(handle) for handle in config.social_handles],
         "chatDisabled": config.chat_disabled,
         "externalActions": [action.to_json() for action in config.external_actions],
         "customStyles": config.custom_styles,
@@ -83,7 +92,7 @@ async def get_config(request: web.Request) -> web.Response:
 
 @routes.get("/api/ping")
 async def ping(request: web.Request) -> web.Response:
-    services(request).stats.viewer_seen(client_ip(request), request.headers.get("User-Agent", ""))
+    services(request).stats.viewer_seen(client_address(request), request.headers.get("User-Agent", ""))
     return web.Response(status=200)
 
 

@@ -3,6 +3,10 @@
 Per connection: read → session → replies; each media message becomes an FLV tag that is awaited into
 the accepted publisher's `StreamSink` before the next read, so a full sink stops us reading the socket
 (the stream reader's buffer is bounded, so TCP flow control then reaches the publisher).
+
+Slow and greedy peers: a connection must reach `publish` within `publish_deadline` of connecting, however
+busy it keeps the line (the idle watchdog alone let one byte every few seconds hold a socket forever),
+and one address may hold at most `cap.limit` connections.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from ownstream.ingest.rtmp.events import (
 )
 from ownstream.ingest.rtmp.messages import MessageType
 from ownstream.ingest.rtmp.session import ServerSession
+from ownstream.net.client_address import parse_ip
+from ownstream.net.connection_caps import ConnectionCap
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +42,22 @@ CLOSE_TIMEOUT: Final = 5.0
 class RtmpServer:
     """Accepts RTMP publishers and hands each accepted stream to the gate's sink as FLV."""
 
-    def __init__(self, gate: PublishGate, host: str, port: int, read_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        gate: PublishGate,
+        host: str,
+        port: int,
+        read_timeout: float = 10.0,
+        *,
+        publish_deadline: float = 10.0,
+        cap: ConnectionCap | None = None,
+    ) -> None:
         self._gate = gate
         self._host = host
         self._requested_port = port
         self._read_timeout = read_timeout
+        self._publish_deadline = publish_deadline
+        self._cap = cap if cap is not None else ConnectionCap("RTMP", 0)
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
 
@@ -73,14 +90,22 @@ class RtmpServer:
             self._server = None
 
     def _on_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        remote_addr = _format_address(writer.get_extra_info("peername"))
-        connection = _PublisherConnection(self._gate, reader, writer, remote_addr, self._read_timeout)
+        peername = writer.get_extra_info("peername")
+        address = _host_of(peername)
+        if not self._cap.admit(address):
+            writer.transport.abort()
+            return
+        remote_addr = _format_address(peername)
+        connection = _PublisherConnection(
+            self._gate, reader, writer, remote_addr, self._read_timeout, self._publish_deadline
+        )
         task = asyncio.create_task(connection.run(), name=f"rtmp-connection {remote_addr}")
         self._connections.add(task)
-        task.add_done_callback(self._connection_done)
+        task.add_done_callback(lambda done: self._connection_done(done, address))
 
-    def _connection_done(self, task: asyncio.Task[None]) -> None:
+    def _connection_done(self, task: asyncio.Task[None], address: str) -> None:
         self._connections.discard(task)
+        self._cap.release(address)
         if not task.cancelled() and (error := task.exception()) is not None:
             log.error("RTMP connection task %s failed", task.get_name(), exc_info=error)
 
@@ -93,6 +118,7 @@ class _PublisherConnection:
         writer: asyncio.StreamWriter,
         remote_addr: str,
         read_timeout: float,
+        publish_deadline: float,
     ) -> None:
         self._gate = gate
         self._reader = reader
@@ -109,6 +135,8 @@ class _PublisherConnection:
         self._timed_out = False
         self._last_read = 0.0
         self._watchdog: asyncio.TimerHandle | None = None
+        self._publish_deadline = publish_deadline
+        self._publish_overdue = False
 
     async def run(self) -> None:
         try:
@@ -127,11 +155,18 @@ class _PublisherConnection:
         loop = asyncio.get_running_loop()
         self._last_read = loop.time()
         self._watchdog = loop.call_later(self._read_timeout, self._check_idle)
+        deadline = loop.call_later(self._publish_deadline, self._check_published)
         try:
             while not self._closing:
                 data = await self._reader.read(READ_SIZE)
                 if not data:
-                    if self._timed_out:
+                    if self._publish_overdue:
+                        log.info(
+                            "RTMP connection from %s closed: no publish within %.1f s of connecting",
+                            self._remote_addr,
+                            self._publish_deadline,
+                        )
+                    elif self._timed_out:
                         log.info(
                             "RTMP connection from %s timed out: no data for %.1f s",
                             self._remote_addr,
@@ -150,6 +185,13 @@ class _PublisherConnection:
                 await self._flush()
         finally:
             self._watchdog.cancel()
+            deadline.cancel()
+
+    def _check_published(self) -> None:
+        if self._publish_requested or self._closing:
+            return
+        self._publish_overdue = True
+        self._writer.transport.abort()
 
     def _check_idle(self) -> None:
         """One timer per connection instead of a timeout around every read (this runs per second, not
@@ -244,6 +286,12 @@ class _PublisherConnection:
             with contextlib.suppress(ConnectionError, TimeoutError):
                 async with asyncio.timeout(CLOSE_TIMEOUT):
                     await self._writer.wait_closed()
+
+
+def _host_of(peername: object) -> str:
+    host = peername[0] if isinstance(peername, tuple) and peername else peername
+    address = parse_ip(str(host))
+    return str(address) if address is not None else str(host)
 
 
 def _format_address(peername: object) -> str:

@@ -7,39 +7,19 @@ rows. Rows older than the retention window are deleted by the chat service's pru
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ownstream.store.repos.users import USER_COLUMN_NAMES, User, user_from_row
+from ownstream.domain.messages import MessageWithAuthor, StoredMessage
+from ownstream.store.repos.users import USER_COLUMN_NAMES, user_from_row
 from ownstream.store.schema import messages, users
 from ownstream.store.timestamps import for_db, from_db
 
 _USER_PREFIX = "author_"
 _AUTHOR_COLUMNS = tuple(users.c[name].label(_USER_PREFIX + name) for name in USER_COLUMN_NAMES)
-
-
-@dataclass(frozen=True)
-class StoredMessage:
-    id: str
-    event_type: str
-    body: str
-    timestamp: datetime
-    user_id: str | None = None
-    hidden_at: datetime | None = None
-    title: str | None = None
-    subtitle: str | None = None
-    image: str | None = None
-    link: str | None = None
-
-
-@dataclass(frozen=True)
-class MessageWithAuthor:
-    message: StoredMessage
-    author: User | None
 
 
 def _message_from_row(row: Any) -> StoredMessage:

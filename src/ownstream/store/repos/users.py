@@ -9,48 +9,21 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ownstream.chat.ids import new_access_token, short_id, token_hash
+from ownstream.domain.ids import new_access_token, short_id, token_hash
+from ownstream.domain.scopes import MODERATOR
+from ownstream.domain.users import MAX_DISPLAY_COLOR, User, UserType
 from ownstream.store.schema import users
 from ownstream.store.timestamps import for_db, from_db
-
-UserType = Literal["STANDARD", "API"]
-MODERATOR = "MODERATOR"
-MAX_DISPLAY_COLOR = 360
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class User:
-    id: str
-    display_name: str
-    display_color: int
-    created_at: datetime
-    disabled_at: datetime | None
-    previous_names: tuple[str, ...]
-    name_changed_at: datetime | None
-    scopes: tuple[str, ...]
-    type: UserType
-    last_used: datetime | None
-    access_token: str | None
-    """Only for API users; chat users' tokens are stored as hashes only."""
-
-    @property
-    def is_moderator(self) -> bool:
-        return MODERATOR in self.scopes
-
-    @property
-    def disabled(self) -> bool:
-        return self.disabled_at is not None
 
 
 def user_from_row(row: Any, prefix: str = "") -> User:

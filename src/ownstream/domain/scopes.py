@@ -1,8 +1,11 @@
-"""The scopes an integration access token can hold (reference §2.4, §10)."""
+"""The scopes a user row can hold (reference §2.4, §10): MODERATOR for chat users, and the scopes of
+integration access tokens."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+MODERATOR = "MODERATOR"
 
 CAN_SEND_MESSAGES = "CAN_SEND_MESSAGES"
 CAN_SEND_SYSTEM_MESSAGES = "CAN_SEND_SYSTEM_MESSAGES"
