@@ -45,6 +45,7 @@ BENCHMARKS = (
     Benchmark("time_to_first_segment", "time_to_first_segment.py", (), "time_to_first_segment", 600),
     Benchmark("wheel_packaging", "wheel_packaging.py", (), "wheel_packaging", 600),
     Benchmark("chat_fanout", "chat_fanout.py", ("--clients", "1000", "4000", "10000"), "chat_fanout", 900),
+    Benchmark("admin_login", "admin_login.py", ("--runs", "10"), "admin_login", 300),
 )
 
 
@@ -146,6 +147,13 @@ def summarize_fanout(data: dict[str, Any]) -> list[str]:
     ]
 
 
+def summarize_admin_login(data: dict[str, Any]) -> list[str]:
+    return [
+        f"admin login → rendered Home: median {num(data['median_ms'], 0)} ms over {data['runs']} runs "
+        f"(min {num(data['min_ms'], 0)}, max {num(data['max_ms'], 0)})"
+    ]
+
+
 SUMMARIZERS = {
     "ingest_cpu": summarize_ingest,
     "latency": summarize_latency,
@@ -153,6 +161,7 @@ SUMMARIZERS = {
     "time_to_first_segment": summarize_ttfs,
     "wheel_packaging": summarize_packaging,
     "chat_fanout": summarize_fanout,
+    "admin_login": summarize_admin_login,
 }
 
 

@@ -1,12 +1,19 @@
-// Bundles the viewer pages into ../src/ownstream/web/static/ (served by ownstream.web.pages).
+// Bundles the viewer pages and the admin dashboard into ../src/ownstream/web/static/ (served by
+// ownstream.web.pages and ownstream.api.routes.admin_pages).
 //
 //   static/index.html, static/embed-video.html,
 //   static/embed-chat.html                       HTML shells, asset names filled in
 //   static/assets/*                              content-hashed JS/CSS/worker files (cached forever)
+//   static/admin.html, static/admin-login.html   the admin app's shell and its login page
+//   static/admin-assets/*                        the admin bundle, served at /admin/assets/
+//
+// The admin is a separate esbuild run, so nothing of it (not even a shared chunk) lands in the viewer
+// page's files.
 //
 // Usage: node build.mjs [--dev]   (--dev: no minification, inline source maps)
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -14,7 +21,9 @@ import * as esbuild from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const outRoot = join(here, '..', 'src', 'ownstream', 'web', 'static');
 const assetsDir = join(outRoot, 'assets');
+const adminAssetsDir = join(outRoot, 'admin-assets');
 const publicPrefix = '/static/';
+const adminPrefix = '/admin/assets/';
 const dev = process.argv.includes('--dev');
 
 const pages = [
@@ -25,20 +34,19 @@ const pages = [
 
 rmSync(outRoot, { recursive: true, force: true });
 mkdirSync(assetsDir, { recursive: true });
+mkdirSync(adminAssetsDir, { recursive: true });
 
 // hls.js's ES module build has no inline worker: ship its worker file next to the bundle.
 const workerSource = join(here, 'node_modules', 'hls.js', 'dist', 'hls.worker.js');
 const workerName = `hls-worker-${shortHash(readFileSync(workerSource))}.js`;
 copyFileSync(workerSource, join(assetsDir, workerName));
 
-const result = await esbuild.build({
+const common = {
   absWorkingDir: here,
-  entryPoints: pages.map((p) => p.entry),
   bundle: true,
   splitting: true,
   format: 'esm',
   target: ['es2020', 'chrome87', 'firefox78', 'safari15'],
-  outdir: assetsDir,
   entryNames: '[name]-[hash]',
   chunkNames: 'chunk-[hash]',
   assetNames: '[name]-[hash]',
@@ -49,39 +57,104 @@ const result = await esbuild.build({
   logLevel: 'warning',
   jsx: 'automatic',
   jsxImportSource: 'preact',
+};
+
+const result = await esbuild.build({
+  ...common,
+  entryPoints: pages.map((p) => p.entry),
+  outdir: assetsDir,
   define: {
     __HLS_WORKER_URL__: JSON.stringify(publicPrefix + workerName),
     'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production'),
   },
 });
 
-for (const page of pages) {
-  const [outFile, meta] = Object.entries(result.metafile.outputs).find(
-    ([, output]) => output.entryPoint === page.entry,
-  );
-  const script = publicPrefix + basename(outFile);
-  const css = meta.cssBundle ? publicPrefix + basename(meta.cssBundle) : null;
+const adminEntry = 'src/admin/main.tsx';
+const admin = await esbuild.build({
+  ...common,
+  entryPoints: [adminEntry],
+  outdir: adminAssetsDir,
+  define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production') },
+});
+
+/** The tags that load an entry: its stylesheet, its static imports (preloaded) and its script. */
+function entryTags(metafile, entry, prefix) {
+  const [outFile, meta] = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint === entry);
+  const css = meta.cssBundle ? prefix + basename(meta.cssBundle) : null;
   const preloads = meta.imports
     .filter((imp) => imp.kind === 'import-statement' && !imp.external)
-    .map((imp) => `<link rel="modulepreload" href="${publicPrefix + basename(imp.path)}">`);
-  const head = [
-    css ? `<link rel="stylesheet" href="${css}">` : '',
-    ...preloads,
-    `<script type="module" src="${script}"></script>`,
-  ]
-    .filter(Boolean)
-    .join('\n    ');
-  const html = readFileSync(join(here, page.template), 'utf8');
-  if (!html.includes('<!-- assets -->')) throw new Error(`${page.template}: missing <!-- assets --> marker`);
-  writeFileSync(join(outRoot, page.out), html.replace('<!-- assets -->', head));
+    .map((imp) => `<link rel="modulepreload" href="${prefix + basename(imp.path)}">`);
+  return { css, preloads, script: prefix + basename(outFile) };
 }
 
-let total = 0;
-for (const [file, output] of Object.entries(result.metafile.outputs)) {
-  total += output.bytes;
-  console.log(`${relative(here, file).padEnd(60)} ${(output.bytes / 1024).toFixed(1).padStart(7)} KiB`);
+function writePage(template, out, head) {
+  const html = readFileSync(join(here, template), 'utf8');
+  if (!html.includes('<!-- assets -->')) throw new Error(`${template}: missing <!-- assets --> marker`);
+  writeFileSync(join(outRoot, out), html.replace('<!-- assets -->', head.filter(Boolean).join('\n    ')));
 }
-console.log(`${'total (without the hls.js worker)'.padEnd(60)} ${(total / 1024).toFixed(1).padStart(7)} KiB`);
+
+for (const page of pages) {
+  const tags = entryTags(result.metafile, page.entry, publicPrefix);
+  writePage(page.template, page.out, [
+    tags.css ? `<link rel="stylesheet" href="${tags.css}">` : '',
+    ...tags.preloads,
+    `<script type="module" src="${tags.script}"></script>`,
+  ]);
+}
+
+// The admin app, and its login page: no script at all (a plain form), but the app's stylesheet, and
+// the app preloaded so that the page after logging in renders at once.
+const adminTags = entryTags(admin.metafile, adminEntry, adminPrefix);
+writePage('admin.html', 'admin.html', [
+  adminTags.css ? `<link rel="stylesheet" href="${adminTags.css}">` : '',
+  ...adminTags.preloads,
+  `<script type="module" src="${adminTags.script}"></script>`,
+]);
+writePage('admin-login.html', 'admin-login.html', [
+  adminTags.css ? `<link rel="stylesheet" href="${adminTags.css}">` : '',
+  `<link rel="modulepreload" href="${adminTags.script}">`,
+  ...adminTags.preloads,
+]);
+
+for (const [file, output] of [...Object.entries(result.metafile.outputs), ...Object.entries(admin.metafile.outputs)]) {
+  console.log(`${relative(here, file).padEnd(66)} ${(output.bytes / 1024).toFixed(1).padStart(7)} KiB`);
+}
+
+/** What a page loads up front: its entry, the chunks it imports statically (transitively) and its CSS. */
+function pageWeight(metafile, entry) {
+  const outputs = metafile.outputs;
+  const [entryFile, meta] = Object.entries(outputs).find(([, output]) => output.entryPoint === entry);
+  const files = new Set([entryFile]);
+  const queue = [entryFile];
+  while (queue.length) {
+    for (const imp of outputs[queue.pop()].imports) {
+      if (imp.kind === 'import-statement' && !imp.external && !files.has(imp.path)) {
+        files.add(imp.path);
+        queue.push(imp.path);
+      }
+    }
+  }
+  if (meta.cssBundle) files.add(meta.cssBundle);
+  let raw = 0;
+  let gzip = 0;
+  for (const file of files) {
+    const bytes = readFileSync(join(here, file));
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { raw, gzip };
+}
+
+for (const [name, metafile, entry] of [
+  ['viewer page (/)', result.metafile, 'src/main.tsx'],
+  ['admin dashboard (/admin/)', admin.metafile, adminEntry],
+]) {
+  const weight = pageWeight(metafile, entry);
+  console.log(
+    `${`${name}, loaded up front`.padEnd(40)} ${(weight.raw / 1024).toFixed(1).padStart(7)} KiB,` +
+      ` ${(weight.gzip / 1024).toFixed(1).padStart(6)} KiB gzipped`,
+  );
+}
 
 function shortHash(bytes) {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 12);

@@ -16,6 +16,7 @@ from ownstream.api.access_log import access_observer
 from ownstream.api.app import create_web_app
 from ownstream.api.state import Services
 from ownstream.auth.login_throttle import LoginThrottle, ThrottlePolicy
+from ownstream.auth.session import AdminSessions
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.auth.weak_key import weak_key_warning
 from ownstream.chat.hub import ChatHub
@@ -147,9 +148,12 @@ class Ownstream:
         settings = self.settings
         await asyncio.to_thread(prepare_directory, settings.data_dir, "data dir", DATADIR_SETTING)
         self._engine = await self._open_database()
-        config = ConfigService(ConfigRepository(self._engine), self.bus)
+        config_rows = ConfigRepository(self._engine)
+        config = ConfigService(config_rows, self.bus)
         await config.load(settings.overrides)
         config.follow()  # the reload when another process changes the configuration (a shared bus)
+        admin_sessions = AdminSessions(config_rows, self.clock)
+        await admin_sessions.load()
         if not config.current.stream_key:
             raise StartupError("the stream key is empty: set --streamkey / OWNSTREAM_STREAMKEY")
         if self._log_safety is not None:
@@ -234,6 +238,7 @@ class Ownstream:
             chat=chat,
             webhooks=webhooks,
             tokens=IntegrationTokens(UsersRepository(self._engine)),
+            admin_sessions=admin_sessions,
             metrics=ServerMetrics(
                 config=config,
                 bus=self.bus,

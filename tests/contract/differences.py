@@ -28,6 +28,17 @@ EXTRA_PATHS = {
     ),
 }
 
+OUR_PATHS = {
+    ("POST", "/api/admin/config/s3/test"): "The dashboard's S3 Test connection; Owncast has none.",
+    ("POST", "/api/admin/preview/markdown"): "The dashboard's Markdown previews; Owncast has none.",
+    ("GET", "/admin/"): (
+        "The dashboard answers 401 with its login page and no Basic challenge (Owncast: a Basic "
+        "challenge), and accepts a session cookie from POST /admin/login as well as Basic."
+    ),
+}
+"""Routes beyond Owncast's API, all behind the admin gate (tests/api/test_admin_pages.py,
+tests/api/test_admin_dashboard_endpoints.py)."""
+
 RESPONSE_SHAPES = {
     (
         "GET",

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from aiobotocore.session import AioSession
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -134,3 +135,40 @@ async def list_keys(s3: MotoS3, bucket: str, prefix: str = "") -> list[str]:
     async with s3.client() as client:
         response = await client.list_objects_v2(Bucket=bucket, Prefix=prefix)
     return sorted(item["Key"] for item in response.get("Contents", []))
+
+
+@asynccontextmanager
+async def signed_requests_only(s3: MotoS3) -> AsyncIterator[tuple[str, str]]:
+    """Makes the moto server check signatures against its IAM users (by default it accepts any key),
+    and yields the access key and secret of a user allowed everything on S3. Restores the default after.
+
+    moto's setting is process-wide, so this is for a test that owns the server while it runs.
+    """
+    session = AioSession()
+    async with session.create_client(
+        "iam",
+        endpoint_url=s3.endpoint,
+        region_name=REGION,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET,
+    ) as iam:
+        user = f"tester-{uuid.uuid4().hex[:8]}"
+        await iam.create_user(UserName=user)
+        await iam.put_user_policy(
+            UserName=user,
+            PolicyName="s3-all",
+            PolicyDocument='{"Version": "2012-10-17", "Statement": '
+            '[{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}',
+        )
+        key = (await iam.create_access_key(UserName=user))["AccessKey"]
+    async with aiohttp.ClientSession() as http:
+        async with http.post(s3.endpoint + "/moto-api/reset-auth", data=b"0") as response:
+            response.raise_for_status()
+            previous = (await response.json(content_type=None))["PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT"]
+        try:
+            yield key["AccessKeyId"], key["SecretAccessKey"]
+        finally:
+            async with http.post(
+                s3.endpoint + "/moto-api/reset-auth", data=str(previous).encode()
+            ) as response:
+                response.raise_for_status()

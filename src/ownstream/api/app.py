@@ -8,9 +8,11 @@ from ownstream.api.errors import error_middleware
 from ownstream.api.routes import (
     admin_chat,
     admin_config,
+    admin_preview,
     admin_server,
     admin_serverconfig,
     admin_stats,
+    admin_storage_test,
     admin_stream,
     admin_tokens,
     admin_webhooks,
@@ -23,16 +25,23 @@ from ownstream.api.routes import (
     metrics,
     public,
 )
+from ownstream.api.routes.admin_pages import setup_admin_pages
 from ownstream.api.state import SERVICES, Services
 from ownstream.auth.admin import admin_middleware
+from ownstream.auth.admin_access import AdminAccess
+from ownstream.auth.dashboard_guard import DashboardGuard
 from ownstream.chat import ws as chat_socket
 from ownstream.net.client_address import TRUSTED_PROXIES, TrustedProxies
 from ownstream.web.pages import PageContext, setup_pages
 
 
 def create_web_app(svc: Services) -> web.Application:
+    # The dashboard's login, cookie and Basic checks use the same cross-site rule and back-off as the
+    # admin API's Basic gate.
+    guard = DashboardGuard(svc.config, svc.login_throttle)
+    admin_access = AdminAccess(svc.config, svc.admin_sessions, guard)
     app = web.Application(
-        middlewares=[error_middleware, admin_middleware(svc.config, svc.login_throttle)],
+        middlewares=[error_middleware, admin_middleware(svc.config, svc.login_throttle, admin_access)],
         client_max_size=8 * 1024 * 1024,
     )
     app[SERVICES] = svc
@@ -49,6 +58,8 @@ def create_web_app(svc: Services) -> web.Application:
     app.add_routes(admin_webhooks.routes)
     app.add_routes(admin_tokens.routes)
     app.add_routes(admin_stream.routes)
+    app.add_routes(admin_storage_test.routes)
+    app.add_routes(admin_preview.routes)
     app.add_routes(integrations.routes)
     app.on_response_prepare.append(integrations.allow_any_origin)
     app.add_routes(chat.routes)
@@ -77,4 +88,5 @@ def create_web_app(svc: Services) -> web.Application:
         )
 
     setup_pages(app, page_context)
+    setup_admin_pages(app, admin_access, svc.config)
     return app

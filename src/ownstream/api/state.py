@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from ownstream.auth.login_throttle import LoginThrottle
+from ownstream.auth.session import AdminSessions
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.chat.service import ChatService
 from ownstream.clock import Clock
@@ -46,6 +47,7 @@ class Services:
     chat: ChatService
     webhooks: WebhookRegistry
     tokens: IntegrationTokens
+    admin_sessions: AdminSessions
     metrics: ServerMetrics
     health: HealthChecks
     login_throttle: LoginThrottle

@@ -3,6 +3,11 @@
 In order: CORS headers (the request's `Origin` echoed with credentials allowed, unless it is foreign,
 see auth/origins.py), `OPTIONS` answered 204 before any auth check, a cross-site request carrying Basic
 credentials refused 403, then the password check, braked per client address by the login throttle.
+
+A request whose only credentials are the dashboard's session cookie is handed to
+`AdminAccess.serve_with_session` (auth/admin_access.py), which applies the same cross-site rule and
+wants a CSRF token on anything that changes state. The dashboard's pages under `/admin/` have rules of
+their own (api/routes/admin_pages.py).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from ownstream.auth.admin_access import AdminAccess
 from ownstream.auth.login_throttle import LoginThrottle
 from ownstream.auth.origins import cross_site_source, is_foreign, refuses_credentialed
 from ownstream.config.model import RuntimeConfig
@@ -29,7 +35,7 @@ log = logging.getLogger(__name__)
 
 ADMIN_USER = "admin"
 REALM = 'Basic realm="Owncast Authenticated Request"'
-ADMIN_PREFIXES = ("/api/admin/", "/admin")
+ADMIN_PREFIXES = ("/api/admin/",)
 ALLOWED_HEADERS = "Origin, X-Requested-With, Content-Type, Accept, Authorization"
 CROSS_SITE_REFUSED = (
     "cross-site request refused: {origin} is not this server's origin, its server URL or an allowed "
@@ -79,7 +85,9 @@ def cors_headers(request: web.Request, config: RuntimeConfig) -> dict[str, str]:
     return headers
 
 
-def admin_middleware(config: ConfigService, throttle: LoginThrottle) -> Middleware:
+def admin_middleware(
+    config: ConfigService, throttle: LoginThrottle, access: AdminAccess | None = None
+) -> Middleware:
     refusals = RateLimitedLog(log, logging.WARNING)
 
     @web.middleware
@@ -90,6 +98,10 @@ def admin_middleware(config: ConfigService, throttle: LoginThrottle) -> Middlewa
         if request.method == "OPTIONS":
             return web.Response(status=204, headers=cors)
         header = request.headers.get("Authorization")
+        if access is not None and header is None and access.wants_session(request):
+            response = await access.serve_with_session(request, handler)
+            response.headers.update(cors)
+            return response
         if not presents_basic(header):
             return _unauthorized(cors)
         if refuses_credentialed(request, config.current):

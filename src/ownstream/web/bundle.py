@@ -20,6 +20,8 @@ DEFAULT_LOGO: Final = _PACKAGE_DIR / "assets" / "logo.svg"
 """Our own logo, served at `/logo` until the streamer uploads one."""
 
 PAGE_FILES: Final = ("index.html", "embed-video.html", "embed-chat.html")
+ADMIN_PAGE_FILES: Final = ("admin.html", "admin-login.html")
+ADMIN_ASSETS: Final = "admin-assets"
 
 _ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -58,10 +60,26 @@ class Bundle:
             if not path.is_file():
                 raise FrontEndNotBuilt(root, name)
             pages[name] = path.read_text(encoding="utf-8")
-        asset_dir = root / "assets"
-        if not asset_dir.is_dir():
-            raise FrontEndNotBuilt(root, "assets/")
-        assets = {p.name: p for p in sorted(asset_dir.iterdir()) if p.is_file() and _ASSET_NAME.match(p.name)}
-        if not any(name.endswith(".js") for name in assets):
-            raise FrontEndNotBuilt(root, "assets/*.js")
+        assets = _index_assets(root, "assets")
         return cls(root=root, pages=pages, assets=assets)
+
+    @classmethod
+    def load_admin(cls, root: Path) -> Bundle:
+        """The admin dashboard's shell, login page and `admin-assets/` (served at `/admin/assets/`)."""
+        pages: dict[str, str] = {}
+        for name in ADMIN_PAGE_FILES:
+            path = root / name
+            if not path.is_file():
+                raise FrontEndNotBuilt(root, name)
+            pages[name] = path.read_text(encoding="utf-8")
+        return cls(root=root, pages=pages, assets=_index_assets(root, ADMIN_ASSETS))
+
+
+def _index_assets(root: Path, folder: str) -> dict[str, Path]:
+    asset_dir = root / folder
+    if not asset_dir.is_dir():
+        raise FrontEndNotBuilt(root, f"{folder}/")
+    assets = {p.name: p for p in sorted(asset_dir.iterdir()) if p.is_file() and _ASSET_NAME.match(p.name)}
+    if not any(name.endswith(".js") for name in assets):
+        raise FrontEndNotBuilt(root, f"{folder}/*.js")
+    return assets

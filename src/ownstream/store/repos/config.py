@@ -21,6 +21,11 @@ class ConfigRepository:
             rows = await conn.execute(sa.select(config.c.key, config.c.value))
             return {key: value for key, value in rows}
 
+    async def get(self, key: str) -> Any:
+        """One stored value, or None."""
+        async with self._engine.connect() as conn:
+            return await conn.scalar(sa.select(config.c.value).where(config.c.key == key))
+
     async def save(self, values: dict[str, Any]) -> None:
         """Upsert several keys in one transaction."""
         if not values:

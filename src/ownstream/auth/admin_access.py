@@ -1,0 +1,191 @@
+"""Who is asking for an admin page or admin API call: a dashboard session (cookie) or HTTP Basic.
+
+`AdminAccess` is the one place that checks admin credentials for the dashboard: the Basic header on
+`/admin/…` pages, the password of `POST /admin/login`, and the session cookie on pages and on
+`/api/admin/…` (where it also wants a CSRF token on anything that changes state, and hands out a fresh
+cookie when the request changed the password). The brute-force back-off and the cross-site (Origin /
+Referer) rule of the defects issue plug in as a `CredentialGuard`; until they are wired, `OpenGuard`
+applies neither.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from aiohttp import web
+
+from ownstream.auth.session import COOKIE_NAME, AdminSessions, IssuedSession, Session
+from ownstream.config.service import ConfigService
+
+ADMIN_USER = "admin"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_REFUSED = "missing or wrong CSRF token: reload the admin page and try again"
+SESSION_ENDED = "your admin session has ended: log in again"
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class CredentialGuard(Protocol):
+    """The defects issue's rules for credentials a browser attaches on its own.
+
+    `refuses`: the request comes from a foreign page (Origin, else Referer) and must not be served
+    with such credentials. `wait_turn` / `failed` / `succeeded`: the per-address back-off for wrong
+    passwords. `is_https`: the request reached us over HTTPS, directly or through a trusted proxy's
+    `X-Forwarded-Proto`.
+    """
+
+    def refuses(self, request: web.Request) -> bool: ...
+
+    async def wait_turn(self, request: web.Request) -> None: ...
+
+    def failed(self, request: web.Request) -> None: ...
+
+    def succeeded(self, request: web.Request) -> None: ...
+
+    def is_https(self, request: web.Request) -> bool: ...
+
+
+class OpenGuard:
+    """No back-off and no cross-site rule (the seam the defects issue fills); HTTPS only when direct."""
+
+    def refuses(self, request: web.Request) -> bool:
+        return False
+
+    async def wait_turn(self, request: web.Request) -> None:
+        return None
+
+    def failed(self, request: web.Request) -> None:
+        return None
+
+    def succeeded(self, request: web.Request) -> None:
+        return None
+
+    def is_https(self, request: web.Request) -> bool:
+        return request.scheme == "https"
+
+
+@dataclass(frozen=True)
+class AdminIdentity:
+    method: Literal["basic", "cookie"]
+    session: Session | None = None
+
+
+def basic_password(header: str | None) -> str | None:
+    """The password of a `Basic` Authorization header for user `admin`; None if absent or malformed.
+
+    A wrong user name yields "" (a wrong password, counted as such), so the user check stays
+    constant-time with the password check.
+    """
+    if not header or header[:6].lower() != "basic ":
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    user, sep, password = decoded.partition(b":")
+    if not sep:
+        return None
+    user_ok = hmac.compare_digest(user, ADMIN_USER.encode())
+    text = password.decode("utf-8", errors="replace")
+    return text if user_ok else ""
+
+
+class AdminAccess:
+    def __init__(self, config: ConfigService, sessions: AdminSessions, guard: CredentialGuard) -> None:
+        self._config = config
+        self.sessions = sessions
+        self.guard = guard
+
+    @property
+    def _password(self) -> str:
+        return self._config.current.stream_key
+
+    def password_matches(self, password: str) -> bool:
+        expected = self._password
+        return bool(expected) and hmac.compare_digest(password.encode("utf-8"), expected.encode("utf-8"))
+
+    async def check_password(self, request: web.Request, password: str) -> bool:
+        """The admin password check, with the back-off per client address around it."""
+        await self.guard.wait_turn(request)
+        if self.password_matches(password):
+            self.guard.succeeded(request)
+            return True
+        self.guard.failed(request)
+        return False
+
+    def session(self, request: web.Request) -> Session | None:
+        return self.sessions.verify(request.cookies.get(COOKIE_NAME), self._password)
+
+    async def identify(self, request: web.Request) -> AdminIdentity | None:
+        """Basic credentials when the request offers them (right or wrong), else the session cookie.
+
+        A request from a foreign page (the guard's cross-site rule) is treated as carrying neither.
+        """
+        if self.guard.refuses(request):
+            return None
+        password = basic_password(request.headers.get("Authorization"))
+        if password is not None:
+            return AdminIdentity("basic") if await self.check_password(request, password) else None
+        session = self.session(request)
+        return AdminIdentity("cookie", session) if session is not None else None
+
+    def csrf_ok(self, request: web.Request, session: Session, form_token: str | None = None) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        token = request.headers.get(CSRF_HEADER) or form_token
+        return self.sessions.csrf_valid(session, token)
+
+    # --- cookies -------------------------------------------------------------------------------------
+    def set_cookie(self, request: web.Request, response: web.StreamResponse, issued: IssuedSession) -> None:
+        response.set_cookie(
+            COOKIE_NAME,
+            issued.cookie_value,
+            max_age=issued.max_age,
+            path="/",
+            httponly=True,
+            samesite="Strict",
+            secure=self.guard.is_https(request),
+        )
+
+    def clear_cookie(self, request: web.Request, response: web.StreamResponse) -> None:
+        response.del_cookie(
+            COOKIE_NAME, path="/", httponly=True, samesite="Strict", secure=self.guard.is_https(request)
+        )
+
+    # --- the admin API with a session cookie ----------------------------------------------------------
+    def wants_session(self, request: web.Request) -> bool:
+        """The request relies on a dashboard session: it has the cookie, or the dashboard sent it (the
+        CSRF header) and must get no Basic challenge once its session is gone."""
+        return COOKIE_NAME in request.cookies or CSRF_HEADER in request.headers
+
+    async def serve_with_session(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """`/api/admin/…` for a request whose credentials are the session cookie.
+
+        401 without `WWW-Authenticate` when the session is gone (so a browser shows no Basic prompt;
+        the dashboard reloads into its login form), 403 from a foreign page or without the CSRF token
+        on a state-changing method. A request that changes the password gets its session re-signed.
+        """
+        if self.guard.refuses(request):
+            return _simple(403, "cross-site request refused")
+        password_before = self._password
+        session = self.session(request)
+        if session is None:
+            return _simple(401, SESSION_ENDED)
+        if not self.csrf_ok(request, session):
+            return _simple(403, CSRF_REFUSED)
+        response = await handler(request)
+        password_after = self._password
+        if password_after != password_before and response.status < 400:
+            self.set_cookie(request, response, self.sessions.renew_for(session, password_after))
+        return response
+
+
+def _simple(status: int, message: str) -> web.Response:
+    return web.json_response({"success": False, "message": message}, status=status)

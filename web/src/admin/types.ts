@@ -1,0 +1,202 @@
+// Shapes of the Owncast 0.0.11 admin API as Ownstream answers it (reference §2). Optional fields are the
+// ones Owncast omits when empty.
+
+export interface SocialHandle {
+  platform: string;
+  url: string;
+  icon?: string;
+}
+
+export interface ExternalAction {
+  url: string;
+  title: string;
+  description?: string;
+  icon?: string;
+  color?: string;
+  openExternally?: boolean;
+}
+
+export interface VideoVariant {
+  name: string;
+  videoPassthrough: boolean;
+  audioPassthrough: boolean;
+  videoBitrate: number;
+  audioBitrate: number;
+  framerate: number;
+  cpuUsageLevel: number;
+  scaledWidth?: number;
+  scaledHeight?: number;
+}
+
+export interface S3Settings {
+  enabled: boolean;
+  endpoint?: string;
+  servingEndpoint?: string;
+  accessKey?: string;
+  secret?: string;
+  bucket?: string;
+  region?: string;
+  acl?: string;
+  forcePathStyle: boolean;
+}
+
+export interface ServerConfig {
+  instanceDetails: {
+    name: string;
+    summary: string;
+    welcomeMessage: string;
+    logo: string;
+    tags: string[];
+    version: string;
+    nsfw: boolean;
+    extraPageContent: string;
+    streamTitle: string;
+    socialHandles: SocialHandle[];
+    customStyles: string;
+  };
+  ffmpegPath: string;
+  streamKey: string;
+  webServerPort: number;
+  webServerIP: string;
+  rtmpServerPort: number;
+  s3: S3Settings;
+  videoSettings: { videoQualityVariants: VideoVariant[]; latencyLevel: number };
+  yp: { enabled: boolean; instanceUrl: string };
+  chatDisabled: boolean;
+  externalActions: ExternalAction[];
+  supportedCodecs: string[];
+  videoCodec: string;
+  forbiddenUsernames: string[];
+  suggestedUsernames: string[];
+  federation: {
+    enabled: boolean;
+    isPrivate: boolean;
+    username: string;
+    goLiveMessage: string;
+    showEngagement: boolean;
+    blockedDomains: string[];
+  };
+}
+
+export interface StreamDetails {
+  width: number;
+  height: number;
+  framerate: number;
+  videoBitrate: number;
+  videoCodec: string;
+  audioBitrate: number;
+  audioCodec: string;
+  encoder: string;
+}
+
+export interface AdminStatus {
+  broadcaster: { remoteAddr: string; time: string; streamDetails: StreamDetails } | null;
+  currentBroadcast: { outputSettings: VideoVariant[]; latencyLevel: { level: number } } | null;
+  online: boolean;
+  viewerCount: number;
+  overallPeakViewerCount: number;
+  sessionPeakViewerCount: number;
+  streamTitle: string;
+  versionNumber: string;
+}
+
+/** `/api/status` (public): the admin needs `lastConnectTime` for the online timer. */
+export interface PublicStatus {
+  online: boolean;
+  viewerCount: number;
+  lastConnectTime: string | null;
+  lastDisconnectTime: string | null;
+}
+
+export interface LogEntry {
+  message: string;
+  level: string;
+  time: string;
+}
+
+export interface Sample {
+  time: string;
+  value: number;
+}
+
+export interface HardwareStats {
+  cpu: Sample[];
+  memory: Sample[];
+  disk: Sample[];
+}
+
+export interface ChatUser {
+  id: string;
+  displayName: string;
+  displayColor?: number;
+  createdAt?: string;
+  previousNames?: string[] | null;
+  nameChangedAt?: string | null;
+  disabledAt?: string | null;
+  scopes?: string[] | null;
+  isBot?: boolean;
+}
+
+export interface ChatMessage {
+  id: string;
+  type?: string;
+  timestamp: string;
+  body: string;
+  user?: ChatUser;
+  visible?: boolean;
+  hiddenAt?: string | null;
+}
+
+export interface ChatClient {
+  clientId: number;
+  connectedAt: string;
+  messageCount: number;
+  userAgent: string;
+  ipAddress: string;
+  geo?: { countryCode?: string; regionName?: string; timeZone?: string } | null;
+  user: ChatUser;
+}
+
+export interface Webhook {
+  id: number;
+  url: string;
+  events: string[];
+  timestamp: string;
+  lastUsed: string | null;
+}
+
+export interface AccessToken {
+  id: string;
+  accessToken: string;
+  displayName: string;
+  createdAt: string;
+  scopes: string[];
+  lastUsedAt?: string;
+}
+
+export interface Follower {
+  link: string;
+  name: string;
+  username: string;
+  image: string;
+  timestamp: string;
+  disabledAt: string | null;
+}
+
+export interface SocialActivity {
+  iri: string;
+  actorIRI: string;
+  type: string;
+  timestamp: string;
+}
+
+export interface SocialPlatform {
+  platform: string;
+  icon: string;
+}
+
+/** `{success, message}`: what every setter and action answers. */
+export interface SimpleResult {
+  success: boolean;
+  message: string;
+}
