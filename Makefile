@@ -52,7 +52,7 @@ typecheck-web: web/node_modules/.installed
 	cd web && npm run check
 
 test: system-deps-test setup lint typecheck-web
-	$(VENV)/bin/pytest -n 2 --dist loadgroup
+	$(VENV)/bin/pytest -n 2 --dist loadgroup --cov=ownstream --cov-report=term
 
 bench: setup
 	$(PY) bench/run_all.py
