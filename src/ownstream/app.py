@@ -106,6 +106,11 @@ class Ownstream:
         self.web_port = 0
         self.rtmp_port = 0
 
+    @property
+    def web_app(self) -> web.Application | None:
+        """The running aiohttp application (its router is what tests read route declarations from)."""
+        return self._runner.app if self._runner is not None else None
+
     async def start(self) -> None:
         """Start everything, or raise (a `StartupError` for what the operator can fix) having stopped
         whatever had already started."""

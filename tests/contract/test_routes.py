@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 import requests
 import yaml
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 
+from ownstream.auth.requirements import Admin, Integration, Requirement, declared_requirement
 from tests.contract.conftest import SCOPE_OF, SPEC, LiveServer
 from tests.contract.differences import EXTRA_PATHS, SECURITY
 from tests.harness import admin_auth, basic_auth
@@ -104,3 +107,34 @@ def test_real_server_paths_are_served_too(live_server: LiveServer, method: str, 
         token = live_server.integration_tokens["HAS_ADMIN_ACCESS"]
         response = call(live_server, method, path, headers={"Authorization": f"Bearer {token}"})
     assert_answered(response, f"{method} {path}")
+
+
+async def matched_declaration(app: web.Application, method: str, path: str) -> Requirement | None:
+    """The declaration on the route the server's router picks for `method path`."""
+    request = make_mocked_request(method, path.replace("{clientId}", "1"), app=app)
+    match = await app.router.resolve(request)
+    assert match.http_exception is None, f"{method} {path}: not routed ({match.http_exception})"
+    return declared_requirement(match.handler)
+
+
+@pytest.mark.parametrize(("method", "path", "scheme"), OPERATIONS, ids=[f"{m} {p}" for m, p, _ in OPERATIONS])
+async def test_each_route_declares_the_spec_security(
+    live_server: LiveServer, method: str, path: str, scheme: str | None
+) -> None:
+    """Read back from the routes: the declaration each route carries is the spec's security scheme (and,
+    for access tokens, the scope the real server asks for). The default-deny under /api/admin/ does not
+    count here; every route says what it needs."""
+    declared = await matched_declaration(live_server.app, method, path)
+    assert declared is not None, f"{method} {path} has no security declaration"
+    assert declared.scheme == scheme, f"{method} {path}: declares {declared!r}, the spec says {scheme}"
+    if isinstance(declared, Integration):
+        assert declared.scope == SCOPE_OF[path], f"{method} {path}: scope {declared.scope}"
+
+
+@pytest.mark.parametrize(("method", "path"), list(EXTRA_PATHS), ids=[f"{m} {p}" for m, p in EXTRA_PATHS])
+async def test_real_server_paths_declare_the_same_security(
+    live_server: LiveServer, method: str, path: str
+) -> None:
+    declared = await matched_declaration(live_server.app, method, path)
+    expected = Admin() if path.startswith("/api/admin/") else Integration("HAS_ADMIN_ACCESS")
+    assert declared == expected

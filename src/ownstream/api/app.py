@@ -1,6 +1,13 @@
-"""The aiohttp application: middlewares (errors, admin gate) and every route module."""
+"""The aiohttp application: middlewares (errors, route security) and every route module.
+
+Route security: each route declares what it asks of its caller (auth/requirements.py); the table below
+says which gate enforces each kind of declaration. The admin dashboard's session cookie will be a second
+`AdminCredential` next to `BasicPassword`.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from aiohttp import web
 
@@ -15,6 +22,7 @@ from ownstream.api.routes import (
     admin_tokens,
     admin_webhooks,
     chat,
+    chat_socket,
     directory,
     federation_admin,
     followers,
@@ -24,15 +32,44 @@ from ownstream.api.routes import (
     public,
 )
 from ownstream.api.state import SERVICES, Services
-from ownstream.auth.admin import admin_middleware
-from ownstream.chat import ws as chat_socket
+from ownstream.auth.admin import AdminGate, BasicPassword
+from ownstream.auth.requirements import (
+    Admin,
+    ChatUser,
+    Integration,
+    MetricsScraper,
+    Moderator,
+    Public,
+    Requirement,
+)
+from ownstream.auth.route_security import Gate, OpenGate, check_declarations, route_security
+from ownstream.auth.token_gates import (
+    ChatUserGate,
+    IntegrationGate,
+    MetricsScraperGate,
+    integration_any_origin,
+)
 from ownstream.net.client_address import TRUSTED_PROXIES, TrustedProxies
 from ownstream.web.pages import PageContext, setup_pages
 
 
-def create_web_app(svc: Services) -> web.Application:
+def security_gates(svc: Services) -> dict[type[Requirement], Gate]:
+    """Which gate enforces each kind of declaration."""
+    chat_users = ChatUserGate(svc.chat.user_for_token)
+    return {
+        Public: OpenGate(),
+        Admin: AdminGate(svc.config, [BasicPassword(svc.config, svc.login_throttle)]),
+        ChatUser: chat_users,
+        Moderator: chat_users,
+        Integration: IntegrationGate(svc.tokens),
+        MetricsScraper: MetricsScraperGate(svc.settings.metrics_token),
+    }
+
+
+def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None = None) -> web.Application:
+    """The application; `gates` replaces the table `security_gates` builds."""
     app = web.Application(
-        middlewares=[error_middleware, admin_middleware(svc.config, svc.login_throttle)],
+        middlewares=[error_middleware, route_security(gates if gates is not None else security_gates(svc))],
         client_max_size=8 * 1024 * 1024,
     )
     app[SERVICES] = svc
@@ -50,7 +87,7 @@ def create_web_app(svc: Services) -> web.Application:
     app.add_routes(admin_tokens.routes)
     app.add_routes(admin_stream.routes)
     app.add_routes(integrations.routes)
-    app.on_response_prepare.append(integrations.allow_any_origin)
+    app.on_response_prepare.append(integration_any_origin)
     app.add_routes(chat.routes)
     app.add_routes(admin_chat.routes)
     app.add_routes(chat_socket.routes)
@@ -77,4 +114,5 @@ def create_web_app(svc: Services) -> web.Application:
         )
 
     setup_pages(app, page_context)
+    check_declarations(app)
     return app

@@ -18,6 +18,7 @@ from aiohttp import web
 from ownstream.api.errors import error_shape, read_json
 from ownstream.api.responses import simple_response
 from ownstream.api.state import Services, services
+from ownstream.auth.requirements import Admin, requires
 from ownstream.config import validation as v
 from ownstream.config import video_validation as video
 from ownstream.config.ffmpeg_check import runs_as_ffmpeg
@@ -167,6 +168,7 @@ SETTERS: tuple[Setter, ...] = (
 
 
 def setter_handler(setter: Setter) -> Callable[[web.Request], Awaitable[web.Response]]:
+    @requires(Admin())
     @error_shape("simple")
     async def handle(request: web.Request) -> web.Response:
         if not setter.any_method and request.method != "POST":

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from ownstream.api.responses import json_response
 from ownstream.api.state import services
+from ownstream.auth.requirements import Admin, requires
 from ownstream.config.model import RuntimeConfig
 from ownstream.config.video_validation import selectable_codecs
 from ownstream.transcode.codecs import probe_encoders
@@ -22,6 +23,7 @@ routes = web.RouteTableDef()
 
 
 @routes.route("*", "/api/admin/serverconfig")
+@requires(Admin())
 async def get_server_config(request: web.Request) -> web.Response:
     config = services(request).config.current
     ffmpeg_path = await asyncio.to_thread(resolve_ffmpeg_path, config.ffmpeg_path)

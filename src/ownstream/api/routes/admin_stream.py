@@ -16,6 +16,7 @@ from ownstream.api.errors import error_shape
 from ownstream.api.responses import simple_response
 from ownstream.api.routes.admin_config import read_config_value
 from ownstream.api.state import Services, services
+from ownstream.auth.requirements import Admin, requires
 from ownstream.config.validation import parse_stream_title
 
 routes = web.RouteTableDef()
@@ -29,6 +30,7 @@ async def change_stream_title(svc: Services, value: Any) -> None:
 
 
 @routes.route("*", "/api/admin/config/streamtitle")
+@requires(Admin())
 @error_shape("simple")
 async def set_stream_title(request: web.Request) -> web.Response:
     if refused := unsupported_method(request):

@@ -14,6 +14,7 @@ from ownstream.api.bodies import read_body
 from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response
 from ownstream.api.state import services
+from ownstream.auth.requirements import public
 from ownstream.clock import rfc3339_seconds
 from ownstream.errors import Invalid
 from ownstream.federation.notes import actor_iri
@@ -48,11 +49,13 @@ async def approved_followers(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/followers")
+@public
 async def get_followers(request: web.Request) -> web.Response:
     return await approved_followers(request)
 
 
 @routes.route("*", "/api/remotefollow")
+@public
 @error_shape("simple")
 async def remote_follow(request: web.Request) -> web.Response:
     svc = services(request)
