@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import hmac
 import logging
 import secrets
 from collections.abc import Awaitable
@@ -18,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ownstream.auth.stream_key import stream_key_matches
 from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
 from ownstream.disk_full import DiskFullReporter, is_disk_full
@@ -58,10 +58,6 @@ class StreamState(enum.Enum):
 
 class StreamEnded(PublishClosed):
     """Raised to the RTMP server when it writes to a stream that has already ended."""
-
-
-def stream_key_matches(offered: str, expected: str) -> bool:
-    return hmac.compare_digest(offered.encode("utf-8", "surrogateescape"), expected.encode("utf-8"))
 
 
 @dataclass(frozen=True)
