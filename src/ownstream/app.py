@@ -22,8 +22,10 @@ from ownstream.chat.hub import ChatHub
 from ownstream.chat.service import ChatService
 from ownstream.chat.ws import default_socket_limit
 from ownstream.clock import Clock, SystemClock
+from ownstream.config.ffmpeg_settings import FfmpegSettings
 from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
+from ownstream.config.stream_title import StreamTitle
 from ownstream.directory.pinger import DirectoryPinger
 from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
@@ -244,6 +246,8 @@ class Ownstream:
                 self.clock.monotonic,
             ),
             page_texts=RenderedPageTexts(config),
+            stream_title=StreamTitle(config, chat.announce_title),
+            ffmpeg=FfmpegSettings(config),
         )
         self.backups = DatabaseBackups(
             settings.database_path,

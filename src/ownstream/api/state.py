@@ -10,8 +10,10 @@ from ownstream.auth.login_throttle import LoginThrottle
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.chat.service import ChatService
 from ownstream.clock import Clock
+from ownstream.config.ffmpeg_settings import FfmpegSettings
 from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
+from ownstream.config.stream_title import StreamTitle
 from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
 from ownstream.federation.store import FederationStore
@@ -50,6 +52,8 @@ class Services:
     health: HealthChecks
     login_throttle: LoginThrottle
     page_texts: RenderedPageTexts
+    stream_title: StreamTitle
+    ffmpeg: FfmpegSettings
     disk_full: DiskFullReporter = field(default_factory=DiskFullReporter)
     """The process's one reporter: "the disk is full" at most once a minute."""
     playlists: LastGoodPlaylists = field(default_factory=LastGoodPlaylists)

@@ -19,7 +19,6 @@ from ownstream.api.bodies import read_body
 from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.routes.admin_config import read_config_value
-from ownstream.api.routes.admin_stream import change_stream_title
 from ownstream.api.routes.chat import update_visibility
 from ownstream.api.state import services
 from ownstream.auth.requirements import Integration, requires
@@ -116,7 +115,7 @@ async def update_message_visibility(request: web.Request) -> web.Response:
 @error_shape("simple")
 @requires(Integration(HAS_ADMIN_ACCESS))
 async def set_stream_title(request: web.Request) -> web.Response:
-    await change_stream_title(services(request), await read_config_value(request))
+    await services(request).stream_title.change(await read_config_value(request))
     return simple_response(True, "changed")
 
 
