@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from ownstream.chat import protocol
 from ownstream.chat.protocol import ChatSent, Ignored, Malformed, NameChangeRequested, parse_inbound
+from ownstream.clock import rfc3339
 from ownstream.store.repos.messages import MessageWithAuthor, StoredMessage
 from ownstream.store.repos.users import User
 
@@ -113,14 +114,14 @@ def test_user_json_omits_unset_times_and_lists_empty_scopes() -> None:
         "id": "yklw5Imng",
         "displayName": "awesome-pizza",
         "displayColor": 42,
-        "createdAt": protocol.rfc3339(AT),
+        "createdAt": rfc3339(AT),
         "previousNames": ["awesome-pizza"],
         "scopes": [],
     }
     changed = protocol.user_json(
         make_user(disabled_at=AT, name_changed_at=AT, scopes=("MODERATOR",), previous_names=("a", "b"))
     )
-    assert changed["disabledAt"] == changed["nameChangedAt"] == protocol.rfc3339(AT)
+    assert changed["disabledAt"] == changed["nameChangedAt"] == rfc3339(AT)
     assert changed["scopes"] == ["MODERATOR"]
     assert changed["previousNames"] == ["a", "b"]
 
@@ -130,12 +131,12 @@ def test_timestamps_are_rfc3339_with_fraction_and_offset() -> None:
     parsed = datetime.fromisoformat(stamp)
     assert parsed == AT and parsed.utcoffset() is not None and ".1" in stamp
     west = datetime(2022, 3, 6, 12, 0, 0, 5, tzinfo=timezone(timedelta(hours=-8)))
-    assert datetime.fromisoformat(protocol.rfc3339(west)) == west
+    assert datetime.fromisoformat(rfc3339(west)) == west
 
 
 def test_event_shapes() -> None:
     user = make_user()
-    base = {"id": "e1", "timestamp": protocol.rfc3339(AT)}
+    base = {"id": "e1", "timestamp": rfc3339(AT)}
     user_doc = protocol.user_json(user)
     assert protocol.connected_user_info("e1", AT, user) == {
         **base,
@@ -180,7 +181,7 @@ def test_integration_user_shape() -> None:
         "id": "yklw5Imng",
         "displayName": "awesome-pizza",
         "displayColor": 42,
-        "createdAt": protocol.rfc3339(AT),
+        "createdAt": rfc3339(AT),
         "previousNames": None,
         "scopes": [],
     }
@@ -199,18 +200,18 @@ def test_history_shapes() -> None:
     assert protocol.stored_message_json(chat) == {
         "type": "CHAT",
         "id": "m1",
-        "timestamp": protocol.rfc3339(AT),
+        "timestamp": rfc3339(AT),
         "user": protocol.user_json(user),
         "body": "hi",
     }
     hidden = MessageWithAuthor(StoredMessage("m2", "CHAT", "x", AT, user_id=user.id, hidden_at=AT), user)
-    assert protocol.stored_message_json(hidden)["hiddenAt"] == protocol.rfc3339(AT)
+    assert protocol.stored_message_json(hidden)["hiddenAt"] == rfc3339(AT)
     for kind in ("SYSTEM", "CHAT_ACTION"):
         system = MessageWithAuthor(StoredMessage("m3", kind, "<p>s</p>", AT), None)
         assert protocol.stored_message_json(system) == {
             "type": kind,
             "id": "m3",
-            "timestamp": protocol.rfc3339(AT),
+            "timestamp": rfc3339(AT),
             "body": "<p>s</p>",
         }
     fedi = MessageWithAuthor(
@@ -222,7 +223,7 @@ def test_history_shapes() -> None:
     assert protocol.stored_message_json(fedi) == {
         "type": "FEDIVERSE_ENGAGEMENT_LIKE",
         "id": "m4",
-        "timestamp": protocol.rfc3339(AT),
+        "timestamp": rfc3339(AT),
         "body": "b",
         "image": None,
         "link": "https://h/u",
@@ -233,7 +234,7 @@ def test_history_shapes() -> None:
 def test_webhook_data_shapes() -> None:
     user = make_user()
     user_doc = protocol.user_json(user)
-    stamp = protocol.rfc3339(AT)
+    stamp = rfc3339(AT)
     assert protocol.chat_webhook_data("m1", AT, user, 3, "<b>x</b>", "**x**") == {
         "user": user_doc,
         "clientId": 3,

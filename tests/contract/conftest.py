@@ -63,7 +63,11 @@ def _serve_in_thread(
     if not started.wait(30):
         raise RuntimeError("the contract test server did not start")
     base_url, app, loop, stop = ready[0]
-    return base_url, app, lambda: loop.call_soon_threadsafe(stop.set), thread
+
+    def stop_server() -> None:
+        loop.call_soon_threadsafe(stop.set)
+
+    return base_url, app, stop_server, thread
 
 
 @pytest.fixture(scope="session")
