@@ -29,6 +29,7 @@ from ownstream.config.stream_title import StreamTitle
 from ownstream.directory.pinger import DirectoryPinger
 from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
+from ownstream.federation.remote_follow import RemoteFollow
 from ownstream.federation.store import FederationStore
 from ownstream.federation.webfinger import WebfingerClient
 from ownstream.health import HealthChecks
@@ -219,6 +220,7 @@ class Ownstream:
             hardware=hardware,
             federation=federation,
             webfinger=webfinger,
+            remote_follow=RemoteFollow(config, webfinger),
             chat=chat,
             webhooks=webhooks,
             tokens=IntegrationTokens(UsersRepository(self._engine)),

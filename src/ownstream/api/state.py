@@ -16,6 +16,7 @@ from ownstream.config.service import ConfigService
 from ownstream.config.stream_title import StreamTitle
 from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
+from ownstream.federation.remote_follow import RemoteFollow
 from ownstream.federation.store import FederationStore
 from ownstream.federation.webfinger import WebfingerClient
 from ownstream.health import HealthChecks
@@ -45,6 +46,7 @@ class Services:
     hardware: HardwareMonitor
     federation: FederationStore
     webfinger: WebfingerClient
+    remote_follow: RemoteFollow
     chat: ChatService
     webhooks: WebhookRegistry
     tokens: IntegrationTokens
