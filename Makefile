@@ -46,13 +46,15 @@ run: $(VENV)/.runtime-installed frontend
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
-	$(VENV)/bin/mypy src
+	$(VENV)/bin/mypy src tests
 
 typecheck-web: web/node_modules/.installed
 	cd web && npm run check
 
+# asyncio's debug mode, so a slow callback or a coroutine never awaited shows up; and the coverage floor
+# ([tool.coverage.report] fail_under in pyproject.toml).
 test: system-deps-test setup lint typecheck-web
-	$(VENV)/bin/pytest -n 2 --dist loadgroup
+	PYTHONASYNCIODEBUG=1 $(VENV)/bin/pytest -n 2 --dist loadgroup --cov=ownstream --cov-report=term
 
 bench: setup
 	$(PY) bench/run_all.py

@@ -23,11 +23,14 @@ from ownstream.chat.hub import ChatHub
 from ownstream.chat.service import ChatService
 from ownstream.chat.ws import default_socket_limit
 from ownstream.clock import Clock, SystemClock
+from ownstream.config.ffmpeg_settings import FfmpegSettings
 from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
+from ownstream.config.stream_title import StreamTitle
 from ownstream.directory.pinger import DirectoryPinger
 from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
+from ownstream.federation.remote_follow import RemoteFollow
 from ownstream.federation.store import FederationStore
 from ownstream.federation.webfinger import WebfingerClient
 from ownstream.health import HealthChecks
@@ -116,6 +119,11 @@ class Ownstream:
         self.services: Services | None = None
         self.web_port = 0
         self.rtmp_port = 0
+
+    @property
+    def web_app(self) -> web.Application | None:
+        """The running aiohttp application (its router is what tests read route declarations from)."""
+        return self._runner.app if self._runner is not None else None
 
     async def start(self) -> None:
         """Start everything, or raise (a `StartupError` for what the operator can fix) having stopped
@@ -235,6 +243,7 @@ class Ownstream:
             hardware=hardware,
             federation=federation,
             webfinger=webfinger,
+            remote_follow=RemoteFollow(config, webfinger),
             chat=chat,
             webhooks=webhooks,
             tokens=IntegrationTokens(UsersRepository(self._engine)),
@@ -263,6 +272,8 @@ class Ownstream:
                 self.clock.monotonic,
             ),
             page_texts=RenderedPageTexts(config),
+            stream_title=StreamTitle(config, chat.announce_title),
+            ffmpeg=FfmpegSettings(config),
         )
         self.backups = DatabaseBackups(
             settings.database_url,

@@ -22,6 +22,11 @@ LOG_LEVELS = ("debug", "info", "warning", "error")
 LOG_FORMATS = ("text", "json")
 DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 200
 PRIVATE_ADDRESSES_ENV = ENV_PREFIX + "FEDERATION_ALLOW_PRIVATE_ADDRESSES"
+METRICS_TOKEN_ENV = ENV_PREFIX + "METRICS_TOKEN"
+ENVIRONMENT_ONLY = (METRICS_TOKEN_ENV,)
+"""Variables read from the environment only, with no flag."""
+ENVIRONMENT_ALIASES = {"allow_private_addresses": (PRIVATE_ADDRESSES_ENV,)}
+"""Variables a flag answers to besides its own (by the flag's argparse `dest`)."""
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off", "")
 DATABASE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -169,6 +174,12 @@ class Settings:
         return f"sqlite+aiosqlite:///{self.database_path}"
 
 
+def flag_variable(dest: str) -> str:
+    """The environment variable of the flag whose argparse `dest` is `dest`: `--access-log` (dest
+    `access_log`) is `OWNSTREAM_ACCESS_LOG`."""
+    return ENV_PREFIX + dest.upper()
+
+
 def _port(text: str) -> int:
     value = int(text)
     if not 1 <= value <= 65535:
@@ -254,12 +265,12 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         value = getattr(args, flag)
         if value is not None:
             return str(value)
-        return env.get(ENV_PREFIX + flag.upper()) or None
+        return env.get(flag_variable(flag)) or None
 
     def pick_switch(flag: str) -> bool:
         if getattr(args, flag):
             return True
-        return _flag(parser, flag.upper(), env.get(ENV_PREFIX + flag.upper()))
+        return _flag(parser, flag.upper(), env.get(flag_variable(flag)))
 
     def pick_port(flag: str) -> int | None:
         text = pick(flag)
@@ -336,5 +347,5 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         access_log=pick_switch("access_log"),
         debug_libraries=pick_switch("debug_libraries"),
         log_format=log_format,
-        metrics_token=env.get(ENV_PREFIX + "METRICS_TOKEN") or None,
+        metrics_token=env.get(METRICS_TOKEN_ENV) or None,
     )

@@ -170,7 +170,7 @@ async def test_chat_settings(server: RunningServer, http: aiohttp.ClientSession)
     )
     assert config.current.forbidden_usernames == ("bad",)
     await admin(http, server, "/api/admin/config/chat/forbiddenusernames", {"value": []})
-    assert config.current.forbidden_usernames == DEFAULT_FORBIDDEN_USERNAMES
+    assert tuple(config.current.forbidden_usernames) == DEFAULT_FORBIDDEN_USERNAMES
     # The two list setters have no method check in Owncast.
     status, _ = await admin(
         http, server, "/api/admin/config/chat/suggestedusernames", {"value": ["a"]}, "PUT"

@@ -5,6 +5,7 @@ Origin/Referer (curl, bots) work as before; Bearer tokens and public routes are 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ def config_of(server: RunningServer) -> Any:
 
 async def get_serverconfig(
     http: aiohttp.ClientSession, server: RunningServer, headers: dict[str, str]
-) -> tuple[int, str, aiohttp.typedefs.LooseHeaders]:
+) -> tuple[int, str, Mapping[str, str]]:
     async with http.get(
         server.base_url + "/api/admin/serverconfig", headers={**ADMIN, **headers}
     ) as response:

@@ -39,6 +39,7 @@ def test_empty_stream_key_never_authorises() -> None:
 
 def test_admin_paths() -> None:
     assert is_admin_path("/api/admin/status")
-    # The dashboard's pages have their own rules (login page instead of a Basic challenge).
-    assert not is_admin_path("/admin/")
+    # Under the default-deny too; the dashboard's pages declare a requirement of their own (a login page
+    # instead of a Basic challenge).
+    assert is_admin_path("/admin/")
     assert not is_admin_path("/api/status")

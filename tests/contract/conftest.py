@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from aiohttp import web
 
 from tests.harness import admin_auth, running_server
 
@@ -30,6 +31,8 @@ SCOPE_OF = {
 @dataclass
 class LiveServer:
     base_url: str
+    app: web.Application
+    """The server's application: its router, read for the routes' security declarations."""
     user_token: str = ""
     moderator_token: str = ""
     integration_tokens: dict[str, str] = field(default_factory=dict)
@@ -41,14 +44,17 @@ class LiveServer:
         return requests.post(self.base_url + path, timeout=10, **kwargs)  # type: ignore[arg-type]
 
 
-def _serve_in_thread(data_dir: Path) -> tuple[str, Callable[[], None], threading.Thread]:
-    ready: list[tuple[str, asyncio.AbstractEventLoop, asyncio.Event]] = []
+def _serve_in_thread(
+    data_dir: Path,
+) -> tuple[str, web.Application, Callable[[], None], threading.Thread]:
+    ready: list[tuple[str, web.Application, asyncio.AbstractEventLoop, asyncio.Event]] = []
     started = threading.Event()
 
     async def main() -> None:
         stop = asyncio.Event()
         async with running_server(data_dir) as running:
-            ready.append((running.base_url, asyncio.get_running_loop(), stop))
+            assert running.server.web_app is not None
+            ready.append((running.base_url, running.server.web_app, asyncio.get_running_loop(), stop))
             started.set()
             await stop.wait()
 
@@ -56,14 +62,18 @@ def _serve_in_thread(data_dir: Path) -> tuple[str, Callable[[], None], threading
     thread.start()
     if not started.wait(30):
         raise RuntimeError("the contract test server did not start")
-    base_url, loop, stop = ready[0]
-    return base_url, lambda: loop.call_soon_threadsafe(stop.set), thread
+    base_url, app, loop, stop = ready[0]
+
+    def stop_server() -> None:
+        loop.call_soon_threadsafe(stop.set)
+
+    return base_url, app, stop_server, thread
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    base_url, stop, thread = _serve_in_thread(tmp_path_factory.mktemp("contract") / "data")
-    server = LiveServer(base_url)
+    base_url, app, stop, thread = _serve_in_thread(tmp_path_factory.mktemp("contract") / "data")
+    server = LiveServer(base_url, app)
     admin = admin_auth()
     # `/api/yp` answers 404 while the directory is off, as the real server does.
     for setting, value in (("serverurl", "https://live.example.org"), ("directoryenabled", True)):

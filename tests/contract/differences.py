@@ -35,9 +35,18 @@ OUR_PATHS = {
         "The dashboard answers 401 with its login page and no Basic challenge (Owncast: a Basic "
         "challenge), and accepts a session cookie from POST /admin/login as well as Basic."
     ),
+    ("GET", "/admin"): "Redirects to /admin/ before any auth check, as Owncast's dashboard does.",
+    ("GET", "/admin/assets/{name}"): "The dashboard's static files, open to anyone (the login page's style).",
+    ("POST", "/admin/login"): "The dashboard's login form (JSON or a form post); it sets the session cookie.",
+    (
+        "POST",
+        "/admin/logout",
+    ): "Ends the dashboard's session (revoked with its CSRF token) and clears the cookie.",
 }
-"""Routes beyond Owncast's API, all behind the admin gate (tests/api/test_admin_pages.py,
-tests/api/test_admin_dashboard_endpoints.py)."""
+"""Routes beyond Owncast's API (tests/api/test_admin_pages.py, tests/api/test_admin_dashboard_endpoints.py):
+`/api/admin/…` behind the admin gate (Basic or the dashboard's cookie), the dashboard's pages behind
+theirs (the login page instead of a challenge), and only what it takes to log in open to anyone. The
+contract test reads their declarations back (tests/contract/test_routes.py)."""
 
 RESPONSE_SHAPES = {
     (

@@ -7,6 +7,8 @@ instead), and the two operations whose side effects reach other hosts with gener
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -23,7 +25,7 @@ schema = schemathesis.openapi.from_path(str(SPEC))
 
 @schema.exclude(path=list(EXCLUDED)).parametrize()
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_server_errors(case: schemathesis.Case, live_server: LiveServer) -> None:
+def test_no_server_errors(case: schemathesis.Case[Any], live_server: LiveServer) -> None:
     headers = admin_auth()
     if case.path.startswith("/api/integrations/"):
         scope = SCOPE_OF.get(case.path, "HAS_ADMIN_ACCESS")

@@ -7,9 +7,20 @@ from typing import Any
 import pytest
 import requests
 import yaml
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 
+from ownstream.auth.admin import REALM
+from ownstream.auth.requirements import (
+    Admin,
+    DashboardEntry,
+    DashboardPage,
+    Integration,
+    Requirement,
+    declared_requirement,
+)
 from tests.contract.conftest import SCOPE_OF, SPEC, LiveServer
-from tests.contract.differences import EXTRA_PATHS, SECURITY
+from tests.contract.differences import EXTRA_PATHS, OUR_PATHS, SECURITY
 from tests.harness import admin_auth, basic_auth
 
 pytestmark = [pytest.mark.contract, pytest.mark.xdist_group("contract")]
@@ -104,3 +115,72 @@ def test_real_server_paths_are_served_too(live_server: LiveServer, method: str, 
         token = live_server.integration_tokens["HAS_ADMIN_ACCESS"]
         response = call(live_server, method, path, headers={"Authorization": f"Bearer {token}"})
     assert_answered(response, f"{method} {path}")
+
+
+async def matched_declaration(app: web.Application, method: str, path: str) -> Requirement | None:
+    """The declaration on the route the server's router picks for `method path`."""
+    concrete = path.replace("{clientId}", "1").replace("{name}", "main.js")
+    request = make_mocked_request(method, concrete, app=app)
+    match = await app.router.resolve(request)
+    assert match.http_exception is None, f"{method} {path}: not routed ({match.http_exception})"
+    return declared_requirement(match.handler)
+
+
+@pytest.mark.parametrize(("method", "path", "scheme"), OPERATIONS, ids=[f"{m} {p}" for m, p, _ in OPERATIONS])
+async def test_each_route_declares_the_spec_security(
+    live_server: LiveServer, method: str, path: str, scheme: str | None
+) -> None:
+    """Read back from the routes: the declaration each route carries is the spec's security scheme (and,
+    for access tokens, the scope the real server asks for). The default-deny under /api/admin/ does not
+    count here; every route says what it needs."""
+    declared = await matched_declaration(live_server.app, method, path)
+    assert declared is not None, f"{method} {path} has no security declaration"
+    assert declared.scheme == scheme, f"{method} {path}: declares {declared!r}, the spec says {scheme}"
+    if isinstance(declared, Integration):
+        assert declared.scope == SCOPE_OF[path], f"{method} {path}: scope {declared.scope}"
+
+
+@pytest.mark.parametrize(("method", "path"), list(EXTRA_PATHS), ids=[f"{m} {p}" for m, p in EXTRA_PATHS])
+async def test_real_server_paths_declare_the_same_security(
+    live_server: LiveServer, method: str, path: str
+) -> None:
+    declared = await matched_declaration(live_server.app, method, path)
+    expected = Admin() if path.startswith("/api/admin/") else Integration("HAS_ADMIN_ACCESS")
+    assert declared == expected
+
+
+def our_declaration(path: str) -> Requirement:
+    """What each of our own routes must declare: the admin API wants the admin, the dashboard's pages
+    want the admin with a login page, and only the way in is open."""
+    if path.startswith("/api/admin/"):
+        return Admin()
+    if path in ("/admin", "/admin/login", "/admin/logout") or path.startswith("/admin/assets/"):
+        return DashboardEntry()
+    return DashboardPage()
+
+
+@pytest.mark.parametrize(("method", "path"), list(OUR_PATHS), ids=[f"{m} {p}" for m, p in OUR_PATHS])
+async def test_our_paths_declare_their_security(live_server: LiveServer, method: str, path: str) -> None:
+    """Routes beyond the spec are read back too (they are ours, so the expectation is ours)."""
+    declared = await matched_declaration(live_server.app, method, path)
+    assert declared == our_declaration(path), f"{method} {path}: declares {declared!r}"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [key for key in OUR_PATHS if our_declaration(key[1]) != DashboardEntry()],
+    ids=[f"{m} {p}" for m, p in OUR_PATHS if our_declaration(p) != DashboardEntry()],
+)
+def test_our_guarded_paths_refuse_without_credentials(
+    live_server: LiveServer, method: str, path: str
+) -> None:
+    """Without credentials: the admin API challenges for Basic; the dashboard's pages show the login
+    page instead (no challenge, so the browser shows our form)."""
+    response = call(live_server, method, path)
+    assert response.status_code == 401, f"{method} {path}"
+    if path.startswith("/api/admin/"):
+        assert response.headers["WWW-Authenticate"] == REALM
+    else:
+        assert "WWW-Authenticate" not in response.headers
+        assert 'autocomplete="current-password"' in response.text
+    assert call(live_server, method, path, headers=admin_auth()).status_code != 401

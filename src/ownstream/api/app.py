@@ -1,6 +1,13 @@
-"""The aiohttp application: middlewares (errors, admin gate) and every route module."""
+"""The aiohttp application: middlewares (errors, route security) and every route module.
+
+Route security: each route declares what it asks of its caller (auth/requirements.py); the table below
+says which gate enforces each kind of declaration. The admin gate takes Basic and the dashboard's session
+cookie; the dashboard's pages have a gate of their own that answers with the login page.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from aiohttp import web
 
@@ -17,6 +24,7 @@ from ownstream.api.routes import (
     admin_tokens,
     admin_webhooks,
     chat,
+    chat_socket,
     directory,
     federation_admin,
     followers,
@@ -25,23 +33,68 @@ from ownstream.api.routes import (
     metrics,
     public,
 )
-from ownstream.api.routes.admin_pages import setup_admin_pages
+from ownstream.api.routes.admin_pages import AdminPages, setup_admin_pages
 from ownstream.api.state import SERVICES, Services
-from ownstream.auth.admin import admin_middleware
+from ownstream.auth.admin import AdminGate, BasicPassword
 from ownstream.auth.admin_access import AdminAccess
+from ownstream.auth.dashboard_gates import DashboardPageGate, SessionCookie
 from ownstream.auth.dashboard_guard import DashboardGuard
-from ownstream.chat import ws as chat_socket
+from ownstream.auth.requirements import (
+    Admin,
+    ChatUser,
+    DashboardEntry,
+    DashboardPage,
+    Integration,
+    MetricsScraper,
+    Moderator,
+    Public,
+    Requirement,
+)
+from ownstream.auth.route_security import Gate, OpenGate, check_declarations, route_security
+from ownstream.auth.token_gates import (
+    ChatUserGate,
+    IntegrationGate,
+    MetricsScraperGate,
+    integration_any_origin,
+)
 from ownstream.net.client_address import TRUSTED_PROXIES, TrustedProxies
 from ownstream.web.pages import PageContext, setup_pages
 
 
-def create_web_app(svc: Services) -> web.Application:
-    # The dashboard's login, cookie and Basic checks use the same cross-site rule and back-off as the
-    # admin API's Basic gate.
+def admin_pages(svc: Services) -> AdminPages:
+    """The dashboard's pages and the credential checks behind them. The login form, the cookie and Basic
+    on the pages use the same cross-site rule and back-off as the admin API's Basic gate."""
     guard = DashboardGuard(svc.config, svc.login_throttle)
-    admin_access = AdminAccess(svc.config, svc.admin_sessions, guard)
+    return AdminPages.load(AdminAccess(svc.config, svc.admin_sessions, guard), svc.config)
+
+
+def security_gates(svc: Services, pages: AdminPages | None = None) -> dict[type[Requirement], Gate]:
+    """Which gate enforces each kind of declaration."""
+    pages = pages if pages is not None else admin_pages(svc)
+    chat_users = ChatUserGate(svc.chat.user_for_token)
+    open_gate = OpenGate()
+    return {
+        Public: open_gate,
+        Admin: AdminGate(
+            svc.config, [BasicPassword(svc.config, svc.login_throttle), SessionCookie(pages.access)]
+        ),
+        DashboardPage: DashboardPageGate(pages.access, pages.login_required),
+        DashboardEntry: open_gate,
+        ChatUser: chat_users,
+        Moderator: chat_users,
+        Integration: IntegrationGate(svc.tokens),
+        MetricsScraper: MetricsScraperGate(svc.settings.metrics_token),
+    }
+
+
+def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None = None) -> web.Application:
+    """The application; `gates` replaces the table `security_gates` builds."""
+    pages = admin_pages(svc)
     app = web.Application(
-        middlewares=[error_middleware, admin_middleware(svc.config, svc.login_throttle, admin_access)],
+        middlewares=[
+            error_middleware,
+            route_security(gates if gates is not None else security_gates(svc, pages)),
+        ],
         client_max_size=8 * 1024 * 1024,
     )
     app[SERVICES] = svc
@@ -61,7 +114,7 @@ def create_web_app(svc: Services) -> web.Application:
     app.add_routes(admin_storage_test.routes)
     app.add_routes(admin_preview.routes)
     app.add_routes(integrations.routes)
-    app.on_response_prepare.append(integrations.allow_any_origin)
+    app.on_response_prepare.append(integration_any_origin)
     app.add_routes(chat.routes)
     app.add_routes(admin_chat.routes)
     app.add_routes(chat_socket.routes)
@@ -88,5 +141,7 @@ def create_web_app(svc: Services) -> web.Application:
         )
 
     setup_pages(app, page_context)
-    setup_admin_pages(app, admin_access, svc.config)
+    setup_admin_pages(app, pages)
+    app.on_response_prepare.append(pages.access.renew_after_key_change)
+    check_declarations(app)
     return app

@@ -11,10 +11,13 @@ from ownstream.auth.session import AdminSessions
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.chat.service import ChatService
 from ownstream.clock import Clock
+from ownstream.config.ffmpeg_settings import FfmpegSettings
 from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
+from ownstream.config.stream_title import StreamTitle
 from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
+from ownstream.federation.remote_follow import RemoteFollow
 from ownstream.federation.store import FederationStore
 from ownstream.federation.webfinger import WebfingerClient
 from ownstream.health import HealthChecks
@@ -44,6 +47,7 @@ class Services:
     hardware: HardwareMonitor
     federation: FederationStore
     webfinger: WebfingerClient
+    remote_follow: RemoteFollow
     chat: ChatService
     webhooks: WebhookRegistry
     tokens: IntegrationTokens
@@ -52,6 +56,8 @@ class Services:
     health: HealthChecks
     login_throttle: LoginThrottle
     page_texts: RenderedPageTexts
+    stream_title: StreamTitle
+    ffmpeg: FfmpegSettings
     disk_full: DiskFullReporter = field(default_factory=DiskFullReporter)
     """The process's one reporter: "the disk is full" at most once a minute."""
     playlists: LastGoodPlaylists = field(default_factory=LastGoodPlaylists)

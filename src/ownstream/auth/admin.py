@@ -1,13 +1,16 @@
-"""The admin gate: HTTP Basic with user `admin` and the current stream key as password (reference §2).
+"""The admin gate: what the `Admin` requirement means (reference §2). HTTP Basic with user `admin` and
+the current stream key as password, or the admin dashboard's session cookie.
 
 In order: CORS headers (the request's `Origin` echoed with credentials allowed, unless it is foreign,
-see auth/origins.py), `OPTIONS` answered 204 before any auth check, a cross-site request carrying Basic
-credentials refused 403, then the password check, braked per client address by the login throttle.
+see auth/origins.py), `OPTIONS` answered 204 before any auth check, no credentials at all 401 with the
+Basic challenge, a cross-site request carrying credentials refused 403, then the credential's own check
+(for Basic: the password, braked per client address by the login throttle).
 
-A request whose only credentials are the dashboard's session cookie is handed to
-`AdminAccess.serve_with_session` (auth/admin_access.py), which applies the same cross-site rule and
-wants a CSRF token on anything that changes state. The dashboard's pages under `/admin/` have rules of
-their own (api/routes/admin_pages.py).
+The credentials are pluggable: the gate asks each `AdminCredential` in turn whether the request carries
+it, and the first that does decides. `api/app.py` gives it Basic and then the dashboard's session cookie
+(`SessionCookie`, auth/dashboard_gates.py: no Basic challenge when the session has ended, a CSRF token on
+anything that changes state). The dashboard's pages under `/admin/` are the `AdminPage` requirement's,
+with a login page instead of a challenge (auth/dashboard_gates.py).
 """
 
 from __future__ import annotations
@@ -16,14 +19,15 @@ import base64
 import binascii
 import hmac
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
 
 from aiohttp import web
-from aiohttp.typedefs import Middleware
 
-from ownstream.auth.admin_access import AdminAccess
 from ownstream.auth.login_throttle import LoginThrottle
 from ownstream.auth.origins import cross_site_source, is_foreign, refuses_credentialed
+from ownstream.auth.requirements import Requirement
+from ownstream.auth.stream_key import stream_key_matches
 from ownstream.config.model import RuntimeConfig
 from ownstream.config.service import ConfigService
 from ownstream.errors import Forbidden
@@ -35,7 +39,7 @@ log = logging.getLogger(__name__)
 
 ADMIN_USER = "admin"
 REALM = 'Basic realm="Owncast Authenticated Request"'
-ADMIN_PREFIXES = ("/api/admin/",)
+ADMIN_PREFIXES = ("/api/admin/", "/admin")
 ALLOWED_HEADERS = "Origin, X-Requested-With, Content-Type, Accept, Authorization"
 CROSS_SITE_REFUSED = (
     "cross-site request refused: {origin} is not this server's origin, its server URL or an allowed "
@@ -66,8 +70,8 @@ def credentials_valid(header: str | None, stream_key: str) -> bool:
     if not sep:
         return False
     user_ok = hmac.compare_digest(user, ADMIN_USER.encode())
-    password_ok = hmac.compare_digest(password, stream_key.encode("utf-8"))
-    return user_ok & password_ok and bool(stream_key)
+    password_ok = stream_key_matches(password, stream_key)
+    return user_ok & password_ok
 
 
 def cors_headers(request: web.Request, config: RuntimeConfig) -> dict[str, str]:
@@ -85,44 +89,72 @@ def cors_headers(request: web.Request, config: RuntimeConfig) -> dict[str, str]:
     return headers
 
 
-def admin_middleware(
-    config: ConfigService, throttle: LoginThrottle, access: AdminAccess | None = None
-) -> Middleware:
-    refusals = RateLimitedLog(log, logging.WARNING)
+def basic_challenge(cors: dict[str, str]) -> web.Response:
+    """401 asking for Basic credentials (the browser shows its login prompt)."""
+    return web.Response(status=401, text="Unauthorized\n", headers={**cors, "WWW-Authenticate": REALM})
 
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if not is_admin_path(request.path):
-            return await handler(request)
-        cors = cors_headers(request, config.current)
+
+class AdminCredential(Protocol):
+    """One way for the admin to prove who they are."""
+
+    def presented(self, request: web.Request) -> bool:
+        """The request carries this credential at all, right or wrong."""
+
+    async def verify(self, request: web.Request) -> bool:
+        """The credential is right. Only called when `presented`, and after the cross-site rule."""
+
+    def refused(self, request: web.Request, cors: dict[str, str]) -> web.Response:
+        """The answer to a credential `verify` did not accept."""
+
+
+class BasicPassword:
+    """HTTP Basic `admin` / the stream key; wrong passwords braked per client address."""
+
+    def __init__(self, config: ConfigService, throttle: LoginThrottle) -> None:
+        self._config = config
+        self._throttle = throttle
+
+    def presented(self, request: web.Request) -> bool:
+        return presents_basic(request.headers.get("Authorization"))
+
+    async def verify(self, request: web.Request) -> bool:
+        address = client_address(request)
+        await self._throttle.wait_turn(address)
+        if not credentials_valid(request.headers.get("Authorization"), self._config.current.stream_key):
+            self._throttle.failed(address)
+            return False
+        self._throttle.succeeded(address)
+        return True
+
+    def refused(self, request: web.Request, cors: dict[str, str]) -> web.Response:
+        return basic_challenge(cors)
+
+
+class AdminGate:
+    def __init__(self, config: ConfigService, credentials: Sequence[AdminCredential]) -> None:
+        self._config = config
+        self._credentials = tuple(credentials)
+        self._refusals = RateLimitedLog(log, logging.WARNING)
+
+    async def serve(
+        self, request: web.Request, _requirement: Requirement, handler: Handler
+    ) -> web.StreamResponse:
+        config = self._config.current
+        cors = cors_headers(request, config)
         if request.method == "OPTIONS":
             return web.Response(status=204, headers=cors)
-        header = request.headers.get("Authorization")
-        if access is not None and header is None and access.wants_session(request):
-            response = await access.serve_with_session(request, handler)
-            response.headers.update(cors)
-            return response
-        if not presents_basic(header):
-            return _unauthorized(cors)
-        if refuses_credentialed(request, config.current):
+        credential = next((each for each in self._credentials if each.presented(request)), None)
+        if credential is None:
+            return basic_challenge(cors)
+        if refuses_credentialed(request, config):
             # Only the origin of a Referer: its path and query are the other site's business.
             origin = origin_of(cross_site_source(request) or "") or "null"
-            refusals.log(
+            self._refusals.log(
                 "refused a cross-site admin request from %s (page %s)", client_address(request), origin
             )
             raise Forbidden(CROSS_SITE_REFUSED.format(origin=origin))
-        address = client_address(request)
-        await throttle.wait_turn(address)
-        if not credentials_valid(header, config.current.stream_key):
-            throttle.failed(address)
-            return _unauthorized(cors)
-        throttle.succeeded(address)
+        if not await credential.verify(request):
+            return credential.refused(request, cors)
         response = await handler(request)
         response.headers.update(cors)
         return response
-
-    return middleware
-
-
-def _unauthorized(cors: dict[str, str]) -> web.Response:
-    return web.Response(status=401, text="Unauthorized\n", headers={**cors, "WWW-Authenticate": REALM})

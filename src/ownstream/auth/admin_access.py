@@ -3,9 +3,9 @@
 `AdminAccess` is the one place that checks admin credentials for the dashboard: the Basic header on
 `/admin/…` pages, the password of `POST /admin/login`, and the session cookie on pages and on
 `/api/admin/…` (where it also wants a CSRF token on anything that changes state, and hands out a fresh
-cookie when the request changed the password). The brute-force back-off and the cross-site (Origin /
-Referer) rule of the defects issue plug in as a `CredentialGuard`; until they are wired, `OpenGuard`
-applies neither.
+cookie when the request changed the password). The gates that use it are in auth/dashboard_gates.py.
+The brute-force back-off and the cross-site (Origin / Referer) rule of the defects issue plug in as a
+`CredentialGuard` (auth/dashboard_guard.py); `OpenGuard` applies neither.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from ownstream.auth.session import COOKIE_NAME, AdminSessions, IssuedSession, Session
+from ownstream.auth.stream_key import stream_key_matches
 from ownstream.config.service import ConfigService
 
 ADMIN_USER = "admin"
@@ -28,8 +28,6 @@ CSRF_FIELD = "csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_REFUSED = "missing or wrong CSRF token: reload the admin page and try again"
 SESSION_ENDED = "your admin session has ended: log in again"
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class CredentialGuard(Protocol):
@@ -77,6 +75,21 @@ class AdminIdentity:
     session: Session | None = None
 
 
+ADMIN_IDENTITY = web.RequestKey("admin_identity", AdminIdentity)
+"""Who the dashboard page gate admitted, for the page handler."""
+
+
+@dataclass(frozen=True)
+class CookieAdmission:
+    """A request to the admin API admitted by its session cookie, and the password it was signed for."""
+
+    session: Session
+    password: str
+
+
+_COOKIE_ADMISSION = web.RequestKey("admin_cookie_admission", CookieAdmission)
+
+
 def basic_password(header: str | None) -> str | None:
     """The password of a `Basic` Authorization header for user `admin`; None if absent or malformed.
 
@@ -108,8 +121,7 @@ class AdminAccess:
         return self._config.current.stream_key
 
     def password_matches(self, password: str) -> bool:
-        expected = self._password
-        return bool(expected) and hmac.compare_digest(password.encode("utf-8"), expected.encode("utf-8"))
+        return stream_key_matches(password, self._password)
 
     async def check_password(self, request: web.Request, password: str) -> bool:
         """The admin password check, with the back-off per client address around it."""
@@ -165,26 +177,38 @@ class AdminAccess:
         CSRF header) and must get no Basic challenge once its session is gone."""
         return COOKIE_NAME in request.cookies or CSRF_HEADER in request.headers
 
-    async def serve_with_session(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """`/api/admin/…` for a request whose credentials are the session cookie.
-
-        401 without `WWW-Authenticate` when the session is gone (so a browser shows no Basic prompt;
-        the dashboard reloads into its login form), 403 from a foreign page or without the CSRF token
-        on a state-changing method. A request that changes the password gets its session re-signed.
-        """
-        if self.guard.refuses(request):
-            return _simple(403, "cross-site request refused")
-        password_before = self._password
+    def admit_with_cookie(self, request: web.Request) -> bool:
+        """Whether the request's session cookie is valid and, on a state-changing method, its CSRF token
+        too; remembers the admission so that the answer can re-sign the cookie after a key change."""
         session = self.session(request)
-        if session is None:
+        if session is None or not self.csrf_ok(request, session):
+            return False
+        request[_COOKIE_ADMISSION] = CookieAdmission(session, self._password)
+        return True
+
+    def cookie_refusal(self, request: web.Request) -> web.Response:
+        """Why `admit_with_cookie` said no: 401 without `WWW-Authenticate` when the session is gone (so a
+        browser shows no Basic prompt; the dashboard reloads into its login form), 403 without the CSRF
+        token on a state-changing method."""
+        if self.session(request) is None:
             return _simple(401, SESSION_ENDED)
-        if not self.csrf_ok(request, session):
-            return _simple(403, CSRF_REFUSED)
-        response = await handler(request)
-        password_after = self._password
-        if password_after != password_before and response.status < 400:
-            self.set_cookie(request, response, self.sessions.renew_for(session, password_after))
-        return response
+        return _simple(403, CSRF_REFUSED)
+
+    async def renew_after_key_change(self, request: web.Request, response: web.StreamResponse) -> None:
+        """`on_response_prepare` hook: a request admitted by its cookie that changed the password (the
+        stream key) gets its session re-signed for the new one, so the dashboard that made the change
+        stays logged in while every other session ends."""
+        admission = request.get(_COOKIE_ADMISSION)
+        if admission is None or response.status >= 400:
+            return
+        password = self._password
+        if password != admission.password:
+            # The response's own cookies became headers before this hook runs: add the header itself,
+            # made by `set_cookie` on a response that is never sent.
+            carrier = web.StreamResponse()
+            self.set_cookie(request, carrier, self.sessions.renew_for(admission.session, password))
+            for morsel in carrier.cookies.values():
+                response.headers.add(hdrs.SET_COOKIE, morsel.output(header="")[1:])
 
 
 def _simple(status: int, message: str) -> web.Response:

@@ -1,5 +1,6 @@
-"""`GET /ws`: the chat WebSocket (reference §3.1, §3.8). A thin shell: it admits the socket, then moves
-frames between aiohttp and the chat service, applying the size and flood limits on the way in.
+"""The chat WebSocket's shell (reference §3.1, §3.8): who may chat, the hub's view of an aiohttp
+socket, and the loop that moves inbound frames to the chat service, applying the size and flood limits
+on the way in. The `/ws` route itself (the HTTP-level admission) is api/routes/chat_socket.py.
 
 Binary frames are ignored (they still count against the flood limit); Owncast's clients never send any.
 """
@@ -13,8 +14,6 @@ from collections.abc import Callable
 
 from aiohttp import WSMsgType, web
 
-from ownstream.api.state import services
-from ownstream.auth.origins import socket_origin_refusal
 from ownstream.auth.tokens import may_use
 from ownstream.chat import protocol
 from ownstream.chat.flood import FloodGuard, Verdict
@@ -24,13 +23,10 @@ from ownstream.domain.chat_events import ConnectionRefused
 from ownstream.domain.owncast_json import encode
 from ownstream.domain.scopes import CAN_SEND_MESSAGES
 from ownstream.domain.users import User
-from ownstream.net.client_address import client_address
 
 log = logging.getLogger(__name__)
 
 SOCKET_SHARE_OF_FILE_LIMIT = 0.7
-
-routes = web.RouteTableDef()
 
 
 def default_socket_limit() -> int:
@@ -41,7 +37,7 @@ def default_socket_limit() -> int:
     return max(1, int(hard * SOCKET_SHARE_OF_FILE_LIMIT))
 
 
-class _WebSocketOutlet:
+class WebSocketOutlet:
     """The hub's view of an aiohttp WebSocket."""
 
     def __init__(self, ws: web.WebSocketResponse, request: web.Request) -> None:
@@ -71,7 +67,7 @@ class _WebSocketOutlet:
             transport.abort()
 
 
-async def _refuse(ws: web.WebSocketResponse, event: ConnectionRefused) -> web.WebSocketResponse:
+async def refuse(ws: web.WebSocketResponse, event: ConnectionRefused) -> web.WebSocketResponse:
     try:
         await ws.send_frame(encode(event), WSMsgType.TEXT)
         await ws.close()
@@ -88,45 +84,8 @@ def may_chat(user: User) -> bool:
     return user.type == "STANDARD" or may_use(user, CAN_SEND_MESSAGES)
 
 
-@routes.get("/ws")
-async def chat_socket(request: web.Request) -> web.StreamResponse:
-    svc = services(request)
-    chat = svc.chat
-    if svc.config.current.chat_disabled:
-        return web.Response(text="CHAT_DISABLED")
-    if chat.hub.full:
-        return web.Response(text="ERROR_MAX_CONNECTIONS_EXCEEDED")
-    if (refusal := socket_origin_refusal(request, svc.config.current)) is not None:
-        return refusal
-    token = request.query.get("accessToken", "")
-    # Who it is, before the upgrade: once the client has its 101 it may ask the admin API for the
-    # socket list, and the socket must already be on it.
-    user = await chat.user_for_token(token) if token else None
-    ws = web.WebSocketResponse(
-        heartbeat=svc.settings.timings.chat_heartbeat,
-        max_msg_size=protocol.MAX_FRAME_BYTES,
-        compress=False,
-    )
-    await ws.prepare(request)
-    if not token:
-        await ws.close()
-        return ws
-    if user is None or not may_chat(user):
-        return await _refuse(ws, protocol.NEEDS_REGISTRATION)
-    if user.disabled:
-        return await _refuse(ws, protocol.USER_DISABLED_AT_CONNECT)
-    # No await between the handshake and joining the hub.
-    client = chat.connect(
-        _WebSocketOutlet(ws, request),
-        user,
-        ip_address=client_address(request),
-        user_agent=request.headers.get("User-Agent", ""),
-    )
-    await _serve(ws, chat, client)
-    return ws
-
-
-async def _serve(ws: web.WebSocketResponse, chat: ChatService, client: ChatClient) -> None:
+async def serve_socket(ws: web.WebSocketResponse, chat: ChatService, client: ChatClient) -> None:
+    """Hand the socket's frames to the chat service until it closes, then take the client off the hub."""
     session = _InboundFrames(chat, client, asyncio.get_running_loop().time)
     try:
         async for message in ws:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import enum
 import functools
-import hmac
 import logging
 import secrets
 from collections.abc import Awaitable, Sequence
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from ownstream.auth.stream_key import stream_key_matches
 from ownstream.clock import Clock
 from ownstream.config.model import RuntimeConfig
 from ownstream.events import EventBus, StreamEnding, StreamOnline, StreamStarted, StreamStopped
@@ -57,10 +57,6 @@ class CurrentConfig(Protocol):
 
     @property
     def current(self) -> RuntimeConfig: ...
-
-
-def stream_key_matches(offered: str, expected: str) -> bool:
-    return hmac.compare_digest(offered.encode("utf-8", "surrogateescape"), expected.encode("utf-8"))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from typing import Final
 
 from aiohttp import web
 
+from ownstream.auth.requirements import public
+
 from .bundle import STATIC_DIR, Bundle, FrontEndNotBuilt, static_dir
 from .context import PageContext, PageContextProvider
 from .social_preview import render_social_preview
@@ -112,6 +114,7 @@ class _Pages:
             html = html.replace(_HTML_TITLE, f"<title>{escape(server_name)}</title>", 1)
         return web.Response(text=html, content_type="text/html", charset="utf-8", headers=_PAGE_HEADERS)
 
+    @public
     async def index(self, request: web.Request) -> web.StreamResponse:
         user_agent = request.headers.get("User-Agent", "")
         if is_bot(user_agent):
@@ -123,14 +126,17 @@ class _Pages:
         context = await self._context()
         return self._page("index.html", context.server_name)
 
+    @public
     async def embed_video(self, request: web.Request) -> web.StreamResponse:
         context = await self._context()
         return self._page("embed-video.html", context.server_name)
 
+    @public
     async def embed_chat(self, request: web.Request) -> web.StreamResponse:
         context = await self._context()
         return self._page("embed-chat.html", context.server_name)
 
+    @public
     async def asset(self, request: web.Request) -> web.StreamResponse:
         path = self._bundle.assets.get(request.match_info["name"])
         if path is None:

@@ -23,6 +23,7 @@ from ownstream.api.routes.chat import (
     update_visibility,
 )
 from ownstream.api.state import services
+from ownstream.auth.requirements import Admin, requires
 from ownstream.config import validation as v
 from ownstream.config.model import DEFAULT_FORBIDDEN_USERNAMES
 from ownstream.errors import Invalid
@@ -36,28 +37,33 @@ _TEXT = TypeAdapter(StrictStr)
 
 # --- reads --------------------------------------------------------------------------------------------
 @routes.route("*", "/api/admin/chat/clients")
+@requires(Admin())
 async def chat_clients(request: web.Request) -> web.Response:
     return json_response(await services(request).chat.clients())
 
 
 @routes.route("*", "/api/admin/chat/messages")
+@requires(Admin())
 async def chat_messages(request: web.Request) -> web.Response:
     return json_response(await services(request).chat.admin_messages())
 
 
 @routes.route("*", "/api/admin/chat/users/disabled")
 @routes.route("*", "/api/admin/users/disabled")
+@requires(Admin())
 async def disabled_users(request: web.Request) -> web.Response:
     return json_response(await services(request).chat.disabled_users())
 
 
 @routes.route("*", "/api/admin/chat/users/moderators")
+@requires(Admin())
 async def moderators(request: web.Request) -> web.Response:
     return json_response(await services(request).chat.moderators())
 
 
 # --- moderation actions -------------------------------------------------------------------------------
 @routes.route("*", "/api/admin/chat/updatemessagevisibility")
+@requires(Admin())
 @error_shape("simple")
 async def admin_update_visibility(request: web.Request) -> web.Response:
     if request.method != "POST":
@@ -66,6 +72,7 @@ async def admin_update_visibility(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/admin/chat/users/setenabled")
+@requires(Admin())
 @error_shape("simple")
 async def admin_set_enabled(request: web.Request) -> web.Response:
     if request.method != "POST":
@@ -74,6 +81,7 @@ async def admin_set_enabled(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/admin/chat/users/setmoderator")
+@requires(Admin())
 @error_shape("simple")
 async def admin_set_moderator(request: web.Request) -> web.Response:
     if request.method != "POST":
@@ -101,6 +109,7 @@ def _usernames(names: list[str]) -> tuple[str, ...]:
 
 
 @routes.route("*", "/api/admin/config/chat/suggestedusernames")
+@requires(Admin())
 @error_shape("simple")
 async def set_suggested_usernames(request: web.Request) -> web.Response:
     names = _usernames(await _config_value(request, _NAMES))
@@ -109,6 +118,7 @@ async def set_suggested_usernames(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/admin/config/chat/forbiddenusernames")
+@requires(Admin())
 @error_shape("simple")
 async def set_forbidden_usernames(request: web.Request) -> web.Response:
     names = _usernames(await _config_value(request, _NAMES))
@@ -117,6 +127,7 @@ async def set_forbidden_usernames(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/admin/config/chat/disable")
+@requires(Admin())
 @error_shape("simple")
 async def set_chat_disabled(request: web.Request) -> web.Response:
     if request.method != "POST":
@@ -127,6 +138,7 @@ async def set_chat_disabled(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/admin/config/welcomemessage")
+@requires(Admin())
 @error_shape("simple")
 async def set_welcome_message(request: web.Request) -> web.Response:
     if request.method != "POST":

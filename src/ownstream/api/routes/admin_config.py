@@ -18,13 +18,11 @@ from aiohttp import web
 from ownstream.api.errors import error_shape, read_json
 from ownstream.api.responses import simple_response
 from ownstream.api.state import Services, services
+from ownstream.auth.requirements import Admin, requires
 from ownstream.config import validation as v
 from ownstream.config import video_validation as video
-from ownstream.config.ffmpeg_check import runs_as_ffmpeg
 from ownstream.config.logo_upload import decode_logo, install_logo
 from ownstream.errors import Invalid
-from ownstream.transcode.codecs import probe_encoders
-from ownstream.transcode.ffmpeg_binary import PATH_DOES_NOT_EXIST, resolve_ffmpeg_path, validate_ffmpeg_path
 
 UNPARSEABLE = "unable to parse new value"
 PREFIX = "/api/admin/config/"
@@ -72,23 +70,11 @@ async def set_logo(svc: Services, value: Any) -> None:
 
 
 async def set_ffmpeg_path(svc: Services, value: Any) -> None:
-    """Owncast's checks (exists, not a folder, executable), then: does it run as ffmpeg?
-
-    An empty path means the bundled ffmpeg.
-    """
-    path = v.expect_string(value, "ffmpeg path")
-    if "\x00" in path:
-        raise Invalid(PATH_DOES_NOT_EXIST)
-    await asyncio.to_thread(validate_ffmpeg_path, path)
-    if path and not await runs_as_ffmpeg(path):
-        raise Invalid("ffmpeg path is not an ffmpeg binary (`-version` did not answer as ffmpeg)")
-    await svc.config.update(ffmpeg_path=path)
+    await svc.ffmpeg.set_path(value)
 
 
 async def set_video_codec(svc: Services, value: Any) -> None:
-    ffmpeg = await asyncio.to_thread(resolve_ffmpeg_path, svc.config.current.ffmpeg_path)
-    encoders = await probe_encoders(ffmpeg) if isinstance(value, str) else set()
-    await svc.config.update(video_codec=video.parse_video_codec(value, encoders))
+    await svc.ffmpeg.set_video_codec(value)
 
 
 SETTERS: tuple[Setter, ...] = (
@@ -167,6 +153,7 @@ SETTERS: tuple[Setter, ...] = (
 
 
 def setter_handler(setter: Setter) -> Callable[[web.Request], Awaitable[web.Response]]:
+    @requires(Admin())
     @error_shape("simple")
     async def handle(request: web.Request) -> web.Response:
         if not setter.any_method and request.method != "POST":

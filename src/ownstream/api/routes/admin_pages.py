@@ -4,8 +4,10 @@ Rules (issue "The admin dashboard"): `GET /admin` redirects to `/admin/` before 
 path under `/admin/` answers 401 with the login page as its body, without `WWW-Authenticate` (so a
 browser shows our form, not its own prompt), unless the request carries a valid session cookie or valid
 HTTP Basic credentials; then the app (200), a redirect for Owncast 0.0.11's page URLs, or the app with
-404 for a path the app does not have. The only exceptions: the static files in `/admin/assets/`,
-`POST /admin/login` and `POST /admin/logout`.
+404 for a path the app does not have. The pages declare `DashboardPage`, whose gate
+(auth/dashboard_gates.py) answers with `login_required`. The only exceptions, declared
+`DashboardEntry`: the redirect, the static files in `/admin/assets/`, `POST /admin/login` and
+`POST /admin/logout`.
 
 The page URLs are Owncast's (reference §2.2), so bookmarks and docs written for Owncast keep working;
 `web/src/admin/routes.tsx` has the same list for the browser.
@@ -23,7 +25,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from ownstream import OWNCAST_API_VERSION, __version__
-from ownstream.auth.admin_access import ADMIN_USER, CSRF_FIELD, AdminAccess
+from ownstream.auth.admin_access import ADMIN_IDENTITY, ADMIN_USER, CSRF_FIELD, AdminAccess
+from ownstream.auth.requirements import DashboardEntry, DashboardPage, requires
 from ownstream.config.service import ConfigService
 from ownstream.web.bundle import STATIC_DIR, Bundle
 
@@ -130,6 +133,17 @@ class AdminPages:
         self._access = access
         self._config = config
 
+    @classmethod
+    def load(
+        cls, access: AdminAccess, config: ConfigService, *, static_root: Path | None = None
+    ) -> AdminPages:
+        """The pages over the built dashboard (`FrontEndNotBuilt` if it is missing)."""
+        return cls(Bundle.load_admin(static_root if static_root is not None else STATIC_DIR), access, config)
+
+    @property
+    def access(self) -> AdminAccess:
+        return self._access
+
     # --- pages ---------------------------------------------------------------------------------------
     def login_page(self, *, next_path: str, error: str = "", status: int = 401) -> web.Response:
         name = self._config.current.server_name or "Ownstream"
@@ -157,13 +171,17 @@ class AdminPages:
             status=status, text=html, content_type="text/html", charset="utf-8", headers=PAGE_HEADERS
         )
 
+    def login_required(self, request: web.Request) -> web.Response:
+        """The answer to a page request without valid credentials: the login page, back here after."""
+        return self.login_page(next_path=safe_next(request.path_qs))
+
+    @requires(DashboardEntry())
     async def redirect_root(self, request: web.Request) -> web.StreamResponse:
         raise web.HTTPMovedPermanently("/admin/")
 
+    @requires(DashboardPage())
     async def page(self, request: web.Request) -> web.StreamResponse:
-        identity = await self._access.identify(request)
-        if identity is None:
-            return self.login_page(next_path=safe_next(request.path_qs))
+        identity = request[ADMIN_IDENTITY]
         if request.method not in ("GET", "HEAD"):
             raise web.HTTPMethodNotAllowed(request.method, ["GET", "HEAD"])
         path = normalize(request.path)
@@ -172,6 +190,7 @@ class AdminPages:
         csrf = self._access.sessions.csrf_token(identity.session) if identity.session else ""
         return self._app(method=identity.method, csrf=csrf, status=200 if path in _KNOWN else 404)
 
+    @requires(DashboardEntry())
     async def asset(self, request: web.Request) -> web.StreamResponse:
         path = self._bundle.assets.get(request.match_info["name"])
         if path is None:
@@ -187,6 +206,7 @@ class AdminPages:
         return web.FileResponse(path, headers=headers)
 
     # --- login and logout ----------------------------------------------------------------------------
+    @requires(DashboardEntry())
     async def login(self, request: web.Request) -> web.StreamResponse:
         """`{"password": …}` as JSON (answers JSON), or the login form (answers a redirect or the form)."""
         is_json = request.content_type == "application/json"
@@ -214,6 +234,7 @@ class AdminPages:
         self._access.set_cookie(request, response, issued)
         return response
 
+    @requires(DashboardEntry())
     async def logout(self, request: web.Request) -> web.StreamResponse:
         """Ends the session (revoked for good when the CSRF token matches) and clears the cookie."""
         is_json = request.content_type == "application/json"
@@ -254,14 +275,9 @@ def _answer_json(status: int, message: str) -> web.Response:
     return web.json_response({"success": status < 400, "message": message}, status=status)
 
 
-def setup_admin_pages(
-    app: web.Application, access: AdminAccess, config: ConfigService, *, static_root: Path | None = None
-) -> AdminPages:
-    bundle = Bundle.load_admin(static_root if static_root is not None else STATIC_DIR)
-    pages = AdminPages(bundle, access, config)
+def setup_admin_pages(app: web.Application, pages: AdminPages) -> None:
     app.router.add_get("/admin", pages.redirect_root)
     app.router.add_get("/admin/assets/{name}", pages.asset)
     app.router.add_post("/admin/login", pages.login)
     app.router.add_post("/admin/logout", pages.logout)
     app.router.add_route("*", "/admin/{tail:.*}", pages.page)
-    return pages

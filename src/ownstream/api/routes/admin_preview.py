@@ -15,6 +15,7 @@ from ownstream.api.bodies import unsupported_method
 from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response
 from ownstream.api.routes.admin_config import read_config_value
+from ownstream.auth.requirements import Admin, requires
 from ownstream.config.validation import expect_string
 from ownstream.errors import Invalid
 from ownstream.markdown import render_page_markdown
@@ -25,6 +26,7 @@ routes = web.RouteTableDef()
 
 
 @routes.route("*", "/api/admin/preview/markdown")
+@requires(Admin())
 @error_shape("simple")
 async def preview_markdown(request: web.Request) -> web.Response:
     if refused := unsupported_method(request):

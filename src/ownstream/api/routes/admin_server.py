@@ -8,6 +8,7 @@ from ownstream import OWNCAST_API_VERSION
 from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
+from ownstream.auth.requirements import Admin, requires
 from ownstream.auth.weak_key import weak_key_warning
 from ownstream.logbuffer import LogEntry
 
@@ -15,6 +16,7 @@ routes = web.RouteTableDef()
 
 
 @routes.get("/api/admin/status")
+@requires(Admin())
 async def admin_status(request: web.Request) -> web.Response:
     svc = services(request)
     lifecycle = svc.lifecycle
@@ -36,6 +38,7 @@ async def admin_status(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/admin/disconnect")
+@requires(Admin())
 @error_shape("simple")
 async def admin_disconnect(request: web.Request) -> web.Response:
     lifecycle = services(request).lifecycle
@@ -45,11 +48,13 @@ async def admin_disconnect(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/admin/logs")
+@requires(Admin())
 async def admin_logs(request: web.Request) -> web.Response:
     return json_response([entry.to_json() for entry in services(request).logs.all])
 
 
 @routes.route("*", "/api/admin/logs/warnings")
+@requires(Admin())
 async def admin_log_warnings(request: web.Request) -> web.Response:
     """The buffered warnings, and a standing one at the end while the stream key is weak (logged copies
     of it are left out, so it shows once and goes away when the key is changed)."""
@@ -62,6 +67,7 @@ async def admin_log_warnings(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/admin/update/options")
+@requires(Admin())
 async def admin_update_options(request: web.Request) -> web.Response:
     """Owncast's self-updater is not part of Ownstream: update with your package manager, restart with
     your service manager. The admin page reads these flags to hide its update buttons."""
@@ -69,6 +75,7 @@ async def admin_update_options(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/admin/update/start")
+@requires(Admin())
 @error_shape("simple")
 async def admin_update_start(request: web.Request) -> web.Response:
     return simple_response(False, "this server does not update itself; upgrade the ownstream package instead")

@@ -1,32 +1,31 @@
 """`/api/admin/serverconfig`: every stored setting, raw (not rendered), in Owncast's shape (reference §2.3).
 
 Any method, no-cache headers. `ffmpegPath` is the binary actually used (the configured one when usable,
-else the bundled one), and `supportedCodecs` is what that binary offers from our codec table.
+else the bundled one), and `supportedCodecs` is what that binary offers from our codec table, both from
+config/ffmpeg_settings.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from aiohttp import web
 
 from ownstream.api.responses import json_response
 from ownstream.api.state import services
+from ownstream.auth.requirements import Admin, requires
 from ownstream.config.model import RuntimeConfig
-from ownstream.config.video_validation import selectable_codecs
-from ownstream.transcode.codecs import probe_encoders
-from ownstream.transcode.ffmpeg_binary import resolve_ffmpeg_path
 
 routes = web.RouteTableDef()
 
 
 @routes.route("*", "/api/admin/serverconfig")
+@requires(Admin())
 async def get_server_config(request: web.Request) -> web.Response:
-    config = services(request).config.current
-    ffmpeg_path = await asyncio.to_thread(resolve_ffmpeg_path, config.ffmpeg_path)
-    codecs = selectable_codecs(await probe_encoders(ffmpeg_path))
-    return json_response(server_config_document(config, ffmpeg_path, codecs), no_cache=True)
+    svc = services(request)
+    ffmpeg = await svc.ffmpeg.in_use()
+    document = server_config_document(svc.config.current, ffmpeg.path, ffmpeg.supported_codecs)
+    return json_response(document, no_cache=True)
 
 
 def server_config_document(config: RuntimeConfig, ffmpeg_path: str, codecs: list[str]) -> dict[str, Any]:

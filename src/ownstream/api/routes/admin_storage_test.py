@@ -13,6 +13,7 @@ from ownstream.api.bodies import unsupported_method
 from ownstream.api.errors import error_shape
 from ownstream.api.responses import simple_response
 from ownstream.api.routes.admin_config import read_config_value
+from ownstream.auth.requirements import Admin, requires
 from ownstream.config.video_validation import check_s3_complete, parse_s3
 from ownstream.storage.bucket_check import check_bucket
 
@@ -20,6 +21,7 @@ routes = web.RouteTableDef()
 
 
 @routes.route("*", "/api/admin/config/s3/test")
+@requires(Admin())
 @error_shape("simple")
 async def test_s3_settings(request: web.Request) -> web.Response:
     if refused := unsupported_method(request):

@@ -15,6 +15,7 @@ from ownstream.api.bodies import read_body, unsupported_method
 from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
+from ownstream.auth.requirements import Admin, requires
 from ownstream.clock import rfc3339
 from ownstream.domain.users import User
 
@@ -51,12 +52,14 @@ def access_token_json(user: User, token: str) -> dict[str, Any]:
 
 
 @routes.route("*", "/api/admin/accesstokens")
+@requires(Admin())
 async def list_tokens(request: web.Request) -> web.Response:
     tokens = await services(request).tokens.all()
     return json_response([access_token_json(user, user.access_token or "") for user in tokens])
 
 
 @routes.route("*", "/api/admin/accesstokens/create")
+@requires(Admin())
 @error_shape("error")
 async def create_token(request: web.Request) -> web.Response:
     body = await read_body(request, CreateToken)
@@ -66,6 +69,7 @@ async def create_token(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/admin/accesstokens/delete")
+@requires(Admin())
 @error_shape("error")
 async def delete_token(request: web.Request) -> web.Response:
     if refused := unsupported_method(request):

@@ -14,6 +14,7 @@ from ownstream.api.bodies import read_body, unsupported_method
 from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
+from ownstream.auth.requirements import Admin, requires
 from ownstream.clock import rfc3339
 from ownstream.store.repos.webhooks import Webhook
 
@@ -44,11 +45,13 @@ def webhook_json(hook: Webhook) -> dict[str, Any]:
 
 
 @routes.route("*", "/api/admin/webhooks")
+@requires(Admin())
 async def list_webhooks(request: web.Request) -> web.Response:
     return json_response([webhook_json(hook) for hook in services(request).webhooks.all()])
 
 
 @routes.route("*", "/api/admin/webhooks/create")
+@requires(Admin())
 @error_shape("error")
 async def create_webhook(request: web.Request) -> web.Response:
     svc = services(request)
@@ -58,6 +61,7 @@ async def create_webhook(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/admin/webhooks/delete")
+@requires(Admin())
 @error_shape("error")
 async def delete_webhook(request: web.Request) -> web.Response:
     if refused := unsupported_method(request):

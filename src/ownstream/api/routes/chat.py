@@ -1,7 +1,8 @@
 """Chat endpoints for viewers and moderators, and the custom emoji (reference §2.1 emoji, §2.2).
 
-User and moderator tokens come in `?accessToken=`. A missing, unknown or disabled token gets Owncast's
-401 with the plain body `unauthorized`.
+User and moderator tokens come in `?accessToken=`, checked by the chat-user gate (auth/token_gates.py)
+before the handler runs: a missing, unknown or disabled token (or, on a moderator route, a user who is
+not a moderator) gets Owncast's 401 with the plain body `unauthorized`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from ownstream.api.bodies import method_not_supported, read_body
 from ownstream.api.errors import error_shape, read_json
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
-from ownstream.chat.service import ChatService
-from ownstream.domain.users import User
+from ownstream.auth.requirements import ChatUser, Moderator, public, requires
 from ownstream.errors import Invalid
 
 routes = web.RouteTableDef()
@@ -28,17 +28,6 @@ _EMOJI_HEADERS = {
     # An admin-supplied SVG opened directly must not run script on our origin.
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
 }
-
-
-def unauthorized() -> web.Response:
-    return web.Response(status=401, text="unauthorized\n")
-
-
-async def _user_from_query(request: web.Request, chat: ChatService) -> User | None:
-    user = await chat.user_for_token(request.query.get("accessToken", ""))
-    if user is None or user.disabled:
-        return None
-    return user
 
 
 class _Body(BaseModel):
@@ -83,6 +72,7 @@ async def update_user_enabled(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/chat/register")
+@public
 @error_shape("simple")
 async def register(request: web.Request) -> web.Response:
     if request.method != "POST":
@@ -102,47 +92,40 @@ async def register(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/chat")
+@requires(ChatUser())
 @error_shape("error")
 async def history(request: web.Request) -> web.Response:
-    chat = services(request).chat
-    if await _user_from_query(request, chat) is None:
-        return unauthorized()
     if request.method != "GET":
         return json_response({"error": "method not implemented (PRs are accepted)"}, status=501)
-    return json_response(await chat.history())
-
-
-async def _moderator_only(request: web.Request) -> bool:
-    user = await _user_from_query(request, services(request).chat)
-    return user is not None and user.is_moderator
+    return json_response(await services(request).chat.history())
 
 
 @routes.route("*", "/api/chat/updatemessagevisibility")
+@requires(Moderator())
 @error_shape("simple")
 async def moderator_update_visibility(request: web.Request) -> web.Response:
-    if not await _moderator_only(request):
-        return unauthorized()
     if request.method != "POST":
         return method_not_supported(request)
     return await update_visibility(request)
 
 
 @routes.route("*", "/api/chat/users/setenabled")
+@requires(Moderator())
 @error_shape("simple")
 async def moderator_set_enabled(request: web.Request) -> web.Response:
-    if not await _moderator_only(request):
-        return unauthorized()
     if request.method != "POST":
         return method_not_supported(request)
     return await update_user_enabled(request)
 
 
 @routes.get("/api/emoji")
+@public
 async def emoji(request: web.Request) -> web.Response:
     return json_response(await services(request).chat.emoji.listing())
 
 
 @routes.get("/img/emoji/{name}")
+@public
 async def emoji_file(request: web.Request) -> web.StreamResponse:
     path = services(request).chat.emoji.file_for(request.match_info["name"])
     if path is None:

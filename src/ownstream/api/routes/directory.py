@@ -7,12 +7,14 @@ from aiohttp import web
 from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
+from ownstream.auth.requirements import Admin, public, requires
 from ownstream.directory.yp import LiveFacts, listing_document
 
 routes = web.RouteTableDef()
 
 
 @routes.get("/api/yp")
+@public
 async def get_listing(request: web.Request) -> web.Response:
     svc = services(request)
     config = svc.config.current
@@ -30,6 +32,7 @@ async def get_listing(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/admin/yp/reset")
+@requires(Admin())
 @error_shape("simple")
 async def reset_registration(request: web.Request) -> web.Response:
     await services(request).config.update(directory_registration_key="")

@@ -15,6 +15,7 @@ from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response, simple_response
 from ownstream.api.routes.followers import approved_followers, follower_json
 from ownstream.api.state import services
+from ownstream.auth.requirements import Admin, requires
 from ownstream.clock import rfc3339
 from ownstream.store.repos.activities import AcceptedActivity
 
@@ -44,29 +45,34 @@ def activity_json(activity: AcceptedActivity) -> dict[str, str]:
 
 
 @routes.route("*", "/api/admin/followers")
+@requires(Admin())
 async def list_followers(request: web.Request) -> web.Response:
     return await approved_followers(request)
 
 
 @routes.route("*", "/api/admin/followers/pending")
+@requires(Admin())
 async def list_pending(request: web.Request) -> web.Response:
     followers = await services(request).federation.followers.pending()
     return json_response([follower_json(follower) for follower in followers])
 
 
 @routes.route("*", "/api/admin/followers/blocked")
+@requires(Admin())
 async def list_blocked(request: web.Request) -> web.Response:
     followers = await services(request).federation.followers.blocked()
     return json_response([follower_json(follower) for follower in followers])
 
 
 @routes.route("*", "/api/admin/federation/actions")
+@requires(Admin())
 async def list_actions(request: web.Request) -> web.Response:
     activities = await services(request).federation.recent_activities()
     return json_response([activity_json(activity) for activity in activities])
 
 
 @routes.route("*", "/api/admin/followers/approve")
+@requires(Admin())
 @error_shape("simple")
 async def approve_follower(request: web.Request) -> web.Response:
     if refused := unsupported_method(request):
@@ -78,6 +84,7 @@ async def approve_follower(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/admin/federation/send")
+@requires(Admin())
 @error_shape("simple")
 async def send_post(request: web.Request) -> web.Response:
     if refused := unsupported_method(request):

@@ -1,4 +1,5 @@
-"""Public federation endpoints: the follower list and remote follows (reference §2.2).
+"""Public federation endpoints: the follower list and remote follows (reference §2.2; the remote follow
+itself is federation/remote_follow.py).
 
 Both work with federation off, as Owncast's do.
 """
@@ -14,10 +15,8 @@ from ownstream.api.bodies import read_body
 from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response
 from ownstream.api.state import services
+from ownstream.auth.requirements import public
 from ownstream.clock import rfc3339_seconds
-from ownstream.errors import Invalid
-from ownstream.federation.notes import actor_iri
-from ownstream.federation.webfinger import split_account
 from ownstream.store.repos.followers import Follower
 
 UNPARSABLE = "unable to parse request"
@@ -48,19 +47,15 @@ async def approved_followers(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/followers")
+@public
 async def get_followers(request: web.Request) -> web.Response:
     return await approved_followers(request)
 
 
 @routes.route("*", "/api/remotefollow")
+@public
 @error_shape("simple")
 async def remote_follow(request: web.Request) -> web.Response:
-    svc = services(request)
     body = await read_body(request, RemoteFollowRequest, unparsable=UNPARSABLE, invalid=UNPARSABLE)
-    split_account(body.account)  # an account without `@host` is refused before anything else
-    config = svc.config.current
-    if not config.server_url:
-        raise Invalid("remote follows need this server's URL to be set in its configuration")
-    actor = actor_iri(config.server_url, config.federation_username)
-    redirect = await svc.webfinger.remote_follow_url(body.account, actor)
+    redirect = await services(request).remote_follow.redirect_url(body.account)
     return json_response({"redirectUrl": redirect})

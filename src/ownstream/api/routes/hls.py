@@ -15,6 +15,7 @@ from aiohttp import web
 from ownstream.api.errors import error_body
 from ownstream.api.responses import NO_CACHE_HEADERS, json_response
 from ownstream.api.state import Services, services
+from ownstream.auth.requirements import public
 from ownstream.hls.last_good import is_complete_playlist
 from ownstream.net.client_address import client_address
 
@@ -35,6 +36,7 @@ def served_locally(svc: Services, relative: PurePosixPath) -> bool:
 
 
 @routes.get("/hls/{tail:.+}")
+@public
 async def get_hls(request: web.Request) -> web.StreamResponse:
     svc = services(request)
     relative = PurePosixPath(request.match_info["tail"])

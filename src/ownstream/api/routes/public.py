@@ -10,6 +10,7 @@ from aiohttp import web
 from ownstream import OWNCAST_API_VERSION, __version__
 from ownstream.api.responses import json_response
 from ownstream.api.state import services
+from ownstream.auth.requirements import public
 from ownstream.clock import rfc3339_seconds
 from ownstream.config.model import SocialHandle
 from ownstream.net.client_address import client_address
@@ -38,6 +39,7 @@ def status_document(request: web.Request) -> dict[str, Any]:
 
 
 @routes.get("/api/status")
+@public
 async def get_status(request: web.Request) -> web.Response:
     return json_response(status_document(request), headers=CORS_ANY, no_cache=True)
 
@@ -66,6 +68,7 @@ def social_handle_json(handle: SocialHandle) -> dict[str, str]:
 
 
 @routes.get("/api/config")
+@public
 async def get_config(request: web.Request) -> web.Response:
     svc = services(request)
     html = await svc.page_texts.current()
@@ -91,17 +94,20 @@ async def get_config(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/ping")
+@public
 async def ping(request: web.Request) -> web.Response:
     services(request).stats.viewer_seen(client_address(request), request.headers.get("User-Agent", ""))
     return web.Response(status=200)
 
 
 @routes.get("/api/socialplatforms")
+@public
 async def get_social_platforms(request: web.Request) -> web.Response:
     return json_response(social_platforms(), headers=CORS_ANY)
 
 
 @routes.get("/img/platformlogos/{name}.svg")
+@public
 async def get_platform_logo(request: web.Request) -> web.Response:
     svg = platform_icon_svg(request.match_info["name"])
     if svg is None:
@@ -114,6 +120,7 @@ async def get_platform_logo(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/video/variants")
+@public
 async def get_variants(request: web.Request) -> web.Response:
     svc = services(request)
     broadcast = svc.lifecycle.current_broadcast
@@ -122,6 +129,7 @@ async def get_variants(request: web.Request) -> web.Response:
 
 
 @routes.get("/logo")
+@public
 async def get_logo(request: web.Request) -> web.StreamResponse:
     path = services(request).logo.logo_path()
     max_age = 7200 if path.suffix.lower() == ".jpeg" else 604800
@@ -144,10 +152,12 @@ async def _image_or_logo(request: web.Request, path_name: str, content_type: str
 
 
 @routes.get("/thumbnail.jpg")
+@public
 async def get_thumbnail(request: web.Request) -> web.StreamResponse:
     return await _image_or_logo(request, "thumbnail", "image/jpeg")
 
 
 @routes.get("/preview.gif")
+@public
 async def get_preview(request: web.Request) -> web.StreamResponse:
     return await _image_or_logo(request, "preview", "image/gif")
