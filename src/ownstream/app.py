@@ -31,7 +31,7 @@ from ownstream.directory.pinger import DirectoryPinger
 from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
 from ownstream.federation.remote_follow import RemoteFollow
-from ownstream.federation.store import FederationStore
+from ownstream.federation.service import FederationService
 from ownstream.federation.webfinger import WebfingerClient
 from ownstream.health import HealthChecks
 from ownstream.ingest.rtmp.server import RtmpServer
@@ -194,7 +194,7 @@ class Ownstream:
             timeout=timings.directory_request_timeout,
             http=self._outbound,
         )
-        federation = FederationStore(
+        federation = FederationService(
             FollowerRepository(self._engine),
             OutboxRepository(self._engine),
             AcceptedActivityRepository(self._engine),

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from ownstream.federation.store import FederationStore
+from ownstream.federation.service import FederationService
 from ownstream.settings import Remotes
 from ownstream.store.repos.activities import FOLLOW, REPOST, AcceptedActivity
 from ownstream.store.repos.followers import Follower
@@ -25,7 +25,7 @@ ADMIN = admin_auth()
 T0 = datetime(2026, 2, 3, 4, 5, 6, 789000, tzinfo=UTC)
 
 
-def store_of(server: RunningServer) -> FederationStore:
+def store_of(server: RunningServer) -> FederationService:
     assert server.server.services is not None
     return server.server.services.federation
 

@@ -18,7 +18,7 @@ from ownstream.config.stream_title import StreamTitle
 from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
 from ownstream.federation.remote_follow import RemoteFollow
-from ownstream.federation.store import FederationStore
+from ownstream.federation.service import FederationService
 from ownstream.federation.webfinger import WebfingerClient
 from ownstream.health import HealthChecks
 from ownstream.hls.last_good import LastGoodPlaylists
@@ -45,7 +45,7 @@ class Services:
     logs: LogBuffer
     viewer_history: ViewerHistory
     hardware: HardwareMonitor
-    federation: FederationStore
+    federation: FederationService
     webfinger: WebfingerClient
     remote_follow: RemoteFollow
     chat: ChatService

@@ -1,4 +1,4 @@
-"""The federation store: followers, published objects and accepted activities, and the admin's actions
+"""The federation service: followers, published objects and accepted activities, and the admin's actions
 on them (reference §2.3, §4, §8).
 
 Signed delivery comes with the federation feature. Until then the `FederationDelivery` seam receives
@@ -43,7 +43,7 @@ class UndeliveredFederation:
         log.info("stored post %s; it is not delivered yet (no federation delivery)", post.iri)
 
 
-class FederationStore:
+class FederationService:
     def __init__(
         self,
         followers: FollowerRepository,

@@ -13,7 +13,7 @@ from ownstream.config.service import ConfigService
 from ownstream.errors import Invalid
 from ownstream.events import EventBus
 from ownstream.federation.notes import hashtag_link
-from ownstream.federation.store import FederationStore
+from ownstream.federation.service import FederationService
 from ownstream.store.db import open_database
 from ownstream.store.repos.activities import FOLLOW, LIKE, AcceptedActivity, AcceptedActivityRepository
 from ownstream.store.repos.config import ConfigRepository
@@ -80,8 +80,8 @@ def delivery() -> RecordingDelivery:
 
 
 @pytest.fixture
-def store(engine: AsyncEngine, config: ConfigService, delivery: RecordingDelivery) -> FederationStore:
-    return FederationStore(
+def store(engine: AsyncEngine, config: ConfigService, delivery: RecordingDelivery) -> FederationService:
+    return FederationService(
         FollowerRepository(engine),
         OutboxRepository(engine),
         AcceptedActivityRepository(engine),
@@ -91,7 +91,7 @@ def store(engine: AsyncEngine, config: ConfigService, delivery: RecordingDeliver
     )
 
 
-async def test_follower_states_and_order(store: FederationStore) -> None:
+async def test_follower_states_and_order(store: FederationService) -> None:
     repo = store.followers
     for row in (follower("old", 1), follower("new", 5), follower("asking", 3, approved=False)):
         assert await repo.add(row)
@@ -106,7 +106,7 @@ async def test_follower_states_and_order(store: FederationStore) -> None:
 
 
 async def test_approve_and_reject_move_followers_between_lists(
-    store: FederationStore, delivery: RecordingDelivery
+    store: FederationService, delivery: RecordingDelivery
 ) -> None:
     asking, rude = follower("asking", 1, approved=False), follower("rude", 2)
     await store.followers.add(asking)
@@ -125,19 +125,19 @@ async def test_approve_and_reject_move_followers_between_lists(
 
 
 @pytest.mark.parametrize("approved", [True, False])
-async def test_unknown_follower_is_invalid(store: FederationStore, approved: bool) -> None:
+async def test_unknown_follower_is_invalid(store: FederationService, approved: bool) -> None:
     with pytest.raises(Invalid):
         await store.set_approval("https://nowhere.example/users/ghost", approved)
 
 
-async def test_remove_follower(store: FederationStore) -> None:
+async def test_remove_follower(store: FederationService) -> None:
     await store.followers.add(follower("leaving", 1))
     assert await store.followers.remove(follower("leaving", 1).iri)
     assert not await store.followers.remove(follower("leaving", 1).iri)
     assert await store.followers.approved() == []
 
 
-async def test_accepted_activities_newest_first_and_limited(store: FederationStore) -> None:
+async def test_accepted_activities_newest_first_and_limited(store: FederationService) -> None:
     activities = store.activities
     for minute in range(105):
         await activities.add(
@@ -156,7 +156,9 @@ async def test_accepted_activities_newest_first_and_limited(store: FederationSto
     assert not await activities.seen(recent[0].iri, recent[0].actor, LIKE)
 
 
-async def test_post_needs_federation_and_a_server_url(store: FederationStore, config: ConfigService) -> None:
+async def test_post_needs_federation_and_a_server_url(
+    store: FederationService, config: ConfigService
+) -> None:
     with pytest.raises(Invalid) as raised:
         await store.publish_post("hello")
     assert raised.value.message == "federation is not enabled"
@@ -167,7 +169,7 @@ async def test_post_needs_federation_and_a_server_url(store: FederationStore, co
 
 
 async def test_post_is_stored_as_a_note(
-    store: FederationStore, config: ConfigService, delivery: RecordingDelivery
+    store: FederationService, config: ConfigService, delivery: RecordingDelivery
 ) -> None:
     await config.update(federation_enabled=True, server_url="https://stream.example")
     post = await store.publish_post("Still *live*, come by #music")
