@@ -69,7 +69,7 @@ from ownstream.store.repos.webhooks import WebhookRepository
 from ownstream.stream.hardware import HardwareMonitor
 from ownstream.stream.history import ViewerHistory
 from ownstream.stream.lifecycle import StreamLifecycle
-from ownstream.stream.logo import LogoStore
+from ownstream.stream.logo import LogoFiles
 from ownstream.stream.stats import StreamStats
 from ownstream.webhooks.dispatcher import DeliveryPolicy, WebhookDispatcher, describe_server
 from ownstream.webhooks.registry import WebhookRegistry
@@ -168,7 +168,7 @@ class Ownstream:
             self._log_safety.watch_secrets(lambda: (config.current.stream_key, config.current.s3.secret))
         if (weak_key := weak_key_warning(config.current.stream_key)) is not None:
             log.warning("%s", weak_key)
-        logo = LogoStore(settings.data_dir, config)
+        logo = LogoFiles(settings.data_dir, config)
         await asyncio.to_thread(logo.ensure_default)
         disk_full = DiskFullReporter()  # shared: "the disk is full" at most once a minute in all
         stats = StreamStats(StatsRepository(self._engine), self.clock, settings.timings, disk_full)

@@ -28,7 +28,7 @@ from ownstream.settings import Settings
 from ownstream.stream.hardware import HardwareMonitor
 from ownstream.stream.history import ViewerHistory
 from ownstream.stream.lifecycle import StreamLifecycle
-from ownstream.stream.logo import LogoStore
+from ownstream.stream.logo import LogoFiles
 from ownstream.stream.stats import StreamStats
 from ownstream.webhooks.registry import WebhookRegistry
 
@@ -41,7 +41,7 @@ class Services:
     clock: Clock
     stats: StreamStats
     lifecycle: StreamLifecycle
-    logo: LogoStore
+    logo: LogoFiles
     logs: LogBuffer
     viewer_history: ViewerHistory
     hardware: HardwareMonitor

@@ -24,7 +24,9 @@ def logo_content_type(path: Path) -> str:
     return _CONTENT_TYPES.get(path.suffix.lower(), "image/jpeg")
 
 
-class LogoStore:
+class LogoFiles:
+    """The logo file the config names (or the built-in one), and where the thumbnail and preview go."""
+
     def __init__(self, data_dir: Path, config: ConfigService) -> None:
         self._data_dir = data_dir
         self._config = config
