@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from tests.harness import RunningServer, admin_auth
-from tests.storage.moto_s3 import MotoS3, create_public_bucket, list_keys
+from tests.hls_storage.moto_s3 import MotoS3, create_public_bucket, list_keys
 
 TEST_URL = "/api/admin/config/s3/test"
 

@@ -17,8 +17,8 @@ from ownstream.hls.playlist import parse_master_playlist, parse_media_playlist
 from tests.browser import chromium
 from tests.e2e.waiting import wait_until
 from tests.harness import RunningServer
+from tests.hls_storage.moto_s3 import MotoS3, create_public_bucket, list_keys
 from tests.media import Clip, start_publisher, stop_process
-from tests.storage.moto_s3 import MotoS3, create_public_bucket, list_keys
 
 pytestmark = pytest.mark.e2e
 

@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
+from ownstream.hls_storage.backend import StreamStorage
 from ownstream.ingest.flv import FlvTag, TagRole, TagType, media_tag, metadata_tag
 from ownstream.outputs.protocol import OutputHealth, QueuePolicy, StreamContext
-from ownstream.storage.backend import StreamStorage
 from ownstream.store.repos.stats import StoredStats
 
 AVC_CONFIG = b"\x17\x00\x00\x00\x00\x01\x64\x00\x1f"

@@ -21,11 +21,11 @@ from ownstream.disk_full import DiskFullReporter, is_disk_full
 from ownstream.events import EventBus, PlaylistWritten, SegmentWritten
 from ownstream.hls.output import MASTER_INDEX, HlsOutputWatcher, wipe_hls_dir
 from ownstream.hls.playlist import PLAYLIST_NAME
+from ownstream.hls_storage.backend import StreamStorage
+from ownstream.hls_storage.stream_storage import open_stream_storage
 from ownstream.ingest.flv import FlvTag, TagRole
 from ownstream.outputs.protocol import OutputFailed, OutputHealth, QueuePolicy, StreamContext
 from ownstream.settings import Timings
-from ownstream.storage.backend import StreamStorage
-from ownstream.storage.stream_storage import open_stream_storage
 from ownstream.transcode.ffmpeg import FfmpegError, FfmpegProcess, TranscodeJob
 from ownstream.transcode.ffmpeg_binary import resolve_ffmpeg_path
 

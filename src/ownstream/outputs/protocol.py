@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Protocol
 
 from ownstream.config.model import RuntimeConfig
+from ownstream.hls_storage.backend import StreamStorage
 from ownstream.ingest.flv import FlvTag
-from ownstream.storage.backend import StreamStorage
 
 
 class OutputFailed(Exception):

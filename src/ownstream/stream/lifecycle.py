@@ -24,12 +24,12 @@ from ownstream.auth.stream_key import stream_key_matches
 from ownstream.clock import Clock
 from ownstream.config.model import RuntimeConfig
 from ownstream.events import EventBus, StreamEnding, StreamOnline, StreamStarted, StreamStopped
+from ownstream.hls_storage.backend import StreamStorage
 from ownstream.ingest.flv import FlvTag
 from ownstream.ingest.publish import PublishClosed, PublishRefusal, PublishRequest, StreamSink
 from ownstream.outputs.fanout import MediaFanout
 from ownstream.outputs.protocol import OutputStatus, PrimaryOutput, StreamContext, StreamOutput
 from ownstream.settings import Timings
-from ownstream.storage.backend import StreamStorage
 from ownstream.stream.broadcaster import Broadcaster
 from ownstream.stream.ingest_meter import IngestMeter
 from ownstream.stream.stats import StreamStats

@@ -11,7 +11,7 @@ import pytest_asyncio
 from playwright.async_api import Browser
 
 from tests.harness import RunningServer
-from tests.storage.moto_s3 import MotoS3, create_public_bucket, list_keys, signed_requests_only
+from tests.hls_storage.moto_s3 import MotoS3, create_public_bucket, list_keys, signed_requests_only
 
 from .ui import PHONE, TIMEOUT_MS, axe_violations, describe, logged_in_context, open_page, screenshot
 

@@ -15,7 +15,7 @@ from ownstream.api.responses import simple_response
 from ownstream.api.routes.admin_config import read_config_value
 from ownstream.auth.requirements import Admin, requires
 from ownstream.config.video_validation import check_s3_complete, parse_s3
-from ownstream.storage.bucket_check import check_bucket
+from ownstream.hls_storage.bucket_check import check_bucket
 
 routes = web.RouteTableDef()
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ownstream.storage.ledger import VariantLedger, is_plain_file_name, publishable_playlist
+from ownstream.hls_storage.ledger import VariantLedger, is_plain_file_name, publishable_playlist
 
 HEADER = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:{sequence}\n"
 

@@ -15,10 +15,10 @@ import pytest
 
 from ownstream.events import EventBus, PlaylistWritten, SegmentWritten
 from ownstream.hls.output import write_atomically
-from ownstream.storage.publisher import SegmentPublisher
-from ownstream.storage.s3 import S3ObjectStore
+from ownstream.hls_storage.publisher import SegmentPublisher
+from ownstream.hls_storage.s3 import S3ObjectStore
 from tests.e2e.waiting import wait_until
-from tests.storage.moto_s3 import MotoS3, create_public_bucket, list_keys
+from tests.hls_storage.moto_s3 import MotoS3, create_public_bucket, list_keys
 
 MASTER = (
     "#EXTM3U\n#EXT-X-VERSION:3\n"

@@ -16,7 +16,7 @@ import aiohttp
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ownstream.config.model import S3Config
-from ownstream.storage.s3 import S3ObjectStore, S3StoreError
+from ownstream.hls_storage.s3 import S3ObjectStore, S3StoreError
 
 CHECK_TIMEOUT = 20.0
 TEST_BODY = b"Ownstream connection test: safe to delete.\n"

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from ownstream.storage.retry import with_backoff
+from ownstream.hls_storage.retry import with_backoff
 
 
 class Flaky:

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
-from ownstream.storage.bucket_check import check_bucket
-from tests.storage.moto_s3 import MotoS3, bucket_name, create_public_bucket, list_keys, signed_requests_only
+from ownstream.hls_storage.bucket_check import check_bucket
+from tests.hls_storage.moto_s3 import (
+    MotoS3,
+    bucket_name,
+    create_public_bucket,
+    list_keys,
+    signed_requests_only,
+)
 
 
 async def test_a_working_bucket_passes_and_keeps_nothing(s3: MotoS3) -> None:

@@ -7,8 +7,8 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 
 from ownstream.config.model import S3Config
-from ownstream.storage.s3 import S3ObjectStore, public_base_url
-from tests.storage.moto_s3 import MotoS3, create_public_bucket, free_port, list_keys
+from ownstream.hls_storage.s3 import S3ObjectStore, public_base_url
+from tests.hls_storage.moto_s3 import MotoS3, create_public_bucket, free_port, list_keys
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from ownstream.config.model import S3Config
 from ownstream.events import EventBus
+from ownstream.hls_storage.backend import StreamStorage
+from ownstream.hls_storage.local import LocalStorage
+from ownstream.hls_storage.publisher import SegmentPublisher
+from ownstream.hls_storage.s3 import S3ObjectStore
 from ownstream.settings import Timings
-from ownstream.storage.backend import StreamStorage
-from ownstream.storage.local import LocalStorage
-from ownstream.storage.publisher import SegmentPublisher
-from ownstream.storage.s3 import S3ObjectStore
 
 log = logging.getLogger(__name__)
 

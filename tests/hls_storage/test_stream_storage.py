@@ -6,11 +6,11 @@ import pytest
 
 from ownstream.config.model import S3Config
 from ownstream.events import EventBus
+from ownstream.hls_storage.local import LocalStorage
+from ownstream.hls_storage.publisher import SegmentPublisher
+from ownstream.hls_storage.stream_storage import open_stream_storage
 from ownstream.settings import Timings
-from ownstream.storage.local import LocalStorage
-from ownstream.storage.publisher import SegmentPublisher
-from ownstream.storage.stream_storage import open_stream_storage
-from tests.storage.moto_s3 import MotoS3
+from tests.hls_storage.moto_s3 import MotoS3
 
 
 async def test_s3_off_serves_everything_locally(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ownstream.storage.pace import PaceChange, UploadPace
+from ownstream.hls_storage.pace import PaceChange, UploadPace
 
 
 def test_reports_falling_behind_once_then_catching_up_once() -> None:

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.storage.moto_s3 import MotoS3
+from tests.hls_storage.moto_s3 import MotoS3
 
 
 @pytest.fixture

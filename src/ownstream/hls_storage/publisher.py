@@ -23,16 +23,16 @@ from pathlib import Path, PurePosixPath
 from ownstream.events import EventBus, PlaylistWritten, SegmentWritten
 from ownstream.hls.output import MASTER_INDEX, write_atomically
 from ownstream.hls.playlist import PLAYLIST_NAME, absolute_variant_uris
-from ownstream.storage.backend import (
+from ownstream.hls_storage.backend import (
     PLAYLIST_CACHE_CONTROL,
     PLAYLIST_CONTENT_TYPE,
     SEGMENT_CACHE_CONTROL,
     SEGMENT_CONTENT_TYPE,
     ObjectStore,
 )
-from ownstream.storage.ledger import VariantLedger
-from ownstream.storage.pace import PaceChange, UploadPace
-from ownstream.storage.retry import DEFAULT_ATTEMPTS, with_backoff
+from ownstream.hls_storage.ledger import VariantLedger
+from ownstream.hls_storage.pace import PaceChange, UploadPace
+from ownstream.hls_storage.retry import DEFAULT_ATTEMPTS, with_backoff
 from ownstream.transcode.latency import EXTRA_SEGMENTS_ON_DISK
 
 log = logging.getLogger(__name__)
