@@ -122,9 +122,9 @@ def free_port() -> int:
 async def configure(datadir: Path, **changes: Any) -> None:
     """Write runtime settings into a data dir's database with the project's own code (before start)."""
     from ownstream.config.service import ConfigService
+    from ownstream.database.db import open_database
+    from ownstream.database.repos.config import ConfigRepository
     from ownstream.events import EventBus
-    from ownstream.store.db import open_database
-    from ownstream.store.repos.config import ConfigRepository
 
     engine = await open_database(f"sqlite+aiosqlite:///{datadir / 'ownstream.db'}")
     try:

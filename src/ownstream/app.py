@@ -27,6 +27,17 @@ from ownstream.config.ffmpeg_settings import FfmpegSettings
 from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
 from ownstream.config.stream_title import StreamTitle
+from ownstream.database.backup import DatabaseBackups
+from ownstream.database.db import describe_database, open_database, sqlite_file
+from ownstream.database.lock import DatabaseInUse, DatabaseLock
+from ownstream.database.repos.activities import AcceptedActivityRepository
+from ownstream.database.repos.config import ConfigRepository
+from ownstream.database.repos.followers import FollowerRepository
+from ownstream.database.repos.messages import MessagesRepository
+from ownstream.database.repos.outbox import OutboxRepository
+from ownstream.database.repos.stats import StatsRepository
+from ownstream.database.repos.users import UsersRepository
+from ownstream.database.repos.webhooks import WebhookRepository
 from ownstream.directory.pinger import DirectoryPinger
 from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
@@ -55,17 +66,6 @@ from ownstream.startup import (
     database_in_use,
     prepare_directory,
 )
-from ownstream.store.backup import DatabaseBackups
-from ownstream.store.db import describe_database, open_database, sqlite_file
-from ownstream.store.lock import DatabaseInUse, DatabaseLock
-from ownstream.store.repos.activities import AcceptedActivityRepository
-from ownstream.store.repos.config import ConfigRepository
-from ownstream.store.repos.followers import FollowerRepository
-from ownstream.store.repos.messages import MessagesRepository
-from ownstream.store.repos.outbox import OutboxRepository
-from ownstream.store.repos.stats import StatsRepository
-from ownstream.store.repos.users import UsersRepository
-from ownstream.store.repos.webhooks import WebhookRepository
 from ownstream.stream.hardware import HardwareMonitor
 from ownstream.stream.history import ViewerHistory
 from ownstream.stream.lifecycle import StreamLifecycle

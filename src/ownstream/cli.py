@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ownstream.app import Ownstream
+from ownstream.database.restore import RestoreError, restore_into
 from ownstream.logsetup import LoggingSetup, LogOptions, configure_logging
 from ownstream.settings import ENV_PREFIX, Settings, load_settings
 from ownstream.startup import DATADIR_SETTING, LOGDIR_SETTING, StartupError, prepare_directory
-from ownstream.store.restore import RestoreError, restore_into
 
 log = logging.getLogger("ownstream")
 

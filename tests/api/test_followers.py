@@ -14,10 +14,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from ownstream.database.repos.activities import FOLLOW, REPOST, AcceptedActivity
+from ownstream.database.repos.followers import Follower
 from ownstream.federation.service import FederationService
 from ownstream.settings import Remotes
-from ownstream.store.repos.activities import FOLLOW, REPOST, AcceptedActivity
-from ownstream.store.repos.followers import Follower
 from tests.federation.webfinger_stub import WebfingerStub
 from tests.harness import RunningServer, admin_auth, make_settings, running_server
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from ownstream.auth.tokens import IntegrationTokens, bearer_token, may_use
+from ownstream.database.db import open_database
+from ownstream.database.repos.users import UsersRepository
 from ownstream.domain.scopes import INTEGRATION_SCOPES, valid_integration_scopes
 from ownstream.errors import Invalid
-from ownstream.store.db import open_database
-from ownstream.store.repos.users import UsersRepository
 
 
 @pytest.mark.parametrize(

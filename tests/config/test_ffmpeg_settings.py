@@ -8,10 +8,10 @@ import pytest
 
 from ownstream.config.ffmpeg_settings import NOT_FFMPEG, FfmpegSettings
 from ownstream.config.service import ConfigService
+from ownstream.database.db import open_database
+from ownstream.database.repos.config import ConfigRepository
 from ownstream.errors import Invalid
 from ownstream.events import EventBus
-from ownstream.store.db import open_database
-from ownstream.store.repos.config import ConfigRepository
 from ownstream.transcode.ffmpeg_binary import PATH_DOES_NOT_EXIST, PATH_IS_FOLDER, bundled_ffmpeg_path
 
 

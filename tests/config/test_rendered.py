@@ -4,10 +4,10 @@ from pathlib import Path
 
 from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
+from ownstream.database.db import open_database
+from ownstream.database.repos.config import ConfigRepository
 from ownstream.events import EventBus
 from ownstream.markdown import render_page_markdown
-from ownstream.store.db import open_database
-from ownstream.store.repos.config import ConfigRepository
 
 
 async def test_rendered_once_per_change_of_the_texts(tmp_path: Path) -> None:

@@ -5,11 +5,11 @@ import pytest
 
 from ownstream.config.model import RuntimeConfig
 from ownstream.config.service import ConfigService
+from ownstream.database.db import open_database
+from ownstream.database.repos.config import ConfigRepository
 from ownstream.errors import Invalid
 from ownstream.events import ConfigChanged, EventBus
 from ownstream.settings import RuntimeOverrides
-from ownstream.store.db import open_database
-from ownstream.store.repos.config import ConfigRepository
 from ownstream.transcode.variants import StreamVariant
 
 

@@ -7,10 +7,10 @@ import pytest
 
 from ownstream.config.service import ConfigService
 from ownstream.config.stream_title import StreamTitle
+from ownstream.database.db import open_database
+from ownstream.database.repos.config import ConfigRepository
 from ownstream.errors import Invalid
 from ownstream.events import EventBus
-from ownstream.store.db import open_database
-from ownstream.store.repos.config import ConfigRepository
 
 
 @pytest.fixture

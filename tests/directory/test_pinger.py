@@ -12,10 +12,10 @@ import pytest
 from aiohttp import web
 
 from ownstream.config.service import ConfigService
+from ownstream.database.db import open_database
+from ownstream.database.repos.config import ConfigRepository
 from ownstream.directory.pinger import DirectoryPinger
 from ownstream.events import EventBus, StreamStarted, StreamStopped
-from ownstream.store.db import open_database
-from ownstream.store.repos.config import ConfigRepository
 from tests.directory.stub import DirectoryStub, refusal
 from tests.e2e.waiting import wait_until
 

@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ownstream.config.service import ConfigService
+from ownstream.database.db import open_database
+from ownstream.database.repos.activities import FOLLOW, LIKE, AcceptedActivity, AcceptedActivityRepository
+from ownstream.database.repos.config import ConfigRepository
+from ownstream.database.repos.followers import Follower, FollowerRepository
+from ownstream.database.repos.outbox import OutboxObject, OutboxRepository
 from ownstream.errors import Invalid
 from ownstream.events import EventBus
 from ownstream.federation.notes import hashtag_link
 from ownstream.federation.service import FederationService
-from ownstream.store.db import open_database
-from ownstream.store.repos.activities import FOLLOW, LIKE, AcceptedActivity, AcceptedActivityRepository
-from ownstream.store.repos.config import ConfigRepository
-from ownstream.store.repos.followers import Follower, FollowerRepository
-from ownstream.store.repos.outbox import OutboxObject, OutboxRepository
 
 T0 = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
 

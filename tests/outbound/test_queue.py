@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ownstream.clock import SystemClock
+from ownstream.database.db import open_database
+from ownstream.database.repos.deliveries import DeliveryRepository
 from ownstream.outbound.http import NOT_PUBLIC, OutboundHttp, Reply
 from ownstream.outbound.queue import Delivery, DeliveryQueue, OutboundRequest, QueuePolicy
 from ownstream.outbound.retry import RetryPolicy, delivered_on_2xx
-from ownstream.store.db import open_database
-from ownstream.store.repos.deliveries import DeliveryRepository
 from tests.e2e.waiting import wait_until
 from tests.outbound.receiver import endpoint
 

@@ -6,10 +6,10 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
+from ownstream.database.repos.stats import StoredStats
 from ownstream.hls_storage.backend import StreamStorage
 from ownstream.ingest.flv import FlvTag, TagRole, TagType, media_tag, metadata_tag
 from ownstream.outputs.protocol import OutputHealth, QueuePolicy, StreamContext
-from ownstream.store.repos.stats import StoredStats
 
 AVC_CONFIG = b"\x17\x00\x00\x00\x00\x01\x64\x00\x1f"
 AAC_CONFIG = b"\xaf\x00\x12\x10"

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ownstream.clock import SystemClock
+from ownstream.database.repos.stats import StoredStats
 from ownstream.events import ConfigChanged
 from ownstream.settings import Timings
-from ownstream.store.repos.stats import StoredStats
 from ownstream.stream.stats import StreamStats
 from tests.harness import running_server
 

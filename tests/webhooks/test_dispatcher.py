@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import pytest
 
 from ownstream.clock import SystemClock
+from ownstream.database.repos.webhooks import Webhook
 from ownstream.events import ChatEventOccurred, EventBus, StreamStarted, StreamStopped, StreamTitleChanged
-from ownstream.store.repos.webhooks import Webhook
 from ownstream.webhooks.dispatcher import USER_AGENT, DeliveryPolicy, WebhookDispatcher, origin_of
 from ownstream.webhooks.payloads import ServerDescription
 from tests.webhooks.receiver import receiving, unused_port

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from ownstream.database.db import open_database
+from ownstream.database.repos.webhooks import WebhookRepository
 from ownstream.errors import Invalid
-from ownstream.store.db import open_database
-from ownstream.store.repos.webhooks import WebhookRepository
 from ownstream.webhooks.registry import INVALID_EVENTS, WebhookRegistry
 
 

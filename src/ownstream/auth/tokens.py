@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ownstream.config.validation import expect_string
+from ownstream.database.repos.users import UsersRepository
 from ownstream.domain.scopes import valid_integration_scopes
 from ownstream.domain.users import User
 from ownstream.errors import Invalid
-from ownstream.store.repos.users import UsersRepository
 
 INVALID_SCOPES = "one or more invalid scopes provided"
 MISSING_NAME = "a name for the access token is required"

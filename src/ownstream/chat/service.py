@@ -36,6 +36,8 @@ from ownstream.chat.render import RenderedOnce, markdown_literal, render_chat_bo
 from ownstream.chat.stream_view import StreamView
 from ownstream.clock import Clock, PeriodicTimer
 from ownstream.config.service import ConfigService
+from ownstream.database.repos.messages import MessagesRepository
+from ownstream.database.repos.users import UsersRepository
 from ownstream.disk_full import DiskFullReporter, is_disk_full
 from ownstream.domain.chat_events import (
     ChatAction,
@@ -68,8 +70,6 @@ from ownstream.events import (
     StreamTitleChanged,
 )
 from ownstream.settings import Settings
-from ownstream.store.repos.messages import MessagesRepository
-from ownstream.store.repos.users import UsersRepository
 
 log = logging.getLogger(__name__)
 

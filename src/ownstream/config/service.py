@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ownstream.config.model import RuntimeConfig
+from ownstream.database.repos.config import ConfigRepository
 from ownstream.errors import Invalid
 from ownstream.events import ConfigChanged, EventBus
 from ownstream.settings import RuntimeOverrides
-from ownstream.store.repos.config import ConfigRepository
 
 log = logging.getLogger(__name__)
 audit = logging.getLogger("ownstream.audit")

@@ -13,12 +13,12 @@ from typing import Protocol
 
 from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
+from ownstream.database.repos.activities import AcceptedActivity, AcceptedActivityRepository
+from ownstream.database.repos.followers import Follower, FollowerRepository
+from ownstream.database.repos.outbox import OutboxObject, OutboxRepository
 from ownstream.domain.ids import short_id
 from ownstream.errors import Invalid
 from ownstream.federation.notes import actor_iri, note_document, object_iri, render_post
-from ownstream.store.repos.activities import AcceptedActivity, AcceptedActivityRepository
-from ownstream.store.repos.followers import Follower, FollowerRepository
-from ownstream.store.repos.outbox import OutboxObject, OutboxRepository
 
 log = logging.getLogger(__name__)
 

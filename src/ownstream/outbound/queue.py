@@ -28,9 +28,9 @@ from typing import Protocol
 from yarl import URL
 
 from ownstream.clock import Clock, SystemClock
+from ownstream.database.repos.deliveries import PendingDelivery
 from ownstream.outbound.http import OutboundFailure, OutboundHttp, Reply
 from ownstream.outbound.retry import RetryPolicy, Verdict, delivered_below_500
-from ownstream.store.repos.deliveries import PendingDelivery
 
 MIN_SWEEP_WAIT = 0.005
 """Never poll the journal in a tighter loop than this, whatever its clock says."""
@@ -73,7 +73,7 @@ class QueuePolicy:
 
 
 class DeliveryJournal(Protocol):
-    """Where a persistent queue keeps its deliveries (store/repos/deliveries.py)."""
+    """Where a persistent queue keeps its deliveries (database/repos/deliveries.py)."""
 
     async def add(
         self,

@@ -1,6 +1,6 @@
 """Stream statistics: live viewers, session and overall peaks, connect/disconnect times (reference §7).
 
-Peaks and times are kept in their own table (`store/repos/stats.py`), saved every minute while they change
+Peaks and times are kept in their own table (`database/repos/stats.py`), saved every minute while they change
 and at connect and disconnect. On a full disk they stay in memory and the periodic save catches up once
 there is room.
 """
@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from ownstream.clock import Clock, PeriodicTimer
+from ownstream.database.repos.stats import StoredStats
 from ownstream.disk_full import DiskFullReporter, is_disk_full
 from ownstream.settings import Timings
-from ownstream.store.repos.stats import StoredStats
 from ownstream.stream.viewers import ViewerRegistry
 
 log = logging.getLogger(__name__)

@@ -21,13 +21,13 @@ from typing import Any, Protocol
 
 from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
+from ownstream.database.repos.webhooks import Webhook
 from ownstream.domain.event_types import STREAM_STARTED, STREAM_STOPPED, STREAM_TITLE_UPDATED
 from ownstream.domain.owncast_json import encode_document
 from ownstream.events import ChatEventOccurred, EventBus, StreamStarted, StreamStopped, StreamTitleChanged
 from ownstream.outbound.http import USER_AGENT, OutboundHttp, Reply
 from ownstream.outbound.queue import Delivery, DeliveryQueue, OutboundRequest, QueuePolicy, loggable_origin
 from ownstream.outbound.retry import RetryPolicy
-from ownstream.store.repos.webhooks import Webhook
 from ownstream.webhooks.payloads import ServerDescription, chat_event_body, stream_event_body
 
 __all__ = ["USER_AGENT", "DeliveryPolicy", "WebhookDispatcher", "describe_server", "origin_of"]

@@ -11,10 +11,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from ownstream.config.validation import expect_string, is_http_url
+from ownstream.database.repos.webhooks import Webhook, WebhookRepository
 from ownstream.disk_full import DiskFullReporter, is_disk_full
 from ownstream.domain.event_types import WEBHOOK_EVENTS
 from ownstream.errors import Invalid
-from ownstream.store.repos.webhooks import Webhook, WebhookRepository
 
 INVALID_EVENTS = "one or more invalid event provided"
 INVALID_URL = "the webhook url must be an absolute http or https URL"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import aiohttp
 
-from ownstream.store.repos.followers import Follower
+from ownstream.database.repos.followers import Follower
 from tests.harness import RunningServer, admin_auth
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"

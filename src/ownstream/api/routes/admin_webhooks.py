@@ -16,7 +16,7 @@ from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
 from ownstream.auth.requirements import Admin, requires
 from ownstream.clock import rfc3339
-from ownstream.store.repos.webhooks import Webhook
+from ownstream.database.repos.webhooks import Webhook
 
 routes = web.RouteTableDef()
 

@@ -17,7 +17,7 @@ from ownstream.api.routes.followers import approved_followers, follower_json
 from ownstream.api.state import services
 from ownstream.auth.requirements import Admin, requires
 from ownstream.clock import rfc3339
-from ownstream.store.repos.activities import AcceptedActivity
+from ownstream.database.repos.activities import AcceptedActivity
 
 routes = web.RouteTableDef()
 

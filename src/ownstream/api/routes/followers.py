@@ -17,7 +17,7 @@ from ownstream.api.responses import json_response
 from ownstream.api.state import services
 from ownstream.auth.requirements import public
 from ownstream.clock import rfc3339_seconds
-from ownstream.store.repos.followers import Follower
+from ownstream.database.repos.followers import Follower
 
 UNPARSABLE = "unable to parse request"
 

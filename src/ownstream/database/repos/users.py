@@ -15,11 +15,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ownstream.database.schema import users
+from ownstream.database.timestamps import for_db, from_db
 from ownstream.domain.ids import new_access_token, short_id, token_hash
 from ownstream.domain.scopes import MODERATOR
 from ownstream.domain.users import MAX_DISPLAY_COLOR, User, UserType
-from ownstream.store.schema import users
-from ownstream.store.timestamps import for_db, from_db
 
 
 def _now() -> datetime:

@@ -1,4 +1,4 @@
-"""The Alembic migrations produce exactly `store/schema.py`: a fresh SQLite file upgraded to head,
+"""The Alembic migrations produce exactly `database/schema.py`: a fresh SQLite file upgraded to head,
 reflected, and compared with the metadata the code queries (tables, columns, types, nullability,
 server defaults, indexes, unique and foreign keys by Alembic's autogenerate; primary keys, which
 autogenerate does not compare, by the inspector)."""
@@ -15,8 +15,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from ownstream.store.db import alembic_config, migrate
-from ownstream.store.schema import metadata
+from ownstream.database.db import alembic_config, migrate
+from ownstream.database.schema import metadata
 
 
 @pytest.fixture

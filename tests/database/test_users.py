@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ownstream.store.db import open_database
-from ownstream.store.repos.users import UsersRepository
+from ownstream.database.db import open_database
+from ownstream.database.repos.users import UsersRepository
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ownstream.clock import PeriodicTimer
-from ownstream.store.db import describe_database, sqlite_file
+from ownstream.database.db import describe_database, sqlite_file
 
 log = logging.getLogger(__name__)
 

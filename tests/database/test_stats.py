@@ -9,9 +9,9 @@ from pathlib import Path
 
 from alembic import command
 
-from ownstream.store.db import alembic_config, open_database
-from ownstream.store.repos.config import ConfigRepository
-from ownstream.store.repos.stats import StatsRepository, StoredStats
+from ownstream.database.db import alembic_config, open_database
+from ownstream.database.repos.config import ConfigRepository
+from ownstream.database.repos.stats import StatsRepository, StoredStats
 
 CONNECTED = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
 STATS_KEYS = ("peak_viewers_session", "peak_viewers_overall", "last_connect_time", "last_disconnect_time")

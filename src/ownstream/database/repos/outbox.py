@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ownstream.store.schema import ap_outbox
-from ownstream.store.timestamps import for_db, from_db
+from ownstream.database.schema import ap_outbox
+from ownstream.database.timestamps import for_db, from_db
 
 
 @dataclass(frozen=True)

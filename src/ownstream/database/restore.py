@@ -19,9 +19,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ownstream.store.backup import copy_database
-from ownstream.store.db import describe_database, schema_revisions, sqlite_file
-from ownstream.store.lock import DatabaseInUse, DatabaseLock
+from ownstream.database.backup import copy_database
+from ownstream.database.db import describe_database, schema_revisions, sqlite_file
+from ownstream.database.lock import DatabaseInUse, DatabaseLock
 
 GZIP_MAGIC = b"\x1f\x8b"
 REQUIRED_TABLES = ("alembic_version", "config")

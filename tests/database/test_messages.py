@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ownstream.database.db import open_database
+from ownstream.database.repos.messages import MessagesRepository
+from ownstream.database.repos.users import UsersRepository
 from ownstream.domain.messages import StoredMessage
-from ownstream.store.db import open_database
-from ownstream.store.repos.messages import MessagesRepository
-from ownstream.store.repos.users import UsersRepository
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 

@@ -13,10 +13,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ownstream.database.repos.users import USER_COLUMN_NAMES, user_from_row
+from ownstream.database.schema import messages, users
+from ownstream.database.timestamps import for_db, from_db
 from ownstream.domain.messages import MessageWithAuthor, StoredMessage
-from ownstream.store.repos.users import USER_COLUMN_NAMES, user_from_row
-from ownstream.store.schema import messages, users
-from ownstream.store.timestamps import for_db, from_db
 
 _USER_PREFIX = "author_"
 _AUTHOR_COLUMNS = tuple(users.c[name].label(_USER_PREFIX + name) for name in USER_COLUMN_NAMES)

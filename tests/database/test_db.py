@@ -1,8 +1,8 @@
 import sqlite3
 from pathlib import Path
 
-from ownstream.store.db import open_database
-from ownstream.store.repos.config import ConfigRepository
+from ownstream.database.db import open_database
+from ownstream.database.repos.config import ConfigRepository
 
 
 async def test_migrations_create_tables_in_wal_mode(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ownstream.store.schema import config
-from ownstream.store.upsert import upsert
+from ownstream.database.schema import config
+from ownstream.database.upsert import upsert
 
 
 class ConfigRepository:

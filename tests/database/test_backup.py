@@ -1,4 +1,4 @@
-"""Database backups (`store/backup.py`) and their checks before a restore (`store/restore.py`)."""
+"""Database backups (`database/backup.py`) and their checks before a restore (`database/restore.py`)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ownstream.store.backup import DatabaseBackups, backup_name, backup_time, prune_backups, write_backup
-from ownstream.store.db import describe_database, migrate, schema_revisions, sqlite_file
-from ownstream.store.lock import DatabaseLock
-from ownstream.store.restore import RestoreError, check_backup, restore_database, restore_into
+from ownstream.database.backup import DatabaseBackups, backup_name, backup_time, prune_backups, write_backup
+from ownstream.database.db import describe_database, migrate, schema_revisions, sqlite_file
+from ownstream.database.lock import DatabaseLock
+from ownstream.database.restore import RestoreError, check_backup, restore_database, restore_into
 
 SERVER_URL = "postgresql+asyncpg://ownstream:s3cret@db.internal/ownstream"
 

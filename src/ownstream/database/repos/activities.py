@@ -13,8 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ownstream.store.schema import ap_accepted_activities as activities
-from ownstream.store.timestamps import for_db, from_db
+from ownstream.database.schema import ap_accepted_activities as activities
+from ownstream.database.timestamps import for_db, from_db
 
 FOLLOW = "FEDIVERSE_ENGAGEMENT_FOLLOW"
 LIKE = "FEDIVERSE_ENGAGEMENT_LIKE"

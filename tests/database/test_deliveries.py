@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ownstream.store.db import open_database
-from ownstream.store.repos.deliveries import DeliveryRepository
+from ownstream.database.db import open_database
+from ownstream.database.repos.deliveries import DeliveryRepository
 
 T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
 

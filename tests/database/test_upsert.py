@@ -1,4 +1,4 @@
-"""Insert-or-update in SQL every engine speaks, and no engine-specific SQL anywhere else in `store/`."""
+"""Insert-or-update in SQL every engine speaks, and no engine-specific SQL anywhere else in `database/`."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-import ownstream.store
-from ownstream.store.db import open_database
-from ownstream.store.schema import config
-from ownstream.store.upsert import upsert
+import ownstream.database
+from ownstream.database.db import open_database
+from ownstream.database.schema import config
+from ownstream.database.upsert import upsert
 
-STORE = Path(ownstream.store.__file__).parent
+STORE = Path(ownstream.database.__file__).parent
 SQLITE_BY_NATURE = {"db.py", "backup.py", "restore.py", "lock.py", "migrations/env.py"}
 """Setting the engine up (pragmas, for the server and for migrations), and the backup and restore of an
 SQLite file, which say so."""

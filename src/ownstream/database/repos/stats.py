@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ownstream.store.schema import stream_stats
-from ownstream.store.timestamps import for_db, from_db
-from ownstream.store.upsert import upsert
+from ownstream.database.schema import stream_stats
+from ownstream.database.timestamps import for_db, from_db
+from ownstream.database.upsert import upsert
 
 ROW_ID = 1
 
