@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, Page
+from playwright.async_api import Browser, BrowserContext, Locator, Page
 
 from tests.harness import RunningServer
 
@@ -52,7 +52,7 @@ async def viewer_page(browser: Browser, server: RunningServer) -> Page:
     return page
 
 
-def saved(page: Page, label: str) -> object:
+def saved(page: Page, label: str) -> Locator:
     """The success message of the setting whose field is labelled `label`."""
     field = page.get_by_label(label, exact=True)
     return field.locator("xpath=ancestor::*[contains(concat(' ', @class, ' '), ' setting ')][1]").locator(

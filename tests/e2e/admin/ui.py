@@ -9,15 +9,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, Response
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, Response, ViewportSize
 
 REPO = Path(__file__).resolve().parents[3]
 AXE_SOURCE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("OWNSTREAM_ADMIN_SCREENSHOTS", "/tmp/ownstream-admin-screenshots"))
 """Where the tests write screenshots of each page (docs/admin.md shows a selection)."""
 
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 TIMEOUT_MS = 15_000
 
 
