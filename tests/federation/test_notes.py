@@ -63,8 +63,10 @@ def test_note_document() -> None:
         "attributedTo": "https://s.example/federation/user/streamer",
         "content": "<p>hi</p>",
         "published": "2026-05-06T07:08:09Z",
+        "to": [PUBLIC],
+        "cc": ["https://s.example/federation/user/streamer/followers"],
         "tag": [{"type": "Hashtag", "name": "#music", "href": "https://directory.owncast.online/tags/music"}],
-        "cc": [PUBLIC],
     }
     private = note_document(iri="i", actor="a", content="c", published=published, tags=[], public=False)
-    assert "cc" not in private and private["tag"] == []
+    assert private["to"] == ["a/followers"] and "cc" not in private and private["tag"] == []
+    assert "url" not in private and "attachment" not in private and "sensitive" not in private

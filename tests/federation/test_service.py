@@ -184,10 +184,12 @@ async def test_post_is_stored_as_a_note(
     assert note["content"] == f"<p>Still <em>live</em>, come by {hashtag_link('music')}</p>"
     assert note["tag"][0]["name"] == "#music"
     assert note["published"] == "2026-02-04T04:05:06Z"
-    assert "cc" in note
+    assert note["to"] == ["https://www.w3.org/ns/activitystreams#Public"]
+    assert note["cc"] == ["https://stream.example/federation/user/streamer/followers"]
     assert delivery.posts == [post]
     assert await store.outbox.count() == 1
     assert await store.outbox.newest(10) == [post]
     await config.update(federation_private=True)
     private = await store.publish_post("quiet")
+    assert private.value["to"] == ["https://stream.example/federation/user/streamer/followers"]
     assert "cc" not in private.value

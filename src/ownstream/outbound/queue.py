@@ -102,6 +102,7 @@ class DeliveryJournal(Protocol):
 Prepare = Callable[[OutboundRequest], Awaitable[Mapping[str, str]]]
 OnDelivered = Callable[[Delivery, Reply], Awaitable[None]]
 OnAbandoned = Callable[[Delivery, str], None]
+OnRefused = Callable[[Delivery, int], Awaitable[None]]
 
 
 def loggable_origin(url: str) -> str:
@@ -137,8 +138,11 @@ class DeliveryQueue:
         prepare: Prepare | None = None,
         on_delivered: OnDelivered | None = None,
         on_abandoned: OnAbandoned | None = None,
+        on_refused: OnRefused | None = None,
         journal: DeliveryJournal | None = None,
     ) -> None:
+        """`on_refused`: the receiver answered with a status `classify` gives up on (after
+        `on_abandoned`), e.g. an inbox's 410 Gone, which means its follower is gone too."""
         self.name = name
         self.policy = policy or QueuePolicy()
         self._http = http
@@ -148,6 +152,7 @@ class DeliveryQueue:
         self._prepare = prepare
         self._on_delivered = on_delivered
         self._on_abandoned = on_abandoned
+        self._on_refused = on_refused
         self._journal = journal
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue(maxsize=self.policy.queue_size)
         self._workers: list[asyncio.Task[None]] = []
@@ -304,6 +309,8 @@ class DeliveryQueue:
         verdict = self._classify(reply.status)
         if verdict is not Verdict.DELIVERED:
             await self._failed(delivery, f"HTTP {reply.status}", verdict)
+            if verdict is Verdict.GIVE_UP and self._on_refused is not None:
+                await self._on_refused(delivery, reply.status)
             return
         self.delivered += 1
         await self._forget(delivery)
