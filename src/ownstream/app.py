@@ -120,6 +120,8 @@ class Ownstream:
         self._webhook_dispatcher: WebhookDispatcher | None = None
         self._directory: DirectoryPinger | None = None
         self._federation_parts: tuple[SignedDelivery, GoLivePoster, ProfileUpdates] | None = None
+        self.federation_delivery: SignedDelivery | None = None
+        """The signed delivery to inboxes (its queue's counters are what tests and benchmarks read)."""
         self._outbound = OutboundHttp()
         """The one HTTP client for outbound requests (webhooks, directory pings, remote follow)."""
         database_file = sqlite_file(settings.database_url)
@@ -239,6 +241,7 @@ class Ownstream:
             ),
         )
         federation.use_delivery(delivery)
+        self.federation_delivery = delivery
         remote_actors = RemoteActors(
             self._outbound,
             delivery.signer,

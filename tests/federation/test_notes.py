@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from ownstream.federation.notes import (
+    NOTE_CONTEXT,
     PUBLIC,
     actor_iri,
     hashtag_link,
@@ -57,7 +58,7 @@ def test_note_document() -> None:
         public=True,
     )
     assert note == {
-        "@context": "https://www.w3.org/ns/activitystreams",
+        "@context": NOTE_CONTEXT,
         "id": "https://s.example/federation/n1",
         "type": "Note",
         "attributedTo": "https://s.example/federation/user/streamer",

@@ -136,7 +136,7 @@ async function control(req, res, url) {
   }
   if (action === "update") {
     displayName = url.searchParams.get("name") ?? displayName;
-    const update = new Update({ id: newId(ctx, "update"), actor: me, object: person(ctx, keys) });
+    const update = new Update({ id: newId(ctx, "update"), actor: me, object: person(ctx, await ctx.getActorKeyPairs(USER)) });
     await ctx.sendActivity(sender, actor, update);
     return json(res, 200, { ok: true });
   }

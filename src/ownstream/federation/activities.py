@@ -99,7 +99,7 @@ def create(note: dict[str, Any], *, public: bool) -> dict[str, Any]:
     actor = note["attributedTo"]
     body = {key: value for key, value in note.items() if key != "@context"}
     return {
-        "@context": ACTIVITY_STREAMS,
+        "@context": note.get("@context", ACTIVITY_STREAMS),
         "id": note["id"] + "#create",
         "type": "Create",
         "actor": actor,

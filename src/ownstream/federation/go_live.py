@@ -1,4 +1,5 @@
-"""The go-live post: `federation_go_live_delay` (2 minutes) after a stream starts, if it is still live,
+"""The go-live post: `federation_go_live_delay` (2 minutes) after a stream goes online (playable), if it
+is still live,
 federation is on and the go-live message is not empty; at most one per `federation_go_live_interval`
 (10 minutes, newer Owncast), counted from the last go-live post stored, so a restart does not reset it.
 
@@ -15,7 +16,7 @@ from datetime import timedelta
 
 from ownstream.clock import Clock
 from ownstream.errors import Invalid
-from ownstream.events import EventBus, StreamStarted, StreamStopped
+from ownstream.events import EventBus, StreamEnding, StreamOnline
 from ownstream.federation.service import FederationService
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,8 @@ class GoLivePoster:
 
     def start(self) -> None:
         self._unsubscribe = [
-            self._bus.subscribe(StreamStarted, self._started),
-            self._bus.subscribe(StreamStopped, self._stopped),
+            self._bus.subscribe(StreamOnline, self._online),
+            self._bus.subscribe(StreamEnding, self._ending),
         ]
 
     async def stop(self) -> None:
@@ -61,14 +62,14 @@ class GoLivePoster:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    def _started(self, event: StreamStarted) -> None:
+    def _online(self, event: StreamOnline) -> None:
         if self._task is not None and not self._task.done():
             self._task.cancel()
         self._task = asyncio.get_running_loop().create_task(
             self._post_later(event.stream_id), name=f"federation:go-live:{event.stream_id}"
         )
 
-    async def _stopped(self, _event: StreamStopped) -> None:
+    async def _ending(self, _event: StreamEnding) -> None:
         await self._cancel()
 
     async def _post_later(self, stream_id: str) -> None:

@@ -15,6 +15,9 @@ from ownstream.markdown import render_page_markdown
 
 ACTIVITY_STREAMS = "https://www.w3.org/ns/activitystreams"
 PUBLIC = ACTIVITY_STREAMS + "#Public"
+NOTE_CONTEXT: list[Any] = [ACTIVITY_STREAMS, {"sensitive": "as:sensitive", "Hashtag": "as:Hashtag"}]
+"""`sensitive` and `Hashtag` are Mastodon's extensions of the ActivityStreams vocabulary: named here so
+that JSON-LD processors (Fedify, Misskey) keep them."""
 TAG_PAGE = "https://directory.owncast.online/tags/"
 
 _HASHTAG = re.compile(r"(?<![\w&#])#([A-Za-z0-9]+)")
@@ -114,7 +117,7 @@ def note_document(
 ) -> dict[str, Any]:
     """A `Note` by the local actor, addressed as `addressing` says."""
     note: dict[str, Any] = {
-        "@context": ACTIVITY_STREAMS,
+        "@context": NOTE_CONTEXT,
         "id": iri,
         "type": "Note",
         "attributedTo": actor,
