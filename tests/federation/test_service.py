@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -38,12 +39,16 @@ class RecordingDelivery:
     def __init__(self) -> None:
         self.accepted: list[Follower] = []
         self.posts: list[OutboxObject] = []
+        self.updates: list[dict[str, Any]] = []
 
     async def follow_approved(self, follower: Follower) -> None:
         self.accepted.append(follower)
 
     async def post_published(self, post: OutboxObject) -> None:
         self.posts.append(post)
+
+    async def actor_updated(self, actor_document: dict[str, Any]) -> None:
+        self.updates.append(actor_document)
 
 
 def follower(name: str, minutes: int, *, approved: bool = True) -> Follower:
