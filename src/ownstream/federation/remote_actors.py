@@ -159,6 +159,8 @@ class LocalSigner:
 class _Cached:
     actor: RemoteActor
     fetched_at: float
+    refetched: bool = False
+    """Fetched again because a signature failed with the key held before."""
 
 
 class RemoteActors:
@@ -192,15 +194,19 @@ class RemoteActors:
         return entry.actor
 
     def may_refetch(self, key_id: str) -> bool:
+        """A key that failed to verify may be fetched again, unless it was fetched again for that
+        reason less than `refetch_interval` ago (a sender cannot make us fetch in a loop)."""
         entry = self._by_key.get(key_id)
-        return entry is None or self._clock.monotonic() - entry.fetched_at >= self._refetch_interval
+        if entry is None or not entry.refetched:
+            return True
+        return self._clock.monotonic() - entry.fetched_at >= self._refetch_interval
 
     def forget(self, actor_iri: str) -> None:
         for key_id in [key for key, entry in self._by_key.items() if entry.actor.iri == actor_iri]:
             del self._by_key[key_id]
 
-    def remember(self, actor: RemoteActor) -> None:
-        self._by_key[actor.key_id] = _Cached(actor, self._clock.monotonic())
+    def remember(self, actor: RemoteActor, *, refetched: bool = False) -> None:
+        self._by_key[actor.key_id] = _Cached(actor, self._clock.monotonic(), refetched)
         self._by_key.move_to_end(actor.key_id)
         while len(self._by_key) > self._cache_size:
             self._by_key.popitem(last=False)
@@ -226,7 +232,7 @@ class RemoteActors:
         finally:
             self._in_flight.pop(key_id, None)
         future.set_result(actor)
-        self.remember(actor)
+        self.remember(actor, refetched=fresh)
         return actor
 
     async def _fetch_key(self, key_id: str) -> RemoteActor:

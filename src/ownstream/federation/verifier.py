@@ -19,6 +19,7 @@ from ownstream.config.service import ConfigService
 from ownstream.errors import Forbidden, Unauthorized
 from ownstream.federation.remote_actors import ActorUnavailable, RemoteActor, RemoteActors
 from ownstream.federation.signatures import SignatureRejected, SignedRequest, check_request, verify
+from ownstream.net.client_address import parse_ip
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +28,13 @@ BLOCKED = "this server does not accept activities from your domain"
 
 
 def is_blocked(host: str, blocked_domains: Iterable[str]) -> bool:
-    """The host is a blocked domain or one of its subdomains (case-insensitive; not a substring match)."""
+    """The host is a blocked domain or one of its subdomains (case-insensitive; not a substring match);
+    an IP address only when it is listed itself."""
     host = host.lower().rstrip(".")
+    literal = parse_ip(host.strip("[]")) is not None
     for domain in blocked_domains:
         blocked = domain.lower().strip().rstrip(".")
-        if blocked and (host == blocked or host.endswith("." + blocked)):
+        if blocked and (host == blocked or (not literal and host.endswith("." + blocked))):
             return True
     return False
 
