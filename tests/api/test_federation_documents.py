@@ -19,7 +19,8 @@ from tests.federation.conftest import enable_federation, federation_of, federati
 from tests.harness import RunningServer, admin_auth, running_server
 
 AS2 = {"Accept": "application/activity+json"}
-SCHEMA = json.loads((Path(__file__).parents[1] / "federation" / "data" / "nodeinfo-2.0.schema.json").read_text())
+SCHEMA_FILE = Path(__file__).parents[1] / "federation" / "data" / "nodeinfo-2.0.schema.json"
+SCHEMA = json.loads(SCHEMA_FILE.read_text())
 FEDERATION_GETS = [
     "/.well-known/webfinger?resource=acct:streamer@x",
     "/.well-known/nodeinfo",
@@ -107,11 +108,8 @@ async def test_host_meta_and_nodeinfo(server: RunningServer, http: aiohttp.Clien
     assert status == 200 and content_type.startswith("application/xrd+xml")
     assert f'template="{server.base_url}/.well-known/webfinger?resource={{uri}}"' in body
     status, _type, links = await get(http, server.base_url + "/.well-known/nodeinfo")
-    assert links == {
-        "links": [
-            {"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0", "href": server.base_url + "/nodeinfo/2.0"}
-        ]
-    }
+    schema_rel = "http://nodeinfo.diaspora.software/ns/schema/2.0"
+    assert links == {"links": [{"rel": schema_rel, "href": server.base_url + "/nodeinfo/2.0"}]}
     await federation_of(server).publish_post("one post")
     status, _type, document = await get(http, server.base_url + "/nodeinfo/2.0")
     jsonschema.validate(document, SCHEMA)
