@@ -45,6 +45,8 @@ class RemoteStub:
     delivered: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
     """(path, headers, body) of every POST to an inbox."""
     inbox_status: int = 202
+    inbox_statuses: list[int] = field(default_factory=list)
+    """Answers for the next POSTs, in order, before `inbox_status` again."""
     _runner: web.AppRunner | None = None
     port: int = 0
 
@@ -116,7 +118,8 @@ class RemoteStub:
 
     async def _inbox(self, request: web.Request) -> web.Response:
         self.delivered.append((request.path, dict(request.headers), await request.read()))
-        return web.Response(status=self.inbox_status)
+        status = self.inbox_statuses.pop(0) if self.inbox_statuses else self.inbox_status
+        return web.Response(status=status)
 
     def delivered_activities(self) -> list[dict[str, Any]]:
         return [json.loads(body) for _path, _headers, body in self.delivered]

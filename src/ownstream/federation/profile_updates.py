@@ -1,5 +1,5 @@
 """`Update(actor)` after a profile change (reference §8.8): name, summary, logo, tags, social handles,
-private mode, or federation being turned on. Changes made together (a dashboard page saves several
+private mode. Changes made together (a dashboard page saves several
 settings one after another) are sent as one Update, `federation_profile_update_delay` after the last.
 
 Only this process's own configuration writes count: with a bus shared between processes, the process
@@ -27,7 +27,6 @@ PROFILE_SETTINGS = frozenset(
         "tags",
         "social_handles",
         "federation_private",
-        "federation_enabled",
     }
 )
 

@@ -33,7 +33,8 @@ REQUIRED_HEADERS = ("(request-target)", "host", "date")
 CLOCK_SKEW = timedelta(hours=1)
 MAX_SIGNATURE_HEADER = 8192
 
-_PARAMETER = re.compile(r'\s*([A-Za-z]+)\s*=\s*"([^"]*)"\s*(?:,|$)')
+_PARAMETER = re.compile(r'\s*([A-Za-z]+)\s*=\s*(?:"([^"]*)"|([0-9.]+))\s*(?:,|$)')
+"""`name="value"`, or a bare number (`created` and `expires` are written unquoted)."""
 
 
 class SignatureRejected(Exception):
@@ -154,7 +155,8 @@ def parse_signature(value: str) -> SignatureParameters:
         match = _PARAMETER.match(value, position)
         if match is None:
             raise SignatureRejected("the Signature header is not a draft-cavage signature")
-        parameters.setdefault(match.group(1), match.group(2))
+        given = match.group(2) if match.group(2) is not None else match.group(3)
+        parameters.setdefault(match.group(1), given)
         position = match.end()
     key_id = parameters.get("keyId", "")
     encoded = parameters.get("signature", "")
