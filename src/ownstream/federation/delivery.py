@@ -72,6 +72,16 @@ def inboxes_for(followers: list[Follower]) -> list[tuple[str, str]]:
     return targets
 
 
+def _request(activity: Mapping[str, Any], body: bytes, inbox: str, tag: str) -> OutboundRequest:
+    return OutboundRequest(
+        url=inbox,
+        body=body,
+        topic=f"{activity.get('type', 'activity')} activity",
+        tag=tag,
+        content_type=CONTENT_TYPE,
+    )
+
+
 class SignedDelivery:
     def __init__(
         self,
@@ -153,20 +163,14 @@ class SignedDelivery:
 
     # --- sending ----------------------------------------------------------------------------------------
     async def send(self, activity: Mapping[str, Any], inbox: str, *, tag: str = "") -> None:
-        request = OutboundRequest(
-            url=inbox,
-            body=encode_activity(activity),
-            topic=f"{activity.get('type', 'activity')} activity",
-            tag=tag,
-            content_type=CONTENT_TYPE,
-        )
-        await self.queue.submit(request)
+        await self.queue.submit(_request(activity, encode_activity(activity), inbox, tag))
 
     async def to_followers(self, activity: Mapping[str, Any]) -> int:
-        """To every approved follower, once per delivery inbox; how many deliveries were queued."""
+        """To every approved follower, once per delivery inbox (journaled together); how many
+        deliveries were queued."""
         targets = inboxes_for(await self._followers.approved())
-        for inbox, tag in targets:
-            await self.send(activity, inbox, tag=tag)
+        body = encode_activity(activity)
+        await self.queue.submit_many([_request(activity, body, inbox, tag) for inbox, tag in targets])
         return len(targets)
 
     def _new_iri(self) -> str:
