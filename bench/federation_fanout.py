@@ -37,7 +37,7 @@ ADMIN = {"Authorization": aiohttp.encode_basic_auth("admin", "abc123")}
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def signing_cost(runs: int = 2000) -> dict[str, float]:
