@@ -16,6 +16,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from ownstream.domain.event_types import FEDIVERSE_ENGAGEMENT_LIKE, FEDIVERSE_ENGAGEMENT_REPOST
 from ownstream.federation.remote_actors import load_public_key
 from ownstream.federation.signatures import SignedRequest, check_request, verify
 from tests.e2e.waiting import wait_until
@@ -151,6 +152,35 @@ async def test_a_rotated_key_is_fetched_again_once(
     status, answer = await post(http, inbox(server), headers, body)
     assert (status, answer) == (401, {"error": "the signature does not verify"})
     assert len(stub.fetches) == 2
+
+
+async def test_an_undone_like_or_share_counts_again(
+    server: RunningServer, stub: RemoteStub, http: aiohttp.ClientSession
+) -> None:
+    """A repeated Like is shown once; after its Undo (the Like embedded, as Mastodon sends it) a new one
+    is shown again. The same for Announce."""
+    services = server.server.services
+    assert services is not None
+    note = await services.federation.publish_post("a post to like")
+    actor = stub.add_actor("frank")
+
+    async def send(activity: dict[str, Any]) -> None:
+        headers, body = signed_post(actor, inbox(server), activity)
+        assert (await post(http, inbox(server), headers, body))[0] == 202
+
+    async def shown() -> list[str]:
+        return [event["type"] for event in await services.chat.history()]
+
+    for kind, event in (("Like", FEDIVERSE_ENGAGEMENT_LIKE), ("Announce", FEDIVERSE_ENGAGEMENT_REPOST)):
+        engagement = {"id": f"{actor.iri}/{kind}/1", "type": kind, "actor": actor.iri, "object": note.iri}
+        await send(engagement)
+        await send({**engagement, "id": f"{actor.iri}/{kind}/2"})  # a repeat is not shown twice
+        assert (await shown()).count(event) == 1
+        undo = {"id": f"{actor.iri}/undo/{kind}", "type": "Undo", "actor": actor.iri, "object": engagement}
+        await send(undo)
+        assert not await services.federation.activities.seen(note.iri, actor.iri, event)
+        await send({**engagement, "id": f"{actor.iri}/{kind}/3"})
+        assert (await shown()).count(event) == 2
 
 
 # --- hostile input: each refused, and nothing stored, shown or sent ---------------------------------------
