@@ -67,7 +67,16 @@ class FediversePeer:
     def control(self) -> str:
         return f"{self.origin}/_control"
 
-    async def start(self, timeout: float = 30.0) -> None:
+    async def start(self, timeout: float = 90.0) -> None:
+        """Start the peer and wait for its control API; a peer that does not come up is stopped (no
+        process or log file is left behind). Node loads Fedify slowly on a busy machine."""
+        try:
+            await self._start(timeout)
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self, timeout: float) -> None:
         if not NODE.exists():
             raise PeerError(f"the Fedify peer is not installed: run `make peer` ({NODE} is missing)")
         env = {**os.environ, "PORT": str(self.port), "FIRST_KNOCK": self.first_knock}

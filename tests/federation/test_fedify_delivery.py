@@ -114,20 +114,22 @@ async def test_handle_lookup_and_follow_over_https(tmp_path: Path, monkeypatch: 
         tls=(certificates.cert, certificates.key), extra_ca=certificates.ca, log_path=tmp_path / "peer.log"
     )
     await peer.start()
-    async with server_on_port(data_dir, federation_settings(data_dir), free_port()) as server:
-        front = TlsFront(certificates, server.server.web_port)
-        await front.start()
-        try:
-            await enable_federation(server, f"https://localhost:{front.port}")
-            handle = f"@streamer@localhost:{front.port}"
-            document = await peer.lookup(handle)
-            assert document["id"] == f"https://localhost:{front.port}/federation/user/streamer"
-            assert document["type"] == "Service"
-            await peer.follow(handle)
-            [accept] = await peer.wait_for(of_type("Accept"))
-            assert accept["actor"] == document["id"]
-            follower = await federation_of(server).followers.get(peer.actor)
-            assert follower is not None and follower.inbox.startswith("https://localhost:")
-        finally:
-            await front.stop()
-            await peer.stop()
+    try:
+        async with server_on_port(data_dir, federation_settings(data_dir), free_port()) as server:
+            front = TlsFront(certificates, server.server.web_port)
+            await front.start()
+            try:
+                await enable_federation(server, f"https://localhost:{front.port}")
+                handle = f"@streamer@localhost:{front.port}"
+                document = await peer.lookup(handle)
+                assert document["id"] == f"https://localhost:{front.port}/federation/user/streamer"
+                assert document["type"] == "Service"
+                await peer.follow(handle)
+                [accept] = await peer.wait_for(of_type("Accept"))
+                assert accept["actor"] == document["id"]
+                follower = await federation_of(server).followers.get(peer.actor)
+                assert follower is not None and follower.inbox.startswith("https://localhost:")
+            finally:
+                await front.stop()
+    finally:
+        await peer.stop()
