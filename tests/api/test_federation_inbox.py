@@ -183,6 +183,25 @@ async def test_an_undone_like_or_share_counts_again(
         assert (await shown()).count(event) == 2
 
 
+async def test_engagement_stays_out_of_chat_when_it_is_not_to_be_shown(
+    server: RunningServer, stub: RemoteStub, http: aiohttp.ClientSession
+) -> None:
+    services = server.server.services
+    assert services is not None
+    await services.config.update(federation_show_engagement=False)
+    note = await services.federation.publish_post("a quiet post")
+    actor = stub.add_actor("grace")
+    for activity in (
+        follow(actor, server),
+        {"id": actor.iri + "/likes/1", "type": "Like", "actor": actor.iri, "object": note.iri},
+    ):
+        headers, body = signed_post(actor, inbox(server), activity)
+        assert (await post(http, inbox(server), headers, body))[0] == 202
+    assert [f.iri for f in await services.federation.followers.approved()] == [actor.iri]
+    assert await services.federation.activities.seen(note.iri, actor.iri, FEDIVERSE_ENGAGEMENT_LIKE)
+    assert await services.chat.history() == []
+
+
 # --- hostile input: each refused, and nothing stored, shown or sent ---------------------------------------
 def rfc9421_only(headers: dict[str, str]) -> dict[str, str]:
     changed = {name: value for name, value in headers.items() if name not in ("Signature",)}
