@@ -7,7 +7,7 @@ STATIC := src/ownstream/web/static/index.html
 # `make run ARGS="--loglevel debug"`; OWNSTREAM_* environment variables pass through as well.
 ARGS ?=
 
-.PHONY: setup run test lint typecheck-web system-deps system-deps-test frontend bench wheel clean
+.PHONY: setup run test lint typecheck-web system-deps system-deps-test frontend peer bench wheel clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ $(STATIC): web/node_modules/.installed $(shell find web/src web/test -type f 2>/
 
 frontend: $(STATIC)
 
+# The fediverse peer of the federation tests: Fedify on Node 22, both from npm (tests/peer/package-lock.json).
+# Node 22 stays inside tests/peer; the front end keeps building with the system's Node.
+tests/peer/node_modules/.installed: tests/peer/package.json tests/peer/package-lock.json | system-deps
+	cd tests/peer && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+peer: tests/peer/node_modules/.installed
+
 setup: $(VENV)/.installed frontend
 
 run: $(VENV)/.runtime-installed frontend
@@ -53,7 +61,7 @@ typecheck-web: web/node_modules/.installed
 
 # asyncio's debug mode, so a slow callback or a coroutine never awaited shows up; and the coverage floor
 # ([tool.coverage.report] fail_under in pyproject.toml).
-test: system-deps-test setup lint typecheck-web
+test: system-deps-test setup lint typecheck-web peer
 	PYTHONASYNCIODEBUG=1 $(VENV)/bin/pytest -n 2 --dist loadgroup --cov=ownstream --cov-report=term
 
 bench: setup
@@ -63,4 +71,4 @@ wheel: $(VENV)/.runtime-installed frontend
 	$(PY) -m pip wheel --no-deps --wheel-dir dist .
 
 clean:
-	rm -rf $(VENV) web/node_modules src/ownstream/web/static dist
+	rm -rf $(VENV) web/node_modules tests/peer/node_modules src/ownstream/web/static dist

@@ -46,6 +46,8 @@ BENCHMARKS = (
     Benchmark("wheel_packaging", "wheel_packaging.py", (), "wheel_packaging", 600),
     Benchmark("chat_fanout", "chat_fanout.py", ("--clients", "1000", "4000", "10000"), "chat_fanout", 900),
     Benchmark("admin_login", "admin_login.py", ("--runs", "10"), "admin_login", 300),
+    Benchmark("federation_fanout", "federation_fanout.py", (), "federation_fanout", 300),
+    Benchmark("inbox_verify", "inbox_verify.py", (), "inbox_verify", 300),
 )
 
 
@@ -154,6 +156,23 @@ def summarize_admin_login(data: dict[str, Any]) -> list[str]:
     ]
 
 
+def summarize_federation_fanout(data: dict[str, Any]) -> list[str]:
+    return [
+        f"go-live fan-out: {data['delivered']}/{data['followers']} inboxes, {data['delivered_twice']} twice, "
+        f"p99 {num(data['from_first_attempt_p99_s'], 1)} s after the first attempt "
+        f"({num(data['from_post_p99_s'], 1)} s after the post), signing "
+        f"{num(data['signing_us_per_request'], 0)} µs a request"
+    ]
+
+
+def summarize_inbox_verify(data: dict[str, Any]) -> list[str]:
+    return [
+        f"inbox: {num(data['verified_per_s'], 0)} verified activities/s "
+        f"({num(data['verified_per_cpu_s'], 0)} per second of server CPU), signature check alone "
+        f"{num(data['signature_check_us'], 0)} µs"
+    ]
+
+
 SUMMARIZERS = {
     "ingest_cpu": summarize_ingest,
     "latency": summarize_latency,
@@ -162,6 +181,8 @@ SUMMARIZERS = {
     "wheel_packaging": summarize_packaging,
     "chat_fanout": summarize_fanout,
     "admin_login": summarize_admin_login,
+    "federation_fanout": summarize_federation_fanout,
+    "inbox_verify": summarize_inbox_verify,
 }
 
 

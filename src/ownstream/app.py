@@ -12,8 +12,10 @@ import sqlalchemy.exc
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ownstream import OWNCAST_API_VERSION
 from ownstream.api.access_log import access_observer
 from ownstream.api.app import create_web_app
+from ownstream.api.routes.public import VERSION_STRING
 from ownstream.api.state import Services
 from ownstream.auth.login_throttle import LoginThrottle, ThrottlePolicy
 from ownstream.auth.session import AdminSessions
@@ -32,6 +34,7 @@ from ownstream.database.db import describe_database, open_database, sqlite_file
 from ownstream.database.lock import DatabaseInUse, DatabaseLock
 from ownstream.database.repos.activities import AcceptedActivityRepository
 from ownstream.database.repos.config import ConfigRepository
+from ownstream.database.repos.deliveries import DeliveryRepository
 from ownstream.database.repos.followers import FollowerRepository
 from ownstream.database.repos.messages import MessagesRepository
 from ownstream.database.repos.outbox import OutboxRepository
@@ -41,8 +44,16 @@ from ownstream.database.repos.webhooks import WebhookRepository
 from ownstream.directory.pinger import DirectoryPinger
 from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
+from ownstream.federation.delivery import DeliveryTimings, SignedDelivery
+from ownstream.federation.go_live import GoLivePoster
+from ownstream.federation.inbox import InboxProcessor
+from ownstream.federation.keys import UnreadableKey, load_actor_key
+from ownstream.federation.profile_updates import ProfileUpdates
+from ownstream.federation.remote_actors import RemoteActors
 from ownstream.federation.remote_follow import RemoteFollow
 from ownstream.federation.service import FederationService
+from ownstream.federation.site import LocalSite
+from ownstream.federation.verifier import InboxVerifier
 from ownstream.federation.webfinger import WebfingerClient
 from ownstream.health import HealthChecks
 from ownstream.ingest.rtmp.server import RtmpServer
@@ -108,6 +119,9 @@ class Ownstream:
         self._rtmp: RtmpServer | None = None
         self._webhook_dispatcher: WebhookDispatcher | None = None
         self._directory: DirectoryPinger | None = None
+        self._federation_parts: tuple[SignedDelivery, GoLivePoster, ProfileUpdates] | None = None
+        self.federation_delivery: SignedDelivery | None = None
+        """The signed delivery to inboxes (its queue's counters are what tests and benchmarks read)."""
         self._outbound = OutboundHttp()
         """The one HTTP client for outbound requests (webhooks, directory pings, remote follow)."""
         database_file = sqlite_file(settings.database_url)
@@ -194,12 +208,46 @@ class Ownstream:
             timeout=timings.directory_request_timeout,
             http=self._outbound,
         )
+        page_texts = RenderedPageTexts(config)
+        try:
+            actor_key = await load_actor_key(config_rows)
+        except UnreadableKey as error:
+            raise StartupError(f"{error}; restore it from a backup of the database") from None
+        followers = FollowerRepository(self._engine)
         federation = FederationService(
-            FollowerRepository(self._engine),
+            followers,
             OutboxRepository(self._engine),
             AcceptedActivityRepository(self._engine),
             config,
             self.clock,
+            site=LocalSite(
+                config,
+                actor_key,
+                lambda: _summary_html(page_texts),
+                version=VERSION_STRING,
+                api_version=OWNCAST_API_VERSION,
+            ),
+        )
+        delivery = SignedDelivery(
+            config=config,
+            followers=followers,
+            journal=DeliveryRepository(self._engine),
+            http=self._outbound,
+            key=actor_key,
+            clock=self.clock,
+            allow_private=settings.allow_private_addresses,
+            timings=DeliveryTimings(
+                first_retry=timings.federation_retry_delay, timeout=timings.federation_request_timeout
+            ),
+        )
+        federation.use_delivery(delivery)
+        self.federation_delivery = delivery
+        remote_actors = RemoteActors(
+            self._outbound,
+            delivery.signer,
+            self.clock,
+            allow_private=settings.allow_private_addresses,
+            timeout=timings.federation_request_timeout,
         )
         webfinger = WebfingerClient(
             scheme=settings.remotes.webfinger_scheme,
@@ -217,6 +265,28 @@ class Ownstream:
             hub=ChatHub(max_sockets=default_socket_limit(), process_slot=settings.process_slot),
             last_disconnect=stats.last_disconnect_time,
             disk_full=disk_full,
+        )
+        inbox = InboxProcessor(
+            config=config,
+            followers=followers,
+            outbox=federation.outbox,
+            activities=federation.activities,
+            actors=remote_actors,
+            accepts=delivery,
+            engagement=chat.send_fediverse_engagement,
+            clock=self.clock,
+        )
+        self._federation_parts = (
+            delivery,
+            GoLivePoster(
+                federation,
+                self.bus,
+                lambda: lifecycle.online,
+                self.clock,
+                delay=timings.federation_go_live_delay,
+                min_interval=timings.federation_go_live_interval,
+            ),
+            ProfileUpdates(federation, config, self.bus, delay=timings.federation_profile_update_delay),
         )
         webhooks = WebhookRegistry(WebhookRepository(self._engine), disk_full)
         await webhooks.load()
@@ -242,6 +312,8 @@ class Ownstream:
             viewer_history=viewer_history,
             hardware=hardware,
             federation=federation,
+            inbox=inbox,
+            inbox_verifier=InboxVerifier(config, remote_actors, self.clock),
             webfinger=webfinger,
             remote_follow=RemoteFollow(config, webfinger),
             chat=chat,
@@ -271,7 +343,7 @@ class Ownstream:
                 ),
                 self.clock.monotonic,
             ),
-            page_texts=RenderedPageTexts(config),
+            page_texts=page_texts,
             stream_title=StreamTitle(config, chat.announce_title),
             ffmpeg=FfmpegSettings(config),
         )
@@ -290,6 +362,8 @@ class Ownstream:
         await webfinger.start()
         await chat.start()
         self._webhook_dispatcher.start()
+        for part in self._federation_parts:
+            part.start()
         self.backups.start()
 
         current = config.current
@@ -357,6 +431,9 @@ class Ownstream:
             await self.services.viewer_history.stop()
             await self.services.chat.stop()
             await self.services.stats.stop()
+        if self._federation_parts is not None:
+            for part in reversed(self._federation_parts):
+                await part.stop()
         await self.bus.drain()
         if self._webhook_dispatcher is not None:
             await self._webhook_dispatcher.stop()
@@ -367,3 +444,7 @@ class Ownstream:
             self._lock.release()
         if self._started:
             log.info("stopped")
+
+
+async def _summary_html(page_texts: RenderedPageTexts) -> str:
+    return (await page_texts.current()).summary

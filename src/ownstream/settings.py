@@ -62,6 +62,16 @@ class Timings:
     directory_request_timeout: float = 10.0
     webfinger_timeout: float = 5.0
     """Remote-follow lookups give up after this many seconds."""
+    federation_go_live_delay: float = 120.0
+    """The go-live post goes out this long after a stream starts, if it is still live."""
+    federation_go_live_interval: float = 600.0
+    """At most one go-live post in this many seconds."""
+    federation_profile_update_delay: float = 5.0
+    """Profile changes made within this many seconds of each other go out as one Update."""
+    federation_retry_delay: float = 10.0
+    """First back-off before a failed delivery to an inbox is retried; it doubles, for up to a day."""
+    federation_request_timeout: float = 10.0
+    """Each delivery attempt and each fetch of a remote actor or key gives up after this long."""
     chat_retention: float = 5 * 3600.0
     """Stored chat messages older than this many seconds are deleted."""
     chat_prune_interval: float = 300.0
@@ -134,7 +144,8 @@ class Settings:
     max_connections_per_address: int = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
     """Open connections one address may hold on each port; 0 = no cap."""
     allow_private_addresses: bool = False
-    """Let remote-follow lookups (and later federation) reach loopback, LAN and other non-public hosts."""
+    """Let remote-follow lookups and federation (deliveries, actor and key fetches) reach loopback, LAN
+    and other non-public hosts."""
     process_slot: int = 0
     """This process's number among the processes serving one site (0 … 1023); chat client ids carry it
     in their high bits (domain/ids.py), so they are unique across processes."""
@@ -234,7 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-private-addresses",
         action="store_const",
         const="1",
-        help="let remote-follow lookups reach loopback, private and link-local addresses (default off)",
+        help="let remote-follow lookups and federation reach loopback, private and link-local addresses "
+        "(default off)",
     )
     parser.add_argument(
         "--process-slot",

@@ -236,6 +236,8 @@ async def test_s3(admin: AdminConfigClient) -> None:
 
 
 async def test_federation_settings(admin: AdminConfigClient) -> None:
+    # Federation needs a server URL to turn on (tests/api/test_federation_documents.py).
+    await admin.expect_ok("serverurl", "https://live.example.com", "server url set")
     await admin.expect_ok("federation/enable", True, "federation features saved")
     await admin.expect_ok("federation/private", True, "federation private saved")
     await admin.expect_ok("federation/showengagement", False, "federation show engagement saved")

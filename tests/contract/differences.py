@@ -42,6 +42,35 @@ OUR_PATHS = {
         "POST",
         "/admin/logout",
     ): "Ends the dashboard's session (revoked with its CSRF token) and clears the cookie.",
+    # Federation (issue 10; reference §2.5, §8): routes of Owncast's that the spec leaves out.
+    ("GET", "/.well-known/webfinger"): (
+        "WebFinger (newer §13 links); 400 without a resource or for a scheme other than acct:, 404 for "
+        "another user or host (0.0.11: an empty 200 and 501)."
+    ),
+    ("GET", "/.well-known/host-meta"): "XRD with the WebFinger template; 404 while federation is off.",
+    ("GET", "/.well-known/nodeinfo"): "The NodeInfo 2.0 link.",
+    ("GET", "/nodeinfo/2.0"): (
+        "NodeInfo 2.0 as newer Owncast: software `owncast` (lower-case), `services`, `metadata`."
+    ),
+    ("GET", "/.well-known/x-nodeinfo2"): "x-nodeinfo2 as Owncast.",
+    ("GET", "/api/v1/instance"): "Mastodon's instance document as Owncast fills it.",
+    ("GET", "/federation/user/{name}"): (
+        "The Service actor; AS2 JSON to application/activity+json, application/ld+json (0.0.11 missed "
+        "it with the ActivityStreams profile) and application/json; 307 to / for anything else."
+    ),
+    ("GET", "/federation/user/{name}/followers"): "OrderedCollection of followers, 50 a page.",
+    ("GET", "/federation/user/{name}/outbox"): (
+        "OrderedCollection of Create activities wrapping the stored Notes (0.0.11's pages were empty); "
+        "empty in private mode."
+    ),
+    ("GET", "/federation/user/{name}/following"): "404, as Owncast.",
+    ("GET", "/federation/{id}"): "A published Note at its IRI; 404 in private mode.",
+    ("POST", "/federation/user/{name}/inbox"): (
+        "Signed POSTs only (draft-cavage, rsa-sha256 or hs2019): 202 handled, 401 bad, missing, stale or "
+        "RFC 9421-only signature, 403 blocked domain, 400 unparseable body, 413 above 1 MiB. 0.0.11 "
+        "answered 202 to everything and dropped what failed."
+    ),
+    ("POST", "/federation/inbox"): "The shared inbox (not in 0.0.11), as the actor's inbox.",
 }
 """Routes beyond Owncast's API (tests/api/test_admin_pages.py, tests/api/test_admin_dashboard_endpoints.py):
 `/api/admin/…` behind the admin gate (Basic or the dashboard's cookie), the dashboard's pages behind
@@ -133,6 +162,16 @@ DEVIATIONS = {
     ("GET", "/ws"): (
         "A foreign Origin is refused 403 as in 0.0.11, but foreign means scheme+Host (0.0.11 compared "
         "hosts only), and the server URL's origin and `adminOrigins` also pass."
+    ),
+    ("*", "/federation/*, /.well-known/*, /nodeinfo/2.0, /api/v1/instance"): (
+        "While federation is off (or has no server URL) every federation route answers 405 with an "
+        "empty body, except host-meta: 404 (0.0.11 served host-meta whenever a server URL was set; "
+        "0.2.x answers 405). Blocked domains match the host or its subdomains, not any substring "
+        "(0.0.11 blocked `evil.example.com` for `example.com` and also `notexample.com`)."
+    ),
+    ("POST", "/api/admin/config/federation/enable"): (
+        "Turning federation on without a server URL is refused (400, the reason in the message); an "
+        "http:// or non-443 server URL is accepted with a warning in the log."
     ),
     ("POST", "/api/remotefollow"): (
         "Every failed lookup answers the one text `unable to determine remote follow information for "

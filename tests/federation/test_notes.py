@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from ownstream.federation.notes import (
+    NOTE_CONTEXT,
     PUBLIC,
     actor_iri,
     hashtag_link,
@@ -57,14 +58,16 @@ def test_note_document() -> None:
         public=True,
     )
     assert note == {
-        "@context": "https://www.w3.org/ns/activitystreams",
+        "@context": NOTE_CONTEXT,
         "id": "https://s.example/federation/n1",
         "type": "Note",
         "attributedTo": "https://s.example/federation/user/streamer",
         "content": "<p>hi</p>",
         "published": "2026-05-06T07:08:09Z",
+        "to": [PUBLIC],
+        "cc": ["https://s.example/federation/user/streamer/followers"],
         "tag": [{"type": "Hashtag", "name": "#music", "href": "https://directory.owncast.online/tags/music"}],
-        "cc": [PUBLIC],
     }
     private = note_document(iri="i", actor="a", content="c", published=published, tags=[], public=False)
-    assert "cc" not in private and private["tag"] == []
+    assert private["to"] == ["a/followers"] and "cc" not in private and private["tag"] == []
+    assert "url" not in private and "attachment" not in private and "sensitive" not in private

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -38,12 +39,16 @@ class RecordingDelivery:
     def __init__(self) -> None:
         self.accepted: list[Follower] = []
         self.posts: list[OutboxObject] = []
+        self.updates: list[dict[str, Any]] = []
 
     async def follow_approved(self, follower: Follower) -> None:
         self.accepted.append(follower)
 
     async def post_published(self, post: OutboxObject) -> None:
         self.posts.append(post)
+
+    async def actor_updated(self, actor_document: dict[str, Any]) -> None:
+        self.updates.append(actor_document)
 
 
 def follower(name: str, minutes: int, *, approved: bool = True) -> Follower:
@@ -184,10 +189,12 @@ async def test_post_is_stored_as_a_note(
     assert note["content"] == f"<p>Still <em>live</em>, come by {hashtag_link('music')}</p>"
     assert note["tag"][0]["name"] == "#music"
     assert note["published"] == "2026-02-04T04:05:06Z"
-    assert "cc" in note
+    assert note["to"] == ["https://www.w3.org/ns/activitystreams#Public"]
+    assert note["cc"] == ["https://stream.example/federation/user/streamer/followers"]
     assert delivery.posts == [post]
     assert await store.outbox.count() == 1
     assert await store.outbox.newest(10) == [post]
     await config.update(federation_private=True)
     private = await store.publish_post("quiet")
+    assert private.value["to"] == ["https://stream.example/federation/user/streamer/followers"]
     assert "cc" not in private.value

@@ -293,3 +293,38 @@ async def test_offer_and_submit_belong_to_their_kind_of_queue(http: OutboundHttp
     with pytest.raises(RuntimeError, match="persistent"):
         persistent.offer(request("http://127.0.0.1:1/"))
     await engine.dispose()
+
+
+async def test_many_deliveries_are_journaled_together_and_each_sent_once(
+    http: OutboundHttp, tmp_path: Path
+) -> None:
+    """A post to many inboxes: one insert for all, each delivered once although the sweeper reads the
+    journal while they finish (a read begun before a removal must not bring a delivery back), and the
+    finished ones removed in batches, the last of them when the queue stops."""
+    engine, journal = await open_journal(tmp_path / "ownstream.db")
+    outcomes = Outcomes()
+    policy = QueuePolicy(workers=4, queue_size=50, allow_private=True, sweep_interval=0.001)
+    queue = make_queue(http, outcomes, policy, journal=journal)
+    try:
+        async with endpoint() as target:
+            await queue.submit_many([request(target.url(), tag=str(n)) for n in range(120)])
+            await until(lambda: len(outcomes.delivered) == 120, timeout=20)
+            await asyncio.sleep(0.3)
+            assert len(target.requests) == 120
+            assert sorted(int(tag) for tag, _ in outcomes.delivered) == list(range(120))
+    finally:
+        await queue.stop(drain_timeout=0.1)
+    assert await journal.count("test") == 0
+    await engine.dispose()
+
+
+async def test_stop_removes_what_was_delivered_just_before(http: OutboundHttp, tmp_path: Path) -> None:
+    engine, journal = await open_journal(tmp_path / "ownstream.db")
+    outcomes = Outcomes()
+    queue = make_queue(http, outcomes, QueuePolicy(allow_private=True), journal=journal)
+    async with endpoint() as target:
+        await queue.submit(request(target.url()))
+        await until(lambda: len(outcomes.delivered) == 1)
+        await queue.stop(drain_timeout=0.1)  # before the batch of removals is due
+    assert await journal.count("test") == 0
+    await engine.dispose()

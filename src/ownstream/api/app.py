@@ -26,7 +26,9 @@ from ownstream.api.routes import (
     chat,
     chat_socket,
     directory,
+    federation_actor,
     federation_admin,
+    federation_discovery,
     followers,
     hls,
     integrations,
@@ -44,6 +46,7 @@ from ownstream.auth.requirements import (
     ChatUser,
     DashboardEntry,
     DashboardPage,
+    HttpSignature,
     Integration,
     MetricsScraper,
     Moderator,
@@ -51,6 +54,7 @@ from ownstream.auth.requirements import (
     Requirement,
 )
 from ownstream.auth.route_security import Gate, OpenGate, check_declarations, route_security
+from ownstream.auth.signature_gate import HttpSignatureGate
 from ownstream.auth.token_gates import (
     ChatUserGate,
     IntegrationGate,
@@ -84,6 +88,7 @@ def security_gates(svc: Services, pages: AdminPages | None = None) -> dict[type[
         Moderator: chat_users,
         Integration: IntegrationGate(svc.tokens),
         MetricsScraper: MetricsScraperGate(svc.settings.metrics_token),
+        HttpSignature: HttpSignatureGate(svc.inbox_verifier),
     }
 
 
@@ -106,6 +111,8 @@ def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None
     app.add_routes(directory.routes)
     app.add_routes(followers.routes)
     app.add_routes(federation_admin.routes)
+    app.add_routes(federation_discovery.routes)
+    app.add_routes(federation_actor.routes)
     app.add_routes(admin_serverconfig.routes)
     app.add_routes(admin_config.routes)
     app.add_routes(admin_webhooks.routes)

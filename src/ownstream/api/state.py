@@ -17,8 +17,10 @@ from ownstream.config.service import ConfigService
 from ownstream.config.stream_title import StreamTitle
 from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
+from ownstream.federation.inbox import InboxProcessor
 from ownstream.federation.remote_follow import RemoteFollow
 from ownstream.federation.service import FederationService
+from ownstream.federation.verifier import InboxVerifier
 from ownstream.federation.webfinger import WebfingerClient
 from ownstream.health import HealthChecks
 from ownstream.hls.last_good import LastGoodPlaylists
@@ -46,6 +48,8 @@ class Services:
     viewer_history: ViewerHistory
     hardware: HardwareMonitor
     federation: FederationService
+    inbox: InboxProcessor
+    inbox_verifier: InboxVerifier
     webfinger: WebfingerClient
     remote_follow: RemoteFollow
     chat: ChatService

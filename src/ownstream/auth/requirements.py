@@ -9,8 +9,9 @@ The declarations are Owncast's security schemes (the spec's `securitySchemes`), 
 them back and compares them with the spec: `Admin` is `AdminBasicAuth`, `ChatUser` is `UserToken`,
 `Moderator` is `ModeratorUserToken`, `Integration(scope)` is `AccessToken` with that scope, `Public` is none.
 `MetricsScraper` is ours (`/metrics`, `OWNSTREAM_METRICS_TOKEN`), and so are the admin dashboard's
-`DashboardPage` and `DashboardEntry` (`/admin/…`). A new kind of caller (an HTTP signature) is a new
-`Requirement` subclass and a gate for it in the middleware's table.
+`DashboardPage` and `DashboardEntry` (`/admin/…`), and `HttpSignature` (a fediverse server posting to
+our inboxes). A new kind of caller is a new `Requirement` subclass and a gate for it in the
+middleware's table.
 
 Pure: no aiohttp, no I/O.
 """
@@ -92,6 +93,13 @@ class Integration(Requirement):
 @dataclass(frozen=True)
 class MetricsScraper(Requirement):
     """A Prometheus scraper holding `OWNSTREAM_METRICS_TOKEN` (`Authorization: Bearer`)."""
+
+
+@dataclass(frozen=True)
+class HttpSignature(Requirement):
+    """A fediverse server, by a draft-cavage HTTP signature over the request and its body, made with a
+    key its actor publishes (federation/verifier.py). While federation is off nothing is checked and the
+    route answers for itself (405)."""
 
 
 def requires(requirement: Requirement) -> Callable[[F], F]:

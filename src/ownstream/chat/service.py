@@ -45,6 +45,7 @@ from ownstream.domain.chat_events import (
     ChatWebhookData,
     ChatWebhookPayload,
     ConnectedUserInfo,
+    FediverseEngagement,
     NameChanged,
     NameChangeWebhookData,
     StoredChatEvent,
@@ -300,12 +301,16 @@ class ChatService:
         self, event: StoredChatEvent, user_id: str | None = None
     ) -> dict[str, Any]:
         """Store `event`, send it to everyone, and return its JSON document."""
+        engagement = event if isinstance(event, FediverseEngagement) else None
         stored = StoredMessage(
             id=event.id,
             event_type=event.type,
             body=event.body,
             timestamp=self._clock.now(),
             user_id=user_id,
+            title=engagement.title if engagement else None,
+            image=engagement.image if engagement else None,
+            link=engagement.link if engagement else None,
         )
         await self._messages.save(stored)
         document = to_json(event)
@@ -343,6 +348,26 @@ class ChatService:
             raise Invalid("invalid message")
         event = ChatMessage(short_id(), self._clock.now(), rendered, user, by_integration=True)
         return await self._store_and_broadcast(event, user_id=user.id)
+
+    async def send_fediverse_engagement(
+        self, event_type: str, body_markdown: str, *, title: str, link: str, image: str | None
+    ) -> dict[str, Any] | None:
+        """A follow, like or share from the fediverse (reference §8.7): stored and broadcast, unless
+        chat is disabled (then nothing; None)."""
+        config = self._config.current
+        if config.chat_disabled:
+            return None
+        event = FediverseEngagement(
+            event_type,
+            short_id(),
+            self._clock.now(),
+            render_system_body(body_markdown),
+            image,
+            title,
+            link,
+            config.server_name,
+        )
+        return await self._store_and_broadcast(event)
 
     # --- moderation ---------------------------------------------------------------------------------
     async def set_message_visibility(self, ids: list[str], visible: bool) -> None:

@@ -308,6 +308,31 @@ def parse_federation_username(value: Any) -> str:
     return name
 
 
+FEDERATION_NEEDS_SERVER_URL = (
+    "federation needs this server's public URL: set the server URL (e.g. https://live.example.com) first"
+)
+
+
+def federation_url_warning(server_url: str) -> str | None:
+    """Whether federation can be turned on with this server URL: `Invalid` without one; a warning (to
+    log) when fediverse servers will not reach it, None when it looks right."""
+    if not server_url:
+        raise Invalid(FEDERATION_NEEDS_SERVER_URL)
+    parts = urlsplit(server_url)
+    if parts.scheme != "https":
+        return (
+            f"federation is on with the server URL {server_url}: fediverse servers such as Mastodon only "
+            "speak to https:// addresses on port 443 (fine for tests and closed networks; see "
+            "docs/federation.md for a TLS front)"
+        )
+    if parts.port not in (None, 443):
+        return (
+            f"federation is on with the server URL {server_url}: Mastodon drops the port from account "
+            "addresses, so only port 443 works with it (see docs/federation.md)"
+        )
+    return None
+
+
 def parse_blocked_domains(value: Any) -> tuple[str, ...]:
     """Host names, trimmed; empty entries dropped."""
     domains: list[str] = []

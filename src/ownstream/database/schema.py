@@ -89,6 +89,7 @@ ap_followers = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("disabled_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("shared_inbox", sa.Text, nullable=True),
 )
 """Fediverse followers: approved (`approved_at` set), pending (neither set) or blocked (`disabled_at` set)."""
 

@@ -58,6 +58,22 @@ class ChatAction:
 
 
 @dataclass(frozen=True)
+class FediverseEngagement:
+    """A follow, like or share on the fediverse, shown in chat (reference §8.7): `type` is one of the
+    `FEDIVERSE_ENGAGEMENT_*` names, `title` the actor's `user@host`, `link` their IRI, `image` their
+    avatar."""
+
+    type: str
+    id: str
+    timestamp: datetime
+    body: str
+    image: str | None
+    title: str
+    link: str
+    server_name: str
+
+
+@dataclass(frozen=True)
 class UserJoined:
     type: ClassVar[str] = event_types.USER_JOINED
     id: str
@@ -106,13 +122,14 @@ ChatEvent = (
     | ChatMessage
     | SystemMessage
     | ChatAction
+    | FediverseEngagement
     | UserJoined
     | NameChanged
     | VisibilityUpdate
     | UserDisabled
     | ConnectionRefused
 )
-StoredChatEvent = ChatMessage | SystemMessage | ChatAction
+StoredChatEvent = ChatMessage | SystemMessage | ChatAction | FediverseEngagement
 """The events that are stored and come back in the history."""
 
 

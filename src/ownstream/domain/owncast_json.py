@@ -21,6 +21,7 @@ from ownstream.domain.chat_events import (
     ConnectedClient,
     ConnectedUserInfo,
     ConnectionRefused,
+    FediverseEngagement,
     NameChanged,
     NameChangeWebhookData,
     StreamWebhookData,
@@ -45,6 +46,7 @@ OwncastObject = (
     | ChatMessage
     | SystemMessage
     | ChatAction
+    | FediverseEngagement
     | UserJoined
     | NameChanged
     | VisibilityUpdate
@@ -125,6 +127,15 @@ def to_json(value: OwncastObject) -> Document:
             }
         case ChatAction():
             return {**_head(value.type, value.id, value.timestamp), "body": value.body}
+        case FediverseEngagement():
+            return {
+                **_head(value.type, value.id, value.timestamp),
+                "body": value.body,
+                "image": value.image,
+                "title": value.title,
+                "link": value.link,
+                "user": {"displayName": value.server_name},
+            }
         case NameChanged():
             return {
                 **_head(value.type, value.id, value.timestamp),

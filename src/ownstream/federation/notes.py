@@ -15,11 +15,15 @@ from ownstream.markdown import render_page_markdown
 
 ACTIVITY_STREAMS = "https://www.w3.org/ns/activitystreams"
 PUBLIC = ACTIVITY_STREAMS + "#Public"
+NOTE_CONTEXT: list[Any] = [ACTIVITY_STREAMS, {"sensitive": "as:sensitive", "Hashtag": "as:Hashtag"}]
+"""`sensitive` and `Hashtag` are Mastodon's extensions of the ActivityStreams vocabulary: named here so
+that JSON-LD processors (Fedify, Misskey) keep them."""
 TAG_PAGE = "https://directory.owncast.online/tags/"
 
 _HASHTAG = re.compile(r"(?<![\w&#])#([A-Za-z0-9]+)")
 _MARKUP = re.compile(r"(<[^>]*>)")
 _NO_LINKS_INSIDE = ("a", "code", "pre")
+_NOT_TAG_CHARACTERS = re.compile(r"[^A-Za-z0-9]+")
 
 
 def actor_iri(server_url: str, username: str) -> str:
@@ -79,6 +83,26 @@ def render_post(text: str) -> tuple[str, list[str]]:
     return link_hashtags(render_page_markdown(text))
 
 
+def tag_word(tag: str) -> str:
+    """A server tag as a hashtag: letters and digits only (Owncast drops everything else)."""
+    return _NOT_TAG_CHARACTERS.sub("", tag)
+
+
+def followers_iri(actor: str) -> str:
+    return actor + "/followers"
+
+
+def addressing(actor: str, public: bool) -> dict[str, list[str]]:
+    """Public: to everyone, cc the followers (Mastodon's "public"); private: to the followers only."""
+    if public:
+        return {"to": [PUBLIC], "cc": [followers_iri(actor)]}
+    return {"to": [followers_iri(actor)]}
+
+
+def iso_seconds(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def note_document(
     *,
     iri: str,
@@ -87,17 +111,25 @@ def note_document(
     published: datetime,
     tags: list[str],
     public: bool,
+    url: str | None = None,
+    attachment: list[dict[str, Any]] | None = None,
+    sensitive: bool = False,
 ) -> dict[str, Any]:
-    """A `Note` by the local actor; public unless the server is in private mode."""
+    """A `Note` by the local actor, addressed as `addressing` says."""
     note: dict[str, Any] = {
-        "@context": ACTIVITY_STREAMS,
+        "@context": NOTE_CONTEXT,
         "id": iri,
         "type": "Note",
         "attributedTo": actor,
         "content": content,
-        "published": published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "published": iso_seconds(published),
+        **addressing(actor, public),
         "tag": [hashtag_object(tag) for tag in tags],
     }
-    if public:
-        note["cc"] = [PUBLIC]
+    if url is not None:
+        note["url"] = url
+    if attachment:
+        note["attachment"] = attachment
+    if sensitive:
+        note["sensitive"] = True
     return note

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -83,9 +84,12 @@ class PublicAddressResolver(AbstractResolver):
         await self._inner.close()
 
 
-def outbound_connector(*, allow_private: bool) -> aiohttp.TCPConnector:
+def outbound_connector(
+    *, allow_private: bool, ssl_context: ssl.SSLContext | None = None
+) -> aiohttp.TCPConnector:
     """A connector for stranger-aimed requests; `allow_private` (the operator's
     `--allow-private-addresses`) lifts the rule, for tests and closed networks."""
+    verify: ssl.SSLContext | bool = ssl_context if ssl_context is not None else True
     if allow_private:
-        return aiohttp.TCPConnector()
-    return aiohttp.TCPConnector(resolver=PublicAddressResolver())
+        return aiohttp.TCPConnector(ssl=verify)
+    return aiohttp.TCPConnector(resolver=PublicAddressResolver(), ssl=verify)

@@ -9,6 +9,7 @@ directory) may reach this box and its LAN, where bots and test directories often
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -42,9 +43,17 @@ class Reply:
     """At most the `max_reply_bytes` the caller asked for."""
 
 
+def trusted_authorities() -> ssl.SSLContext:
+    """The system's certificate authorities, read now: `SSL_CERT_FILE` and `SSL_CERT_DIR` (OpenSSL's
+    variables) name others, e.g. a throw-away test CA or a private one. (aiohttp's own default context
+    is made when it is imported, before a test or a service manager may have set them.)"""
+    return ssl.create_default_context()
+
+
 class OutboundHttp:
     def __init__(self, *, user_agent: str = USER_AGENT) -> None:
         self.user_agent = user_agent
+        self._ssl = trusted_authorities()
         self._sessions: dict[bool, aiohttp.ClientSession] = {}
         self._closing = False
 
@@ -54,7 +63,7 @@ class OutboundHttp:
         session = self._sessions.get(allow_private)
         if session is None:
             session = aiohttp.ClientSession(
-                connector=outbound_connector(allow_private=allow_private),
+                connector=outbound_connector(allow_private=allow_private, ssl_context=self._ssl),
                 headers={"User-Agent": self.user_agent},
             )
             self._sessions[allow_private] = session

@@ -28,12 +28,16 @@ from typing import Protocol
 from yarl import URL
 
 from ownstream.clock import Clock, SystemClock
-from ownstream.database.repos.deliveries import PendingDelivery
+from ownstream.database.repos.deliveries import NewDelivery, PendingDelivery
 from ownstream.outbound.http import OutboundFailure, OutboundHttp, Reply
 from ownstream.outbound.retry import RetryPolicy, Verdict, delivered_below_500
 
 MIN_SWEEP_WAIT = 0.005
 """Never poll the journal in a tighter loop than this, whatever its clock says."""
+REMOVAL_BATCH_WAIT = 0.05
+"""Finished deliveries are removed from the journal together, this long after the first of a batch:
+one transaction for many (a post to a thousand inboxes), at the price of a delivery being tried again
+after a crash in that moment (delivery is at least once anyway)."""
 
 
 @dataclass(frozen=True)
@@ -88,9 +92,13 @@ class DeliveryJournal(Protocol):
         created_at: datetime,
     ) -> int: ...
 
+    async def add_many(self, queue: str, requests: list[NewDelivery], created_at: datetime) -> list[int]: ...
+
     async def reschedule(self, entry_id: int, *, attempt: int, due_at: datetime, last_error: str) -> None: ...
 
     async def remove(self, entry_id: int) -> None: ...
+
+    async def remove_many(self, entry_ids: Collection[int]) -> None: ...
 
     async def due(
         self, queue: str, now: datetime, limit: int, exclude: Collection[int] = ()
@@ -102,6 +110,7 @@ class DeliveryJournal(Protocol):
 Prepare = Callable[[OutboundRequest], Awaitable[Mapping[str, str]]]
 OnDelivered = Callable[[Delivery, Reply], Awaitable[None]]
 OnAbandoned = Callable[[Delivery, str], None]
+OnRefused = Callable[[Delivery, int], Awaitable[None]]
 
 
 def loggable_origin(url: str) -> str:
@@ -137,8 +146,11 @@ class DeliveryQueue:
         prepare: Prepare | None = None,
         on_delivered: OnDelivered | None = None,
         on_abandoned: OnAbandoned | None = None,
+        on_refused: OnRefused | None = None,
         journal: DeliveryJournal | None = None,
     ) -> None:
+        """`on_refused`: the receiver answered with a status `classify` gives up on (after
+        `on_abandoned`), e.g. an inbox's 410 Gone, which means its follower is gone too."""
         self.name = name
         self.policy = policy or QueuePolicy()
         self._http = http
@@ -148,12 +160,20 @@ class DeliveryQueue:
         self._prepare = prepare
         self._on_delivered = on_delivered
         self._on_abandoned = on_abandoned
+        self._on_refused = on_refused
         self._journal = journal
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue(maxsize=self.policy.queue_size)
         self._workers: list[asyncio.Task[None]] = []
         self._retry_timers: set[asyncio.TimerHandle] = set()
         self._held: set[int] = set()
         """Journal ids in memory (queued or being tried), which the sweeper must not load again."""
+        self._finished: set[int] = set()
+        """Journal ids delivered or given up, waiting to be removed together (not to be loaded again)."""
+        self._just_removed: set[int] = set()
+        """Ids removed since the sweeper's current read began: a read that started before a removal may
+        still return them, and they must not be tried again."""
+        self._remover: asyncio.Task[None] | None = None
+        self._removal_wakeup = asyncio.Event()
         self._sweeper: asyncio.Task[None] | None = None
         self._sweep_wakeup = asyncio.Event()
         self._backlog = False
@@ -184,6 +204,9 @@ class DeliveryQueue:
         ]
         if self._journal is not None:
             self._sweeper = loop.create_task(self._sweep(self._journal), name=f"{self.name}:sweeper")
+            self._remover = loop.create_task(
+                self._remove_finished(self._journal), name=f"{self.name}:remover"
+            )
 
     async def stop(self, drain_timeout: float = 1.0) -> None:
         """Give queued deliveries `drain_timeout` seconds, then cancel workers and pending retries.
@@ -204,6 +227,13 @@ class DeliveryQueue:
         await asyncio.gather(*self._workers, return_exceptions=True)
         self._workers = []
         self._held.clear()
+        if self._remover is not None:
+            self._remover.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._remover
+            self._remover = None
+        if self._journal is not None and self._finished:
+            await self._flush_finished(self._journal)
 
     # --- taking deliveries ------------------------------------------------------------------------------
     def offer(self, request: OutboundRequest) -> bool:
@@ -229,6 +259,30 @@ class DeliveryQueue:
         )
         self._hold(Delivery(request, now, 0, entry_id))
 
+    async def submit_many(self, requests: list[OutboundRequest]) -> None:
+        """Many deliveries that survive a restart, journaled in one transaction (a post to every
+        follower's inbox), then tried as room allows."""
+        if self._journal is None:
+            raise RuntimeError(f"the {self.name} queue keeps nothing: offer() its deliveries")
+        if not requests:
+            return
+        now = self._clock.now()
+        rows = [
+            NewDelivery(
+                method=request.method,
+                url=request.url,
+                content_type=request.content_type,
+                body=request.body,
+                topic=request.topic,
+                tag=request.tag,
+            )
+            for request in requests
+        ]
+        entry_ids = await self._journal.add_many(self.name, rows, now)
+        for request, entry_id in zip(requests, entry_ids, strict=True):
+            if not self._hold(Delivery(request, now, 0, entry_id)):
+                break  # the rest wait in the journal; the sweeper brings them in as room frees up
+
     def _offer(self, delivery: Delivery) -> bool:
         try:
             self._queue.put_nowait(delivery)
@@ -252,6 +306,8 @@ class DeliveryQueue:
         assert delivery.journal_id is not None
         if delivery.journal_id in self._held:
             return True
+        if delivery.journal_id in self._finished or delivery.journal_id in self._just_removed:
+            return True  # done already: a read of the journal from before it finished
         try:
             self._queue.put_nowait(delivery)
         except asyncio.QueueFull:
@@ -304,6 +360,8 @@ class DeliveryQueue:
         verdict = self._classify(reply.status)
         if verdict is not Verdict.DELIVERED:
             await self._failed(delivery, f"HTTP {reply.status}", verdict)
+            if verdict is Verdict.GIVE_UP and self._on_refused is not None:
+                await self._on_refused(delivery, reply.status)
             return
         self.delivered += 1
         await self._forget(delivery)
@@ -347,7 +405,28 @@ class DeliveryQueue:
 
     async def _forget(self, delivery: Delivery) -> None:
         if self._journal is not None and delivery.journal_id is not None:
-            await self._journal.remove(delivery.journal_id)
+            self._finished.add(delivery.journal_id)
+            self._removal_wakeup.set()
+
+    async def _remove_finished(self, journal: DeliveryJournal) -> None:
+        while True:
+            await self._removal_wakeup.wait()
+            await asyncio.sleep(REMOVAL_BATCH_WAIT)
+            self._removal_wakeup.clear()
+            try:
+                await self._flush_finished(journal)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self._log.exception("%s queue: removing finished deliveries failed", self.name)
+                self._removal_wakeup.set()
+                await asyncio.sleep(self.policy.sweep_interval)
+
+    async def _flush_finished(self, journal: DeliveryJournal) -> None:
+        batch = set(self._finished)
+        await journal.remove_many(batch)
+        self._finished -= batch
+        self._just_removed |= batch
 
     def _retry_later(self, delivery: Delivery, wait: float) -> None:
         timer: asyncio.TimerHandle | None = None
@@ -366,17 +445,18 @@ class DeliveryQueue:
         due, room frees up, or a retry was scheduled."""
         while True:
             self._sweep_wakeup.clear()
+            self._just_removed.clear()
             wait = self.policy.sweep_interval
             try:
                 room = self._queue.maxsize - self._queue.qsize()
                 now = self._clock.now()
-                for pending in await journal.due(self.name, now, room, exclude=set(self._held)):
+                for pending in await journal.due(self.name, now, room, exclude=self._held | self._finished):
                     self._hold(_from_journal(pending))
                 if self._queue.full():
                     self._backlog = True  # woken when a worker frees a place
                 else:
                     self._backlog = False
-                    next_due = await journal.next_due(self.name, exclude=set(self._held))
+                    next_due = await journal.next_due(self.name, exclude=self._held | self._finished)
                     if next_due is not None:
                         wait = min(wait, (next_due - self._clock.now()).total_seconds())
             except asyncio.CancelledError:

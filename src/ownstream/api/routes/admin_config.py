@@ -9,6 +9,7 @@ The chat setters and `streamtitle` live with the chat and integration routes.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ from ownstream.config import validation as v
 from ownstream.config import video_validation as video
 from ownstream.config.logo_upload import decode_logo, install_logo
 from ownstream.errors import Invalid
+
+log = logging.getLogger(__name__)
 
 UNPARSEABLE = "unable to parse new value"
 PREFIX = "/api/admin/config/"
@@ -77,6 +80,17 @@ async def set_video_codec(svc: Services, value: Any) -> None:
     await svc.ffmpeg.set_video_codec(value)
 
 
+async def set_federation_enabled(svc: Services, value: Any) -> None:
+    """Refused without a server URL (every IRI is built from it); an http:// or odd-port URL is
+    accepted with a warning in the log."""
+    enabled = v.bool_setting("federation enabled")(value)
+    if enabled:
+        warning = v.federation_url_warning(svc.config.current.server_url)
+        if warning is not None:
+            log.warning("%s", warning)
+    await svc.config.update(federation_enabled=enabled)
+
+
 SETTERS: tuple[Setter, ...] = (
     # Server and page
     Setter("key", "changed", stores("stream_key", v.parse_stream_key)),
@@ -125,11 +139,7 @@ SETTERS: tuple[Setter, ...] = (
     Setter("video/codec", "video codec updated", set_video_codec),
     Setter("s3", "storage configuration changed", stores("s3", video.parse_s3)),
     # Federation
-    Setter(
-        "federation/enable",
-        "federation features saved",
-        stores("federation_enabled", v.bool_setting("federation enabled")),
-    ),
+    Setter("federation/enable", "federation features saved", set_federation_enabled),
     Setter(
         "federation/private",
         "federation private saved",

@@ -65,3 +65,13 @@ class AcceptedActivityRepository:
         )
         async with self._engine.connect() as conn:
             return await conn.scalar(query.limit(1)) is not None
+
+    async def remove(self, iri: str, actor: str, activity_type: str) -> int:
+        """Forget a handled activity (it was undone), so that it counts again if repeated."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                sa.delete(activities).where(
+                    activities.c.iri == iri, activities.c.actor == actor, activities.c.type == activity_type
+                )
+            )
+        return int(result.rowcount)

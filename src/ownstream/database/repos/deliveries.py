@@ -34,6 +34,16 @@ class PendingDelivery:
     due_at: datetime
 
 
+@dataclass(frozen=True)
+class NewDelivery:
+    method: str
+    url: str
+    content_type: str
+    body: bytes
+    topic: str
+    tag: str
+
+
 def _from_row(row: Any) -> PendingDelivery:
     created_at, due_at = from_db(row.created_at), from_db(row.due_at)
     assert created_at is not None and due_at is not None
@@ -88,6 +98,30 @@ class DeliveryRepository:
             assert key is not None
         return int(key[0])
 
+    async def add_many(self, queue: str, deliveries: list[NewDelivery], created_at: datetime) -> list[int]:
+        """New deliveries, due at once, in one transaction; their ids in the same order."""
+        ids: list[int] = []
+        async with self._engine.begin() as conn:
+            for delivery in deliveries:
+                result = await conn.execute(
+                    table.insert().values(
+                        queue=queue,
+                        method=delivery.method,
+                        url=delivery.url,
+                        content_type=delivery.content_type,
+                        body=delivery.body,
+                        topic=delivery.topic,
+                        tag=delivery.tag,
+                        attempt=0,
+                        created_at=for_db(created_at),
+                        due_at=for_db(created_at),
+                    )
+                )
+                key = result.inserted_primary_key
+                assert key is not None
+                ids.append(int(key[0]))
+        return ids
+
     async def reschedule(self, entry_id: int, *, attempt: int, due_at: datetime, last_error: str) -> None:
         async with self._engine.begin() as conn:
             await conn.execute(
@@ -99,6 +133,12 @@ class DeliveryRepository:
     async def remove(self, entry_id: int) -> None:
         async with self._engine.begin() as conn:
             await conn.execute(table.delete().where(table.c.id == entry_id))
+
+    async def remove_many(self, entry_ids: Collection[int]) -> None:
+        if not entry_ids:
+            return
+        async with self._engine.begin() as conn:
+            await conn.execute(table.delete().where(table.c.id.in_(list(entry_ids))))
 
     def _waiting(self, queue: str, exclude: Collection[int]) -> sa.ColumnElement[bool]:
         condition = table.c.queue == queue

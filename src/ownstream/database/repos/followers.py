@@ -32,6 +32,12 @@ class Follower:
     image: str | None = None
     approved_at: datetime | None = None
     disabled_at: datetime | None = None
+    shared_inbox: str | None = None
+    """The follower's server's shared inbox, when it has one (one delivery for all its followers)."""
+
+    @property
+    def delivery_inbox(self) -> str:
+        return self.shared_inbox or self.inbox
 
 
 def _from_row(row: sa.Row[Any]) -> Follower:
@@ -47,6 +53,7 @@ def _from_row(row: sa.Row[Any]) -> Follower:
         image=row.image,
         approved_at=from_db(row.approved_at),
         disabled_at=from_db(row.disabled_at),
+        shared_inbox=row.shared_inbox,
     )
 
 
@@ -71,6 +78,7 @@ class FollowerRepository:
             "created_at": for_db(follower.created_at),
             "approved_at": for_db(follower.approved_at),
             "disabled_at": for_db(follower.disabled_at),
+            "shared_inbox": follower.shared_inbox,
         }
         async with self._engine.begin() as conn:
             exists = await conn.scalar(sa.select(sa.literal(1)).where(ap_followers.c.iri == follower.iri))
@@ -115,6 +123,41 @@ class FollowerRepository:
     async def block(self, iri: str, when: datetime) -> bool:
         """Reject a request or block a follower. False when no follower has that IRI."""
         return await self._update(iri, approved_at=None, disabled_at=for_db(when))
+
+    async def refresh(
+        self,
+        iri: str,
+        *,
+        inbox: str,
+        shared_inbox: str | None,
+        username: str,
+        name: str | None,
+        image: str | None,
+    ) -> bool:
+        """The follower's profile as its server now says (an Update, a new Follow). False when unknown."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                sa.update(ap_followers)
+                .where(ap_followers.c.iri == iri)
+                .values(inbox=inbox, shared_inbox=shared_inbox, username=username, name=name, image=image)
+            )
+        return result.rowcount > 0
+
+    async def set_request(self, iri: str, request: str) -> None:
+        """The Follow activity to refer to in the next Accept (a follower who followed again)."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                sa.update(ap_followers).where(ap_followers.c.iri == iri).values(request=request)
+            )
+
+    async def remove_where_inbox(self, inbox: str) -> list[str]:
+        """Remove the followers whose personal inbox this is (it answered 410 Gone); their IRIs."""
+        async with self._engine.begin() as conn:
+            rows = await conn.execute(sa.select(ap_followers.c.iri).where(ap_followers.c.inbox == inbox))
+            gone = [row.iri for row in rows]
+            if gone:
+                await conn.execute(sa.delete(ap_followers).where(ap_followers.c.iri.in_(gone)))
+        return gone
 
     async def remove(self, iri: str) -> bool:
         async with self._engine.begin() as conn:

@@ -70,3 +70,9 @@ class OutboxRepository:
         )
         async with self._engine.connect() as conn:
             return [_from_row(row) for row in await conn.execute(query)]
+
+    async def last_live_notification(self) -> datetime | None:
+        """When the newest go-live post was published; None when there is none."""
+        query = sa.select(sa.func.max(ap_outbox.c.created_at)).where(ap_outbox.c.live_notification.is_(True))
+        async with self._engine.connect() as conn:
+            return from_db(await conn.scalar(query))
