@@ -101,14 +101,23 @@ class FakeOwncast:
     pings: int = 0
     segment_requests: list[tuple[float, str]] = field(default_factory=list)
     playlist_requests: int = 0
-    stall_segments: bool = False
-    """Segment requests hang (the player stalls) while set."""
+    segments_flowing: asyncio.Event = field(default_factory=asyncio.Event)
+    """Cleared: segment requests hang (the player stalls) until it is set again (see `stall`)."""
     fail_playlists: bool = False
     """Playlists answer 500 (the player gives up: its error state) while set."""
     hide_viewer_count: bool = False
     followers: list[dict[str, Any]] = field(default_factory=list)
     session_number: int = 0
     chat: FakeChat = field(default_factory=FakeChat)
+
+    def __post_init__(self) -> None:
+        self.segments_flowing.set()
+
+    def stall(self, stalled: bool) -> None:
+        if stalled:
+            self.segments_flowing.clear()
+        else:
+            self.segments_flowing.set()
 
     def go_live(self) -> None:
         self.online = True
@@ -232,8 +241,7 @@ class FakeOwncast:
         if variant not in ("0", "1") or match is None or match.group(1) not in self.source.segments:
             raise web.HTTPNotFound()
         self.segment_requests.append((time.monotonic(), variant))
-        while self.stall_segments:
-            await asyncio.sleep(0.1)
+        await self.segments_flowing.wait()
         return web.FileResponse(
             self.source.directory / match.group(1), headers={"Content-Type": "video/mp2t"}
         )

@@ -34,7 +34,7 @@ async def test_every_platform_icon_is_served_at_its_owncast_path(server: Running
         async with http.get(server.base_url + "/api/socialplatforms") as response:
             platforms = await response.json()
         assert set(platforms) == set(PLATFORMS)
-        colours: set[tuple[int, ...]] = set()
+        colours: set[object] = set()
         for key, entry in platforms.items():
             assert entry["icon"] == f"/img/platformlogos/{key}.svg" == platform_icon(key)
             async with http.get(server.base_url + entry["icon"]) as response:

@@ -12,8 +12,8 @@ import asyncio
 import os
 import re
 import time
-from pathlib import Path
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -136,7 +136,8 @@ async def latency(page: Page) -> float:
     """Seconds between the playhead and the newest media the player can reach."""
     value: float = await page.evaluate(
         "(() => { const v = document.querySelector('video'); const s = v.seekable;"
-        " return (s.length ? s.end(s.length - 1) : v.buffered.end(v.buffered.length - 1)) - v.currentTime; })()"
+        " const end = s.length ? s.end(s.length - 1) : v.buffered.end(v.buffered.length - 1);"
+        " return end - v.currentTime; })()"
     )
     return value
 
@@ -336,10 +337,10 @@ async def test_viewer_page_follows_the_stream(desktop: Page, base_url: str, fake
     assert await behind_live(page, fake) <= target + SEGMENT_SECONDS + 0.5
 
     # --- a stall shows the loading indicator, and playback resumes ----------------------------------------
-    fake.stall_segments = True
+    fake.stall(True)
     await page.wait_for_selector(".player-loading[role=status]", timeout=20_000)
     await shot(page, "desktop-stalled")
-    fake.stall_segments = False
+    fake.stall(False)
     await page.wait_for_selector(".player-loading", state="detached", timeout=20_000)
     await wait_playing(page, 1.0)
 
