@@ -27,8 +27,8 @@ from ownstream.web.pages import setup_pages
 from .fake_chat import FakeChat
 
 SEGMENT_SECONDS = 1.0
-LIVE_WINDOW = 5
-"""Segments listed in each live playlist."""
+LIVE_WINDOW = 15
+"""Segments listed in each live playlist (Ownstream lists 15–25, transcode/latency.py)."""
 SEGMENTS_AT_START = 3
 """Segments already written when the server starts calling the stream "online"."""
 
@@ -242,9 +242,10 @@ class FakeOwncast:
             raise web.HTTPNotFound()
         self.segment_requests.append((time.monotonic(), variant))
         await self.segments_flowing.wait()
-        return web.FileResponse(
-            self.source.directory / match.group(1), headers={"Content-Type": "video/mp2t"}
-        )
+        # Read whole (segments are a few KB): a FileResponse cut off by a page that navigates away
+        # mid-send leaves its file open, which pytest reports as an unraisable ResourceWarning.
+        body = await asyncio.to_thread((self.source.directory / match.group(1)).read_bytes)
+        return web.Response(body=body, headers={"Content-Type": "video/mp2t"})
 
     def build_app(self) -> web.Application:
         app = web.Application()

@@ -310,16 +310,24 @@ async def test_viewer_page_follows_the_stream(desktop: Page, base_url: str, fake
     await wait_stored_volume(page, "0.4")
 
     # --- pausing puts the viewer behind live; the LIVE badge brings them back ----------------------------
+    # Not longer than a few seconds: hls.js itself moves a player more than six segments behind
+    # (liveMaxLatencyDurationCount in hls-config.ts) back to the sync point, even a paused one.
     await page.keyboard.press("p")
     assert await page.evaluate("document.querySelector('video').paused") is True
-    await page.wait_for_timeout(5_000)
+    paused_at: float = await page.evaluate("document.querySelector('video').currentTime")
+    await page.wait_for_timeout(2_500)
     await show_controls(page)
     await page.wait_for_selector("#live-badge.behind-live")
     assert await page.get_attribute("#live-badge", "aria-label") == "Behind live: jump to live (L)"
     await shot(page, "desktop-behind-live")
-    assert await behind_live(page, fake) > 4.5
+    assert await page.evaluate("document.querySelector('video').currentTime") == pytest.approx(
+        paused_at, abs=0.05
+    )
+    assert await behind_live(page, fake) > 4.0
     await page.click("#live-badge")
     await wait_playing(page, 0.5, timeout_ms=10_000)
+    # Jumped, not merely resumed (half a second of play): well ahead of the paused picture.
+    assert await page.evaluate("document.querySelector('video').currentTime") > paused_at + 1.5
     # The player aims two segments behind the edge it knows (hls-config.ts); it learns of a new segment up
     # to one playlist refresh (a segment) after the server wrote it. Back within a segment of that.
     target = 2 * SEGMENT_SECONDS + SEGMENT_SECONDS
