@@ -22,7 +22,9 @@ function connectedFor(details: UserDetails, now: Date): string {
   if (times.length === 0) return 'Not connected now';
   const since = new Date(Math.min(...times)).toISOString();
   const sockets = times.length === 1 ? '' : ` (${times.length} windows)`;
-  return `Connected since ${formatAgo(since, now).replace(/ ago$/, '')} ago${sockets}`;
+  const ago = formatAgo(since, now);
+  const length = ago === 'just now' ? 'less than a minute' : ago.replace(/ ago$/, '');
+  return `Connected for ${length}${sockets}`;
 }
 
 export function UserInfo({ session, item, onClose, onHide, onRemove }: UserInfoProps) {
