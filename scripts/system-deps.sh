@@ -2,7 +2,7 @@
 # Install the Debian packages Ownstream needs, only those missing. `--test` adds what the tests need.
 #   always: Node.js + npm (the front end is built from npm)
 #   --test: chromium (browser tests, driven by Playwright; never a downloaded browser), GStreamer (a second
-#           RTMP client in the ingest tests)
+#           RTMP client in the ingest tests), a colour emoji font (the emoji picker's test and screenshots)
 set -euo pipefail
 
 need=()
@@ -10,6 +10,7 @@ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || need+=(node
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
 if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
   gst-inspect-1.0 rtmp2sink >/dev/null 2>&1 ||
     need+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
 fi

@@ -6,17 +6,19 @@
 //   static/assets/*                              content-hashed JS/CSS/worker files (cached forever)
 //   static/admin.html, static/admin-login.html   the admin app's shell and its login page
 //   static/admin-assets/*                        the admin bundle, served at /admin/assets/
+//   static/platformlogos/<id>.svg                the social platforms' brand icons (platform-icons.mjs)
 //
 // The admin is a separate esbuild run, so nothing of it (not even a shared chunk) lands in the viewer
 // page's files.
 //
 // Usage: node build.mjs [--dev]   (--dev: no minification, inline source maps)
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { writePlatformIcons } from './platform-icons.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outRoot = join(here, '..', 'src', 'ownstream', 'web', 'static');
@@ -40,6 +42,25 @@ mkdirSync(adminAssetsDir, { recursive: true });
 const workerSource = join(here, 'node_modules', 'hls.js', 'dist', 'hls.worker.js');
 const workerName = `hls-worker-${shortHash(readFileSync(workerSource))}.js`;
 copyFileSync(workerSource, join(assetsDir, workerName));
+
+// The emoji picker's data (emoji-picker-element-data, Apache-2.0): one JSON file the picker fetches the
+// first time it opens (then keeps in IndexedDB), served from /static like every other asset.
+const emojiDataSource = join(here, 'node_modules', 'emoji-picker-element-data', 'en', 'emojibase', 'data.json');
+const emojiDataName = `emoji-data-${shortHash(readFileSync(emojiDataSource))}.json`;
+copyFileSync(emojiDataSource, join(assetsDir, emojiDataName));
+copyFileSync(
+  join(here, 'node_modules', 'emoji-picker-element-data', 'LICENSE'),
+  join(assetsDir, 'emoji-data-LICENSE.txt'),
+);
+
+// Brand icons: the platform ids and names are the server's (src/ownstream/social.py, PLATFORMS).
+const socialSource = readFileSync(join(here, '..', 'src', 'ownstream', 'social.py'), 'utf8');
+const platformBlock = socialSource.match(/PLATFORMS: dict\[str, str\] = \{([^}]*)\}/);
+if (!platformBlock) throw new Error('src/ownstream/social.py: PLATFORMS not found');
+const platformNames = Object.fromEntries([...platformBlock[1].matchAll(/"([^"]+)":\s*"([^"]+)"/g)].map((m) => [m[1], m[2]]));
+const iconCount = writePlatformIcons(join(outRoot, 'platformlogos'), platformNames);
+const missingIcons = Object.keys(platformNames).filter((id) => !existsSync(join(outRoot, 'platformlogos', `${id}.svg`)));
+if (missingIcons.length) throw new Error(`no brand icon for platform(s): ${missingIcons.join(', ')} (platform-icons.mjs)`);
 
 const common = {
   absWorkingDir: here,
@@ -65,6 +86,7 @@ const result = await esbuild.build({
   outdir: assetsDir,
   define: {
     __HLS_WORKER_URL__: JSON.stringify(publicPrefix + workerName),
+    __EMOJI_DATA_URL__: JSON.stringify(publicPrefix + emojiDataName),
     'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production'),
   },
 });
@@ -137,12 +159,15 @@ function pageWeight(metafile, entry) {
   if (meta.cssBundle) files.add(meta.cssBundle);
   let raw = 0;
   let gzip = 0;
+  let jsGzip = 0;
   for (const file of files) {
     const bytes = readFileSync(join(here, file));
+    const zipped = gzipSync(bytes, { level: 9 }).length;
     raw += bytes.length;
-    gzip += gzipSync(bytes, { level: 9 }).length;
+    gzip += zipped;
+    if (file.endsWith('.js')) jsGzip += zipped;
   }
-  return { raw, gzip };
+  return { raw, gzip, jsGzip };
 }
 
 for (const [name, metafile, entry] of [
@@ -152,9 +177,10 @@ for (const [name, metafile, entry] of [
   const weight = pageWeight(metafile, entry);
   console.log(
     `${`${name}, loaded up front`.padEnd(40)} ${(weight.raw / 1024).toFixed(1).padStart(7)} KiB,` +
-      ` ${(weight.gzip / 1024).toFixed(1).padStart(6)} KiB gzipped`,
+      ` ${(weight.gzip / 1024).toFixed(1).padStart(6)} KiB gzipped (JavaScript ${(weight.jsGzip / 1024).toFixed(1)} KiB)`,
   );
 }
+console.log(`platform icons: ${iconCount} in static/platformlogos/`);
 
 function shortHash(bytes) {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 12);

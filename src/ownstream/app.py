@@ -82,6 +82,7 @@ from ownstream.stream.history import ViewerHistory
 from ownstream.stream.lifecycle import StreamLifecycle
 from ownstream.stream.logo import LogoFiles
 from ownstream.stream.stats import StreamStats
+from ownstream.web.logo_images import LogoImages
 from ownstream.webhooks.dispatcher import DeliveryPolicy, WebhookDispatcher, describe_server
 from ownstream.webhooks.registry import WebhookRegistry
 
@@ -308,6 +309,7 @@ class Ownstream:
             stats=stats,
             lifecycle=lifecycle,
             logo=logo,
+            logo_images=LogoImages(logo.logo_path),
             logs=self.log_buffer,
             viewer_history=viewer_history,
             hardware=hardware,

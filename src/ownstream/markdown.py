@@ -1,4 +1,5 @@
-"""Markdown for the page texts (server summary, extra page content): rendered, then allow-listed.
+"""Markdown for the page texts (server summary, extra page content): rendered, then allow-listed; and
+the rendered HTML as plain text for link previews.
 
 Owncast passes raw HTML in these through; we keep Markdown and harmless HTML but strip anything that can
 run script, so an admin-pasted snippet can't turn into stored XSS for every viewer.
@@ -7,6 +8,7 @@ run script, so an admin-pasted snippet can't turn into stored XSS for every view
 from __future__ import annotations
 
 from functools import lru_cache
+from html.parser import HTMLParser
 
 import nh3
 from markdown_it import MarkdownIt
@@ -43,3 +45,35 @@ def render_page_markdown(text: str) -> str:
         link_rel="nofollow noopener noreferrer",
     )
     return clean.strip()
+
+
+class _TextCollector(HTMLParser):
+    _BLOCKS = frozenset(
+        {"p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "pre"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BLOCKS:
+            self.parts.append(" ")
+        elif tag == "img":
+            self.parts.append(next((value or "" for name, value in attrs if name == "alt"), ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """Rendered HTML reduced to one line of text (link previews, meta descriptions): tags dropped,
+    entities decoded, images replaced by their alt text, whitespace collapsed."""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return " ".join("".join(collector.parts).split())

@@ -38,21 +38,3 @@ def platform_icon(platform: str) -> str:
 
 def social_platforms() -> dict[str, dict[str, str]]:
     return {key: {"platform": name, "icon": platform_icon(key)} for key, name in PLATFORMS.items()}
-
-
-_ICON_COLOURS = ("#5b5bd6", "#2f855a", "#c05621", "#2b6cb0", "#b83280", "#4a5568", "#c53030", "#2c7a7b")
-
-
-def platform_icon_svg(platform: str) -> str | None:
-    """Our own generated badge for a known platform: its initial on a coloured disc (None if unknown)."""
-    name = PLATFORMS.get(platform)
-    if name is None:
-        return None
-    colour = _ICON_COLOURS[sum(platform.encode()) % len(_ICON_COLOURS)]
-    initial = name[0].upper()
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img" '
-        f'aria-label="{name}"><circle cx="32" cy="32" r="32" fill="{colour}"/>'
-        '<text x="32" y="42" font-family="sans-serif" font-size="30" font-weight="700" '
-        f'text-anchor="middle" fill="#fff">{initial}</text></svg>'
-    )

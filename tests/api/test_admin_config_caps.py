@@ -74,6 +74,20 @@ def services(admin: AdminConfigClient) -> Services:
             "/" * (256 * KIB + 1),
             "custom styles is too long: at most 256 KiB (262144 bytes as UTF-8), got 262145 bytes",
         ),
+        (
+            "customjavascript",
+            "custom styles updated",
+            "/" * (256 * KIB),
+            "/" * (256 * KIB + 1),
+            "custom javascript is too long: at most 256 KiB (262144 bytes as UTF-8), got 262145 bytes",
+        ),
+        (
+            "offlinemessage",
+            "changed",
+            "o" * (16 * KIB),
+            "o" * (16 * KIB + 1),
+            "offline message is too long: at most 16 KiB (16384 bytes as UTF-8), got 16385 bytes",
+        ),
     ],
 )
 async def test_text_caps(

@@ -137,7 +137,8 @@ def over_the_tag_caps() -> st.SearchStrategy[list[str]]:
 
 STRING_SETTERS = (
     "key", "pagecontent", "name", "serversummary", "logo", "ffmpegpath", "webserverip", "serverurl",
-    "customstyles", "video/codec", "federation/username", "federation/livemessage",
+    "customstyles", "video/codec", "federation/username", "federation/livemessage", "offlinemessage",
+    "customjavascript",
 )  # fmt: skip
 BOOL_SETTERS = (
     "nsfw",
@@ -145,6 +146,7 @@ BOOL_SETTERS = (
     "federation/enable",
     "federation/private",
     "federation/showengagement",
+    "hideviewercount",
 )
 
 WRONG_VALUES: dict[str, st.SearchStrategy[Any]] = {
@@ -155,6 +157,8 @@ WRONG_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "serversummary": st.none() | wrong_for("string") | bigger_than(16 * 1024),
     "pagecontent": st.none() | wrong_for("string") | bigger_than(256 * 1024),
     "customstyles": st.none() | wrong_for("string") | bigger_than(256 * 1024),
+    "customjavascript": st.none() | wrong_for("string") | bigger_than(256 * 1024),
+    "offlinemessage": st.none() | wrong_for("string") | bigger_than(16 * 1024),
     "webserverport": st.none() | wrong_for("integer") | out_of_range_integers(1, 65535),
     "rtmpserverport": st.none() | wrong_for("integer") | out_of_range_integers(1, 65535),
     "video/streamlatencylevel": st.none() | wrong_for("integer") | out_of_range_integers(0, 4),

@@ -26,12 +26,12 @@ async def test_default_document(server: RunningServer, http: aiohttp.ClientSessi
     assert set(config) == {
         "instanceDetails", "ffmpegPath", "streamKey", "webServerPort", "webServerIP", "rtmpServerPort", "s3",
         "videoSettings", "yp", "chatDisabled", "externalActions", "supportedCodecs", "videoCodec",
-        "forbiddenUsernames", "suggestedUsernames", "federation", "adminOrigins",
+        "forbiddenUsernames", "suggestedUsernames", "federation", "adminOrigins", "hideViewerCount",
     }  # fmt: skip
     details = config["instanceDetails"]
     assert set(details) == {
         "name", "summary", "welcomeMessage", "logo", "tags", "version", "nsfw", "extraPageContent",
-        "streamTitle", "socialHandles", "customStyles",
+        "streamTitle", "socialHandles", "customStyles", "offlineMessage", "customJavascript",
     }  # fmt: skip
     assert details["version"] == "" and details["logo"] == "logo.svg"
     assert not details["summary"].startswith("<p>"), "raw Markdown, not rendered"
@@ -81,6 +81,9 @@ SETTINGS: list[tuple[str, Any]] = [
     ("socialhandles", [{"platform": "twitch", "url": "https://twitch.tv/kept"}]),
     ("externalactions", [{"url": "https://kept.example/a", "title": "A", "openExternally": True}]),
     ("customstyles", "h1 { color: red; }"),
+    ("offlinemessage", "Back *soon*"),
+    ("customjavascript", "console.log('kept')"),
+    ("hideviewercount", True),
     ("webserverport", 9191),
     ("webserverip", "::1"),
     ("rtmpserverport", 1999),

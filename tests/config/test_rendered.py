@@ -37,5 +37,10 @@ async def test_rendered_once_per_change_of_the_texts(tmp_path: Path) -> None:
         await config.update(extra_page_content="# Other")
         assert (await texts.current()).extra_page_content == "<h1>Other</h1>"
         assert texts.renders == 2
+
+        assert html.offline_message == "", "no offline message: nothing rendered"
+        await config.update(offline_message="Back *soon*")
+        assert (await texts.current()).offline_message == "<p>Back <em>soon</em></p>"
+        assert texts.renders == 3 and rendered[-1] == "Back *soon*"
     finally:
         await engine.dispose()

@@ -180,6 +180,41 @@ DEVIATIONS = {
         "--allow-private-addresses."
     ),
 }
+NEWER_OWNCAST = {
+    # Issue 11: the viewer page's settings of newer Owncast (reference newer §4), beside 0.0.11's API.
+    ("POST", "/api/admin/config/offlinemessage"): (
+        "Not in 0.0.11 (Owncast 0.1.0): Markdown, trimmed; raw as `instanceDetails.offlineMessage` in "
+        "serverconfig, rendered and sanitized as `offlineMessage` in GET /api/config."
+    ),
+    ("POST", "/api/admin/config/customjavascript"): (
+        "Not in 0.0.11 (Owncast 0.1.0): stored as `instanceDetails.customJavascript`; success message "
+        "`custom styles updated` as Owncast's (sic)."
+    ),
+    ("GET", "/customjavascript"): (
+        "Not in 0.0.11: the stored script, text/javascript. The viewer page (/) loads it only when it is "
+        "set, as /customjavascript?v=<hash>; the embeds and the dashboard never do."
+    ),
+    ("POST", "/api/admin/config/hideviewercount"): (
+        "Not in 0.0.11 (Owncast 0.1.0): `hideViewerCount` in serverconfig and /api/config. While it is "
+        "on, GET /api/status leaves `viewerCount` out (0.0.11 always sent it; newer Owncast also leaves "
+        "it out at 0, which we do not)."
+    ),
+    ("GET", "/api/config"): "Adds newer Owncast's `offlineMessage` (rendered) and `hideViewerCount`.",
+    ("GET", "/logo/external"): (
+        "The logo as a 512×512 PNG (SVG logos drawn with resvg), for link previews and fediverse "
+        "servers; 0.0.11 served the logo file itself unless it was an SVG."
+    ),
+    ("GET", "/favicon.ico"): "The logo as an ICO (16–64 px); 0.0.11 served a fixed icon from its web root.",
+    ("GET", "/img/platformlogos/{name}.svg"): (
+        "Brand icons from Simple Icons and Tabler Icons (npm), as a glyph on the brand's colour; 0.0.11 "
+        "shipped its own files. Unknown platforms are 404 (the API gives them no `icon`)."
+    ),
+    ("GET", "/api/moderation/chat/user/{userId}"): (
+        "Not in 0.0.11 (Owncast 0.1.0, reference newer §6): a moderator's view of a chat user."
+    ),
+}
+"""Routes and fields of newer Owncast (and our renditions of 0.0.11's images) that the viewer page uses;
+tests/api/test_viewer_page_settings.py, test_logo_images.py and test_moderation_user_details.py."""
 LENGTH_CAPS = {
     ("POST", "/api/admin/config/name"): "255 characters.",
     ("POST", "/api/admin/config/streamtitle"): "1,000 characters.",
@@ -189,6 +224,8 @@ LENGTH_CAPS = {
     ("POST", "/api/admin/config/pagecontent"): "256 KiB of UTF-8.",
     ("POST", "/api/admin/config/customstyles"): "256 KiB of UTF-8.",
     ("POST", "/api/admin/config/tags"): "64 characters a tag, 100 tags.",
+    ("POST", "/api/admin/config/offlinemessage"): "16 KiB of UTF-8.",
+    ("POST", "/api/admin/config/customjavascript"): "256 KiB of UTF-8.",
 }
 """A deliberate deviation: 0.0.11 capped none of the admin's texts. A longer value is a 400 simple
 response naming the cap, and nothing changes (tests/api/test_admin_config_caps.py checks every entry)."""

@@ -39,9 +39,15 @@ async def test_page_plays_live_stream_then_shows_offline(server: RunningServer, 
             await wait_until(advanced, 20, "currentTime to advance by 3 s")
             assert await page.evaluate("() => document.querySelector('video').muted") is True
             assert await page.is_visible("#unmute-button")
+            # Our controls, not the browser's: no seek bar, a LIVE badge at the live edge.
+            assert await page.get_attribute("video", "controls") is None
+            await page.hover("#video-container")
+            await page.wait_for_selector("#live-badge.at-live-edge", timeout=10_000)
         finally:
             await stop_process(publisher)
 
         await page.wait_for_selector("#stream-info.offline", timeout=30_000)
         assert "Stream is offline." in await page.inner_text("#stream-info")
+        await page.wait_for_selector("#offline-banner", timeout=20_000)
+        assert (await page.inner_text("#offline-banner h2")) == "Ownstream is offline"
         await page.close()

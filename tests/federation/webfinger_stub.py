@@ -12,6 +12,8 @@ from ownstream.federation.webfinger import SUBSCRIBE_REL
 class WebfingerStub:
     def __init__(self) -> None:
         self.resources: list[str] = []
+        self.interactions: list[str] = []
+        """The `uri` of every visit to the follow page (`/authorize_interaction`)."""
         self.reply: web.Response | None = None
         """A canned answer instead of the normal document (used once per request, reset by the test)."""
         self.delay = 0.0
@@ -25,6 +27,7 @@ class WebfingerStub:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/.well-known/webfinger", self._webfinger)
+        app.router.add_get("/authorize_interaction", self._authorize_interaction)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -52,4 +55,11 @@ class WebfingerStub:
                 ],
             },
             content_type="application/jrd+json",
+        )
+
+    async def _authorize_interaction(self, request: web.Request) -> web.Response:
+        """The page a visitor lands on to confirm the follow on their own server."""
+        self.interactions.append(request.query.get("uri", ""))
+        return web.Response(
+            text="<!doctype html><title>Follow?</title><p>Follow this account?</p>", content_type="text/html"
         )

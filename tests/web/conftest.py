@@ -34,7 +34,9 @@ def built_bundle() -> Bundle:
 
 @pytest.fixture(scope="session")
 def hls_source(tmp_path_factory: pytest.TempPathFactory) -> HlsSource:
-    return encode_hls_source(tmp_path_factory.mktemp("hls-source"))
+    # Two minutes of segments: a long test on a loaded machine must not reach the end of the source (the
+    # live edge would stop moving).
+    return encode_hls_source(tmp_path_factory.mktemp("hls-source"), seconds=120)
 
 
 @pytest.fixture(scope="session")

@@ -128,6 +128,22 @@ class FakeChat:
         self.moderation.append((request.path, await request.json()))
         return web.json_response({"success": True, "message": "changed"})
 
+    async def user_details(self, request: web.Request) -> web.Response:
+        """Newer Owncast's moderator view of a user, from the users and history this fake holds."""
+        user = self.user_for(request)
+        if user is None or not user.get("scopes"):
+            return web.Response(status=401, text="unauthorized\n")
+        user_id = request.match_info["userId"]
+        found = next((e["user"] for e in self.history if (e.get("user") or {}).get("id") == user_id), None)
+        found = found or next((u for u in self.users.values() if u["id"] == user_id), None)
+        if found is None:
+            return web.Response(status=404)
+        messages = [e for e in self.history if (e.get("user") or {}).get("id") == user_id]
+        clients = [
+            {"connectedAt": now_rfc3339(), "userAgent": "Firefox", "id": 3, "messageCount": len(messages)}
+        ]
+        return web.json_response({"user": found, "connectedClients": clients, "messages": messages})
+
     async def socket(self, request: web.Request) -> web.StreamResponse:
         if self.refuse_with:
             return web.Response(text=self.refuse_with)
@@ -184,3 +200,4 @@ class FakeChat:
         app.router.add_get("/img/emoji/{name}", self.emoji_file)
         app.router.add_post("/api/chat/updatemessagevisibility", self.moderate)
         app.router.add_post("/api/chat/users/setenabled", self.moderate)
+        app.router.add_get("/api/moderation/chat/user/{userId}", self.user_details)

@@ -7,6 +7,7 @@ Front-end tests only: the real API and pipeline are tested elsewhere (and end to
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import time
@@ -20,13 +21,14 @@ from aiohttp import web
 
 from ownstream.web.bundle import DEFAULT_LOGO
 from ownstream.web.context import PageContext
+from ownstream.web.logo_images import favicon_ico, square_png
 from ownstream.web.pages import setup_pages
 
 from .fake_chat import FakeChat
 
 SEGMENT_SECONDS = 1.0
-LIVE_WINDOW = 5
-"""Segments listed in each live playlist."""
+LIVE_WINDOW = 15
+"""Segments listed in each live playlist (Ownstream lists 15–25, transcode/latency.py)."""
 SEGMENTS_AT_START = 3
 """Segments already written when the server starts calling the stream "online"."""
 
@@ -98,8 +100,24 @@ class FakeOwncast:
     live_since: float = 0.0
     pings: int = 0
     segment_requests: list[tuple[float, str]] = field(default_factory=list)
+    playlist_requests: int = 0
+    segments_flowing: asyncio.Event = field(default_factory=asyncio.Event)
+    """Cleared: segment requests hang (the player stalls) until it is set again (see `stall`)."""
+    fail_playlists: bool = False
+    """Playlists answer 500 (the player gives up: its error state) while set."""
+    hide_viewer_count: bool = False
+    followers: list[dict[str, Any]] = field(default_factory=list)
     session_number: int = 0
     chat: FakeChat = field(default_factory=FakeChat)
+
+    def __post_init__(self) -> None:
+        self.segments_flowing.set()
+
+    def stall(self, stalled: bool) -> None:
+        if stalled:
+            self.segments_flowing.clear()
+        else:
+            self.segments_flowing.set()
 
     def go_live(self) -> None:
         self.online = True
@@ -122,17 +140,20 @@ class FakeOwncast:
     # -- API ---------------------------------------------------------------------------------------------
 
     async def status(self, request: web.Request) -> web.Response:
-        return web.json_response(
-            {
-                "online": self.online,
-                "viewerCount": self.viewer_count if self.online else 0,
-                "lastConnectTime": self.last_connect,
-                "lastDisconnectTime": self.last_disconnect,
-                "versionNumber": "0.0.11",
-                "streamTitle": self.stream_title,
-            },
-            headers={"Cache-Control": "no-cache, no-store, must-revalidate"},
-        )
+        document: dict[str, Any] = {
+            "online": self.online,
+            "viewerCount": self.viewer_count if self.online else 0,
+            "lastConnectTime": self.last_connect,
+            "lastDisconnectTime": self.last_disconnect,
+            "versionNumber": "0.0.11",
+            "streamTitle": self.stream_title,
+        }
+        if self.hide_viewer_count:
+            del document["viewerCount"]
+        return web.json_response(document, headers={"Cache-Control": "no-cache, no-store, must-revalidate"})
+
+    async def api_followers(self, request: web.Request) -> web.Response:
+        return web.json_response(self.followers)
 
     async def api_config(self, request: web.Request) -> web.Response:
         return web.json_response(self.config)
@@ -147,12 +168,25 @@ class FakeOwncast:
     async def logo(self, request: web.Request) -> web.FileResponse:
         return web.FileResponse(DEFAULT_LOGO, headers={"Content-Type": "image/svg+xml"})
 
+    async def external_logo(self, request: web.Request) -> web.Response:
+        return web.Response(
+            body=square_png(DEFAULT_LOGO.read_bytes(), is_svg=True, size=64), content_type="image/png"
+        )
+
+    async def favicon(self, request: web.Request) -> web.Response:
+        png = square_png(DEFAULT_LOGO.read_bytes(), is_svg=True, size=64)
+        return web.Response(body=favicon_ico(png), content_type="image/x-icon")
+
     async def thumbnail(self, request: web.Request) -> web.StreamResponse:
         if not self.online:
             raise web.HTTPNotFound()
         return web.FileResponse(self.source.thumbnail)
 
     # -- HLS ---------------------------------------------------------------------------------------------
+
+    def live_edge_seconds(self) -> float:
+        """The end of the newest segment written, on the media timeline (segment n covers n…n+1 s)."""
+        return self._available() * SEGMENT_SECONDS
 
     def _available(self) -> int:
         elapsed = time.monotonic() - self.live_since
@@ -164,6 +198,8 @@ class FakeOwncast:
     async def master_playlist(self, request: web.Request) -> web.Response:
         if not self.online:
             raise web.HTTPNotFound()
+        if self.fail_playlists:
+            raise web.HTTPInternalServerError()
         # Config order (folder 0 = the higher bitrate); hls.js re-sorts levels by bitrate, so a client
         # that maps the variant menu by position instead of by URL picks the wrong level.
         text = (
@@ -178,7 +214,10 @@ class FakeOwncast:
     async def media_playlist(self, request: web.Request) -> web.Response:
         if not self.online or request.match_info["variant"] not in ("0", "1"):
             raise web.HTTPNotFound()
+        if self.fail_playlists:
+            raise web.HTTPInternalServerError()
         available = self._available()
+        self.playlist_requests += 1
         first = max(0, available - LIVE_WINDOW)
         lines = [
             "#EXTM3U",
@@ -202,9 +241,11 @@ class FakeOwncast:
         if variant not in ("0", "1") or match is None or match.group(1) not in self.source.segments:
             raise web.HTTPNotFound()
         self.segment_requests.append((time.monotonic(), variant))
-        return web.FileResponse(
-            self.source.directory / match.group(1), headers={"Content-Type": "video/mp2t"}
-        )
+        await self.segments_flowing.wait()
+        # Read whole (segments are a few KB): a FileResponse cut off by a page that navigates away
+        # mid-send leaves its file open, which pytest reports as an unraisable ResourceWarning.
+        body = await asyncio.to_thread((self.source.directory / match.group(1)).read_bytes)
+        return web.Response(body=body, headers={"Content-Type": "video/mp2t"})
 
     def build_app(self) -> web.Application:
         app = web.Application()
@@ -217,7 +258,10 @@ class FakeOwncast:
         app.router.add_get("/api/config", self.api_config)
         app.router.add_get("/api/ping", self.ping)
         app.router.add_get("/api/video/variants", self.api_variants)
+        app.router.add_get("/api/followers", self.api_followers)
         app.router.add_get("/logo", self.logo)
+        app.router.add_get("/logo/external", self.external_logo)
+        app.router.add_get("/favicon.ico", self.favicon)
         app.router.add_get("/thumbnail.jpg", self.thumbnail)
         app.router.add_get("/hls/stream.m3u8", self.master_playlist)
         app.router.add_get("/hls/{variant}/stream.m3u8", self.media_playlist)

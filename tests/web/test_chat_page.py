@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, Page, expect
 
 from .fake_chat import chat_event, chat_user, event_id, now_rfc3339
 from .fake_owncast import FakeOwncast, HlsSource
-from .test_viewer_browser import CONFIG, PageProblems
+from .test_viewer_browser import CONFIG, SCREENSHOTS, PageProblems
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +46,10 @@ async def desktop(browser: Browser) -> AsyncIterator[Page]:
     await context.close()
 
 
+async def shot_chat(page: Page, name: str) -> None:
+    await page.screenshot(path=str(SCREENSHOTS / f"ownstream-chat-{name}.png"))
+
+
 async def joined(page: Page) -> None:
     await page.wait_for_selector("#chat-container.chat-phase-open", timeout=TIMEOUT_MS)
 
@@ -64,7 +68,11 @@ async def texts(page: Page, selector: str) -> list[str]:
     return found
 
 
-ANN = chat_user("u-ann", "Ann", hue=30)
+ANN = {
+    **chat_user("u-ann", "Ann", hue=30),
+    "previousNames": ["Annie", "Ann"],
+    "createdAt": "2022-02-01T10:00:00Z",
+}
 MOD = chat_user("u-mod", 'Mod <img src=x onerror="window.pwned=1">', hue=200, moderator=True)
 
 
@@ -275,6 +283,8 @@ async def test_the_list_stays_bounded_and_keeps_the_readers_place(
 
 async def test_message_box(desktop: Page, base_url: str, fake: FakeOwncast) -> None:
     page = desktop
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type in ("script", "fetch") else None)
     fake.config["maxSocketPayloadSize"] = 600  # 88 bytes per message
     await page.goto(base_url + "/")
     await joined(page)
@@ -306,15 +316,34 @@ async def test_message_box(desktop: Page, base_url: str, fake: FakeOwncast) -> N
     await wait_for(lambda: len(fake.chat.received) == 2, "the second message")
     assert fake.chat.received[1]["body"] == "é" * 34 + "x" * 20
 
-    # The emoji picker lists the server's custom emoji and inserts :name:, sent as the <img> tag.
+    # The emoji picker: its code and data load only when it first opens. It searches every emoji, and
+    # lists the server's custom emoji in a category of their own; a custom one goes in as :name: and is
+    # sent as the <img> tag.
+    assert not [url for url in scripts if "emoji-data-" in url], "nothing of the picker up front"
+    loaded_before = len(scripts)
     await page.click("#emoji-button")
-    await page.click(".emoji-choice[title=':party:']")
+    search = page.locator("emoji-picker input[type=search]")
+    await search.wait_for(timeout=TIMEOUT_MS)
+    assert len(scripts) > loaded_before, "the picker's chunk arrives on first use"
+    await page.locator("emoji-picker button[role=tab][aria-label='Custom']").wait_for(timeout=TIMEOUT_MS)
+    await page.locator("emoji-picker :text-is('This server')").wait_for(timeout=TIMEOUT_MS)
+    await page.locator("emoji-picker [role=option]").first.wait_for(timeout=TIMEOUT_MS)
+    assert any("emoji-data-" in url for url in scripts), scripts[loaded_before:]
+    await shot_chat(page, "emoji-picker")
+    await search.fill("pizza")
+    await page.locator("emoji-picker [role=option]:has-text('🍕')").first.click()
+    await expect(page.locator(box)).to_have_value("🍕")  # the box re-renders a moment after the click
+    await page.click("#emoji-button")
+    await search.fill("party")
+    await page.locator("emoji-picker [role=option][id$='party']").first.click()
+    # The caret goes back into the box once the picker has closed (a frame later); then type on.
+    await page.wait_for_function("() => document.activeElement?.id === 'message-input'")
     await page.keyboard.type(" yay")
-    assert await page.input_value(box) == ":party: yay"
+    await expect(page.locator(box)).to_have_value("🍕:party: yay")
     await page.keyboard.press("Enter")
     await wait_for(lambda: len(fake.chat.received) == 3, "the emoji message")
     assert fake.chat.received[2]["body"] == (
-        '<img class="emoji" alt=":party:" title=":party:" src="/img/emoji/party.svg"> yay'
+        '🍕<img class="emoji" alt=":party:" title=":party:" src="/img/emoji/party.svg"> yay'
     )
 
     # Name change: Escape cancels, Enter saves; the server's NAME_CHANGE updates the header.
@@ -346,6 +375,7 @@ async def test_moderator_menu(desktop: Page, base_url: str, fake: FakeOwncast) -
     user = fake.chat.users[token]
     user["scopes"] = ["MODERATOR"]
     message = chat_event("rude", ANN)
+    fake.chat.history.append(message)
     await fake.chat.push({"type": "CONNECTED_USER_INFO", "id": event_id(), "user": user}, message)
     await page.wait_for_selector(".chat-notice", timeout=TIMEOUT_MS)
     assert await page.locator("#username-display .icon-shield").count() == 1
@@ -355,7 +385,30 @@ async def test_moderator_menu(desktop: Page, base_url: str, fake: FakeOwncast) -
     await bubble.locator(".moderator-menu-button").click()
     assert await bubble.locator(".moderator-menu-button").get_attribute("aria-expanded") == "true"
     items = await texts(page, "[role=menu] [role=menuitem]")
-    assert items == ["Hide message", "Remove user"]
+    assert items == ["Hide message", "Remove user", "More info"]
+    # More info: the moderator's view of the author (newer Owncast's user details).
+    await page.click("[role=menuitem]:text-is('More info')")
+    info = page.locator("dialog#chat-user-info")
+    await info.wait_for(timeout=TIMEOUT_MS)
+    await info.locator("dl").wait_for()
+    await page.wait_for_function(
+        "() => document.querySelector('#chat-user-info dl')?.textContent.includes('Messages')"
+    )
+    facts = await texts(page, "#chat-user-info dl > *")
+    assert facts[:2] == [
+        "Joined",
+        await page.evaluate("new Date('2022-02-01T10:00:00Z').toLocaleDateString()"),
+    ]
+    assert "Messages" in facts and facts[facts.index("Messages") + 1] == "1"
+    # The fake connected Ann moments ago (not "just now ago").
+    assert facts[facts.index("Connection") + 1] == "Connected for less than a minute"
+    assert facts[facts.index("Earlier names") + 1] == "Annie"
+    assert await info.locator(".user-info-message .message-text").text_content() == "rude"
+    await shot_chat(page, "moderator-info")
+    await page.keyboard.press("Escape")
+    await info.wait_for(state="detached")
+    await bubble.hover()
+    await bubble.locator(".moderator-menu-button").click()
     # Declining the confirmation does nothing.
     page.once("dialog", lambda dialog: dialog.dismiss())
     await page.click("[role=menuitem]:text-is('Hide message')")
@@ -417,43 +470,85 @@ async def test_phone_shows_chat_under_the_video(browser: Browser, base_url: str,
     page = await context.new_page()
     problems = PageProblems(page)
     fake.chat.history = [chat_event(f"line {i}: " + "words " * (i % 7), ANN) for i in range(40)]
+    fake.config["federation"] = {"enabled": True, "account": "streamer@live.example", "followerCount": 3}
+    fake.followers = [
+        {"link": "https://social.example/@ann", "name": "Ann", "username": "ann@social.example", "image": ""}
+    ]
     await page.goto(base_url + "/")
     await joined(page)
     classes = set((await page.get_attribute("#app-container", "class") or "").split())
     assert {"single-col", "touch-screen", "chat"} <= classes
+    tabs = await texts(page, ".page-tabs_bar [role=tab]")
+    assert tabs == ["Chat", "About", "Followers (3)"]
     video = await page.locator("#video-container").bounding_box()
-    strip = await page.locator("#stream-info").bounding_box()
+    bar = await page.locator(".page-tabs_bar").bounding_box()
     chat = await page.locator("#chat-container-wrap").bounding_box()
-    assert video and strip and chat
-    assert chat["y"] >= strip["y"] + strip["height"] - 1, "the chat starts below the video, never over it"
+    assert video and bar and chat
+    assert bar["y"] >= video["y"] + video["height"] - 1, "the tab bar sits under the video"
+    assert chat["y"] >= bar["y"] + bar["height"] - 1, (
+        "the chat starts below the video and the bar, never over it"
+    )
     assert abs(chat["y"] + chat["height"] - 844) < 1 and chat["width"] == 390
-    assert not await page.is_visible("#user-content"), "the info section steps aside for the chat"
+    assert not await page.is_visible("#user-content"), "the information waits behind its tab"
     box = await page.locator("#message-input").bounding_box()
     assert box and box["y"] + box["height"] <= 844 and box["height"] >= 40
     assert await page.is_visible("#send-message-button"), "a send button on touch screens"
     assert await page.is_visible(".moderator-menu-button") is False
-    await page.screenshot(path="/tmp/ownstream-chat-phone-fake.png")
+    await shot_chat(page, "phone")
 
-    # The on-screen keyboard (as Chrome on Android shows it: the layout viewport shrinks). The header
-    # and status strip step aside; the message box stays above the keys.
+    # About (actions, social links, the summary) and the followers are one tap away, chat keeps running.
+    await page.tap(".page-tabs_bar [role=tab]:text-is('About')")
+    await page.wait_for_selector("#user-content #about-tab", state="visible")
+    assert not await page.is_visible("#chat-container-wrap")
+    assert await page.is_visible("#summary-strong") and await page.is_visible(".external-action-button")
+    assert await page.get_attribute(".page-tabs_bar [role=tab]:text-is('About')", "aria-selected") == "true"
+    pinned = await page.locator("#video-container").bounding_box()
+    assert pinned and pinned["y"] == video["y"]
+    await shot_chat(page, "phone-about")
+    await page.tap(".page-tabs_bar [role=tab]:has-text('Followers')")
+    await page.wait_for_selector("#followers-collection .followers-follower")
+    assert await page.text_content("#followers-collection .followers-name") == "Ann"
+    await page.tap(".page-tabs_bar [role=tab]:text-is('Chat')")
+    await page.wait_for_selector("#chat-container-wrap", state="visible")
+    assert fake.chat.open_sockets() == 1, "the same chat connection all along"
+
+    # The on-screen keyboard (as Chrome on Android shows it: the layout viewport shrinks). The header and
+    # the video stay where they were; the chat gets shorter and its message box stays above the keys.
+    top_before = (await page.locator("#video-container").bounding_box() or {"y": -1})["y"]
     await page.tap("#message-input")
-    await page.set_viewport_size({"width": 390, "height": 480})
+    await page.set_viewport_size({"width": 390, "height": 500})
     await page.wait_for_function(
         "() => document.querySelector('#app-container').classList.contains('touch-keyboard-active')"
     )
-    assert not await page.is_visible("#top-content")
+    assert await page.is_visible("#top-content")
     box = await page.locator("#message-input").bounding_box()
     video = await page.locator("#video-container").bounding_box()
     chat = await page.locator("#chat-container-wrap").bounding_box()
     assert box and video and chat
-    assert box["y"] + box["height"] <= 480
-    assert video["y"] == 0 and chat["y"] >= video["height"] - 1
-    await page.screenshot(path="/tmp/ownstream-chat-phone-keyboard.png")
+    assert video["y"] == top_before, "the player's top does not move"
+    assert box["y"] + box["height"] <= 500
+    assert chat["y"] >= video["y"] + video["height"] - 1
+    await shot_chat(page, "phone-keyboard")
     await page.evaluate("document.activeElement.blur()")
     await page.set_viewport_size({"width": 390, "height": 844})
     await page.wait_for_function(
         "() => !document.querySelector('#app-container').classList.contains('touch-keyboard-active')"
     )
+
+    # Landscape: the chat beside the video.
+    await page.set_viewport_size({"width": 844, "height": 390})
+    await page.wait_for_function(
+        "() => document.querySelector('#app-container').classList.contains('short-wide')"
+    )
+    video = await page.locator("#video-container").bounding_box()
+    chat = await page.locator("#chat-container-wrap").bounding_box()
+    assert (
+        video
+        and chat
+        and chat["x"] >= video["x"] + video["width"] - 1
+        and chat["y"] < video["y"] + video["height"]
+    )
+    await shot_chat(page, "phone-landscape")
     assert problems.messages == []
     await context.close()
 

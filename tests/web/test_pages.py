@@ -27,7 +27,7 @@ HOSTILE_NAME = '<script>alert("x")</script> & "friends"'
 def page_context() -> PageContext:
     return PageContext(
         server_name="Night Radio",
-        summary="Live jazz\nevery **Friday**.",
+        summary="Live jazz\nevery Friday.",
         tags=("jazz", "music"),
         online=False,
     )
@@ -140,16 +140,38 @@ async def test_media_players_are_sent_to_the_playlist(
     assert response.headers["Location"] == "/hls/stream.m3u8"
 
 
-@pytest.mark.parametrize(
-    "user_agent",
-    [
-        "Mastodon/4.2.8 (http.rb/5.1.1; +https://mastodon.social/)",
-        "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
-        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
-        "Synapse/1.100.0",
-        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
-    ],
-)
+CRAWLERS = [
+    "Mastodon/4.2.8 (http.rb/5.1.1; +https://mastodon.social/)",
+    "Pleroma 2.6.2; https://pleroma.example <admin@pleroma.example>",
+    "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+    "Twitterbot/1.0",
+    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+    "TelegramBot (like TwitterBot)",
+    "WhatsApp/2.23.20.0 A",
+    "Synapse/1.100.0",
+    "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+    "Mozilla/5.0 (compatible; Bluesky Cardyb/1.1; +mailto:support@bsky.app)",
+    "Iframely/1.3.1 (+https://iframely.com/docs/about) Atlassian",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+    "Mozilla/5.0 (compatible; SomeNewPreviewBot/0.3; +https://previews.example)",
+]
+
+
+def assert_preview_meta(html: str, origin: str) -> None:
+    assert '<meta property="og:title" content="Night Radio">' in html
+    assert '<meta property="og:description" content="Live jazz every Friday.">' in html
+    assert '<meta name="description" content="Live jazz every Friday.">' in html
+    assert f'<meta property="og:image" content="{origin}/logo/external">' in html
+    assert '<meta property="og:image:type" content="image/png">' in html
+    assert f'<meta property="og:video" content="{origin}/embed/video">' in html
+    assert '<meta property="video:tag" content="jazz">' in html
+    assert '<meta name="twitter:card" content="player">' in html
+    assert f'<meta name="twitter:image" content="{origin}/logo/external">' in html
+
+
+@pytest.mark.parametrize("user_agent", CRAWLERS)
 async def test_bots_get_a_metadata_page(
     client: TestClient[web.Request, web.Application], user_agent: str
 ) -> None:
@@ -157,14 +179,20 @@ async def test_bots_get_a_metadata_page(
     assert response.status == 200
     assert_page_headers(response)
     html = await response.text()
-    origin = f"http://{client.host}:{client.port}"
-    assert '<meta property="og:title" content="Night Radio">' in html
-    assert '<meta property="og:description" content="Live jazz every **Friday**.">' in html
-    assert f'<meta property="og:image" content="{origin}/logo">' in html
-    assert f'<meta property="og:video" content="{origin}/embed/video">' in html
-    assert '<meta property="video:tag" content="jazz">' in html
-    assert '<meta name="twitter:card" content="player">' in html
+    assert_preview_meta(html, f"http://{client.host}:{client.port}")
     assert "<script" not in html
+    assert '<div id="app">' not in html
+
+
+@pytest.mark.parametrize("user_agent", [FIREFOX, CHROME_ANDROID])
+async def test_the_app_page_carries_the_same_metadata(
+    client: TestClient[web.Request, web.Application], user_agent: str
+) -> None:
+    html = await (await client.get("/", headers={"User-Agent": user_agent})).text()
+    assert '<div id="app">' in html
+    head = html.split("</head>", 1)[0]
+    assert_preview_meta(head, f"http://{client.host}:{client.port}")
+    assert "<!-- meta -->" not in html and "<!-- custom-javascript -->" in html
 
 
 async def test_bot_page_uses_the_thumbnail_while_live_and_the_configured_url(

@@ -8,7 +8,8 @@ def test_offline_preview_points_at_the_logo() -> None:
     html = render_social_preview(
         PageContext(server_name="Radio", summary="Hi", tags=("a",)), "http://h:8080/"
     )
-    assert '<meta property="og:image" content="http://h:8080/logo">' in html
+    assert '<meta property="og:image" content="http://h:8080/logo/external">' in html
+    assert '<meta property="og:image:width" content="512">' in html
     assert '<meta property="og:video" content="http://h:8080/embed/video">' in html
     assert "og:video:secure_url" not in html
     assert "<p>#a</p>" in html

@@ -9,6 +9,10 @@ BROWSERS = [
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
     "Version/17.4 Mobile/15E148 Safari/604.1",
     "Mozilla/5.0 (PlayStation; PlayStation 5/2.26) AppleWebKit/605.1.15 (KHTML, like Gecko)",
+    # A phone whose model name ends in "bot" is not a bot.
+    "Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 12; Robot Vacuum Companion) AppleWebKit/537.36 Chrome/120.0 Safari/537.36",
 ]
 
 
@@ -35,6 +39,14 @@ def test_browsers_are_neither(ua: str) -> None:
         "TelegramBot (like TwitterBot)",
         "LinkedInBot/1.0",
         "Mozilla/5.0 (compatible; bingbot/2.0)",
+        "Mozilla/5.0 (compatible; Bluesky Cardyb/1.1; +mailto:support@bsky.app)",
+        "Iframely/1.3.1 (+https://iframely.com/docs/about)",
+        "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
+        "Mozilla/5.0 (compatible; SemrushBot; +http://www.semrush.com/bot.html)",
+        "python-requests bot",
+        "Mozilla/5.0 (compatible; YandexBot/3.0)",
+        "Mozilla/5.0 (compatible; MJ12bot/v1.4.8)",
+        "Mozilla/5.0 (compatible; some-crawler/1.0)",
     ],
 )
 def test_bots(ua: str) -> None:

@@ -30,11 +30,16 @@ export interface ServerConfig {
   customStyles: string;
   maxSocketPayloadSize: number;
   federation: { enabled: boolean; account?: string; followerCount?: number };
+  /** Newer Owncast: the admin's offline message, rendered and sanitized HTML ("" when unset). */
+  offlineMessage: string;
+  /** Newer Owncast: the admin hides the viewer count (then /api/status leaves it out). */
+  hideViewerCount: boolean;
 }
 
 export interface StreamStatus {
   online: boolean;
-  viewerCount: number;
+  /** Left out while the admin hides the count. */
+  viewerCount?: number;
   lastConnectTime: string | null;
   lastDisconnectTime: string | null;
   versionNumber: string;
@@ -74,6 +79,8 @@ export async function fetchConfig(): Promise<ServerConfig> {
     customStyles: str(raw.customStyles),
     maxSocketPayloadSize: typeof raw.maxSocketPayloadSize === 'number' ? raw.maxSocketPayloadSize : 2048,
     federation: raw.federation ?? { enabled: false },
+    offlineMessage: str(raw.offlineMessage),
+    hideViewerCount: raw.hideViewerCount === true,
   };
 }
 
@@ -94,6 +101,53 @@ export async function fetchVariants(): Promise<Variant[]> {
   } catch {
     return [];
   }
+}
+
+/** One fediverse follower, as `/api/followers` lists them. */
+export interface Follower {
+  link: string;
+  name: string;
+  username: string;
+  image: string;
+  timestamp: string | null;
+}
+
+/** `/api/followers`: 0.0.11's array, or newer Owncast's `{total, results}` page. */
+export async function fetchFollowers(): Promise<Follower[]> {
+  const raw = await getJson<unknown>('/api/followers');
+  const list = Array.isArray(raw) ? raw : Array.isArray((raw as { results?: unknown })?.results) ? (raw as { results: unknown[] }).results : [];
+  return list
+    .filter((f): f is Record<string, unknown> => f !== null && typeof f === 'object')
+    .map((f) => ({
+      link: str(f.link),
+      name: str(f.name),
+      username: str(f.username),
+      image: str(f.image),
+      timestamp: typeof f.timestamp === 'string' ? f.timestamp : null,
+    }));
+}
+
+/** `POST /api/remotefollow`: where to send the visitor to follow, or the server's reason it can't. */
+export async function remoteFollow(account: string): Promise<{ redirectUrl: string } | { error: string }> {
+  let response: Response;
+  try {
+    response = await fetch('/api/remotefollow', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ account }),
+      cache: 'no-store',
+    });
+  } catch {
+    return { error: 'Could not reach this server. Check your connection and try again.' };
+  }
+  let body: { redirectUrl?: unknown; message?: unknown } = {};
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    // fall through with the status
+  }
+  if (response.ok && typeof body.redirectUrl === 'string') return { redirectUrl: body.redirectUrl };
+  return { error: typeof body.message === 'string' && body.message ? body.message : `HTTP ${response.status}` };
 }
 
 function str(value: unknown): string {

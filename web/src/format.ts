@@ -63,3 +63,24 @@ export function formatChattingSince(createdAt: string | undefined): string {
   if (Number.isNaN(when.getTime())) return '';
   return `Chatting here since ${when.toLocaleDateString()}`;
 }
+
+/** "3 minutes ago", "2 hours ago", "5 days ago"; empty when unknown. */
+export function formatAgo(iso: string | null, now: Date): string {
+  if (!iso) return '';
+  const when = new Date(iso).getTime();
+  if (Number.isNaN(when)) return '';
+  const seconds = Math.max(0, (now.getTime() - when) / 1000);
+  const units: [number, string][] = [
+    [86_400 * 365, 'year'],
+    [86_400 * 30, 'month'],
+    [86_400 * 7, 'week'],
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [size, name] of units) {
+    const count = Math.floor(seconds / size);
+    if (count >= 1) return `${count} ${name}${count === 1 ? '' : 's'} ago`;
+  }
+  return 'just now';
+}

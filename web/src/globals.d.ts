@@ -11,3 +11,6 @@ declare module 'hls.js/light' {
 
 /** Stylesheets are imported for their side effect; esbuild extracts them into a .css file. */
 declare module '*.css';
+
+/** Public URL of the emoji picker's data file (emoji-picker-element-data), copied with a content hash. */
+declare const __EMOJI_DATA_URL__: string;

@@ -7,6 +7,7 @@ cookie; the dashboard's pages have a gate of their own that answers with the log
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
 from aiohttp import web
@@ -61,8 +62,17 @@ from ownstream.auth.token_gates import (
     MetricsScraperGate,
     integration_any_origin,
 )
+from ownstream.markdown import plain_text
 from ownstream.net.client_address import TRUSTED_PROXIES, TrustedProxies
 from ownstream.web.pages import PageContext, setup_pages
+
+
+def custom_javascript_url(script: str) -> str:
+    """`/customjavascript` with a version of the script in the query (so no cache keeps an old one);
+    empty when there is no script, so the page asks for nothing."""
+    if not script.strip():
+        return ""
+    return f"/customjavascript?v={hashlib.sha256(script.encode()).hexdigest()[:12]}"
 
 
 def admin_pages(svc: Services) -> AdminPages:
@@ -137,14 +147,16 @@ def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None
     async def page_context() -> PageContext:
         config = svc.config.current
         online = svc.lifecycle.online
+        texts = await svc.page_texts.current()
         return PageContext(
             server_name=config.server_name,
-            summary=config.server_summary,
+            summary=plain_text(texts.summary),
             tags=tuple(config.tags),
-            logo_url="/logo",
-            thumbnail_url="/thumbnail.jpg" if online else "/logo",
+            logo_url="/logo/external",
+            thumbnail_url="/thumbnail.jpg" if online else "/logo/external",
             online=online,
             base_url=config.server_url,
+            custom_javascript_url=custom_javascript_url(config.custom_javascript),
         )
 
     setup_pages(app, page_context)

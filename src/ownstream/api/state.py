@@ -32,6 +32,7 @@ from ownstream.stream.history import ViewerHistory
 from ownstream.stream.lifecycle import StreamLifecycle
 from ownstream.stream.logo import LogoFiles
 from ownstream.stream.stats import StreamStats
+from ownstream.web.logo_images import LogoImages
 from ownstream.webhooks.registry import WebhookRegistry
 
 
@@ -44,6 +45,7 @@ class Services:
     stats: StreamStats
     lifecycle: StreamLifecycle
     logo: LogoFiles
+    logo_images: LogoImages
     logs: LogBuffer
     viewer_history: ViewerHistory
     hardware: HardwareMonitor

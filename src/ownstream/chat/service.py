@@ -34,7 +34,7 @@ from ownstream.chat.notices import (
 )
 from ownstream.chat.render import RenderedOnce, markdown_literal, render_chat_body, render_system_body
 from ownstream.chat.stream_view import StreamView
-from ownstream.clock import Clock, PeriodicTimer
+from ownstream.clock import Clock, PeriodicTimer, rfc3339
 from ownstream.config.service import ConfigService
 from ownstream.database.repos.messages import MessagesRepository
 from ownstream.database.repos.users import UsersRepository
@@ -173,6 +173,27 @@ class ChatService:
 
     async def clients(self) -> list[dict[str, Any]]:
         return [to_json(client) for client in await self.fanout.connected_clients()]
+
+    async def user_details(self, user_id: str) -> dict[str, Any] | None:
+        """A moderator's view of one user (newer Owncast's `GET /api/moderation/chat/user/{id}`, reference
+        newer §6): the user, their open sockets and their stored messages; None for an unknown id."""
+        user = await self._users.by_id(user_id)
+        if user is None:
+            return None
+        sockets = [c for c in await self.fanout.connected_clients() if c.user.id == user_id]
+        return {
+            "user": user_json(user),
+            "connectedClients": [
+                {
+                    "connectedAt": rfc3339(client.connected_at),
+                    "userAgent": client.user_agent,
+                    "id": client.client_id,
+                    "messageCount": client.message_count,
+                }
+                for client in sockets
+            ],
+            "messages": [to_json(item) for item in await self._messages.by_user(user_id)],
+        }
 
     # --- sockets (called by the WebSocket shell) ----------------------------------------------------
     def connect(self, outlet: Outlet, user: User, *, ip_address: str, user_agent: str) -> ChatClient:

@@ -80,6 +80,12 @@ class RuntimeConfig(BaseModel):
     )
     external_actions: tuple[ExternalAction, ...] = ()
     custom_styles: StrictStr = ""
+    offline_message: StrictStr = ""
+    """Markdown shown in the video area while offline (newer Owncast's `offlinemessage`)."""
+    custom_javascript: StrictStr = ""
+    """Served at `/customjavascript` and loaded by the viewer page only (newer Owncast's setting)."""
+    hide_viewer_count: StrictBool = False
+    """`/api/status` leaves `viewerCount` out and the page shows no count (newer Owncast's setting)."""
 
     # Network
     web_server_port: StrictInt = Field(default=8080, ge=1, le=65535)

@@ -1,5 +1,5 @@
-"""The page texts of the configuration (server summary, extra page content) as HTML, rendered once per
-change and off the event loop.
+"""The page texts of the configuration (server summary, extra page content, offline message) as HTML,
+rendered once per change and off the event loop.
 
 Rendering Markdown is slow (a 64 KiB summary took a third of a second or more) and `/api/config` is asked
 by every viewer's page, so the HTML is kept until the source text changes. The cache is keyed on the
@@ -21,13 +21,14 @@ from ownstream.markdown import render_page_markdown
 class PageHtml:
     summary: str
     extra_page_content: str
+    offline_message: str = ""
 
 
 class RenderedPageTexts:
     def __init__(self, config: ConfigService, render: Callable[[str], str] = render_page_markdown) -> None:
         self._config = config
         self._render = render
-        self._sources: tuple[str, str] | None = None
+        self._sources: tuple[str, str, str] | None = None
         self._html = PageHtml("", "")
         self._lock = asyncio.Lock()
         self.renders = 0
@@ -47,10 +48,15 @@ class RenderedPageTexts:
                 self.renders += 1
             return self._html
 
-    def _sources_now(self) -> tuple[str, str]:
+    def _sources_now(self) -> tuple[str, str, str]:
         config = self._config.current
-        return config.server_summary, config.extra_page_content
+        return config.server_summary, config.extra_page_content, config.offline_message
 
-    def _render_all(self, sources: tuple[str, str]) -> PageHtml:
-        summary, page_content = sources
-        return PageHtml(summary=self._render(summary), extra_page_content=self._render(page_content))
+    def _render_all(self, sources: tuple[str, str, str]) -> PageHtml:
+        summary, page_content, offline_message = sources
+        return PageHtml(
+            summary=self._render(summary),
+            extra_page_content=self._render(page_content),
+            # Unset (the usual case): nothing to render.
+            offline_message=self._render(offline_message) if offline_message else "",
+        )

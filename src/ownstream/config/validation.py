@@ -36,9 +36,9 @@ MAX_STREAM_TITLE_CHARS = 1000
 MAX_TAG_CHARS = 64
 MAX_TAGS = 100
 MAX_MESSAGE_BYTES = 16 * 1024
-"""Server summary, chat welcome message (and an offline message, should one be added)."""
+"""Server summary, chat welcome message, offline message."""
 MAX_PAGE_BYTES = 256 * 1024
-"""Page content and custom CSS (and custom JavaScript, should it be added)."""
+"""Page content, custom CSS and custom JavaScript."""
 MAX_FEDERATION_USERNAME = 30
 _FEDERATION_USERNAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
 _CSS_COLOR = re.compile(r"[#A-Za-z0-9(),.%/ -]*")
@@ -167,6 +167,13 @@ parse_server_summary = text_setting("server summary", max_bytes=MAX_MESSAGE_BYTE
 parse_welcome_message = text_setting("welcome message", max_bytes=MAX_MESSAGE_BYTES)
 parse_page_content = text_setting("page content", max_bytes=MAX_PAGE_BYTES)
 parse_custom_styles = text_setting("custom styles", max_bytes=MAX_PAGE_BYTES)
+parse_custom_javascript = text_setting("custom javascript", max_bytes=MAX_PAGE_BYTES)
+_parse_offline_message = text_setting("offline message", max_bytes=MAX_MESSAGE_BYTES)
+
+
+def parse_offline_message(value: Any) -> str:
+    """Markdown, trimmed (as newer Owncast stores it)."""
+    return _parse_offline_message(value).strip()
 
 
 def bool_setting(what: str) -> Callable[[Any], bool]:

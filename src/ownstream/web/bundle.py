@@ -7,7 +7,7 @@ it). `assets/` holds source files that are committed, such as the default logo.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -20,6 +20,8 @@ DEFAULT_LOGO: Final = _PACKAGE_DIR / "assets" / "logo.svg"
 """Our own logo, served at `/logo` until the streamer uploads one."""
 
 PAGE_FILES: Final = ("index.html", "embed-video.html", "embed-chat.html")
+PLATFORM_LOGOS: Final = "platformlogos"
+"""`static/platformlogos/<id>.svg`: the brand icons of the social platforms (build.mjs, from npm)."""
 ADMIN_PAGE_FILES: Final = ("admin.html", "admin-login.html")
 ADMIN_ASSETS: Final = "admin-assets"
 
@@ -50,6 +52,7 @@ class Bundle:
     root: Path
     pages: dict[str, str]
     assets: dict[str, Path]
+    platform_logos: dict[str, Path] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> Bundle:
@@ -61,7 +64,8 @@ class Bundle:
                 raise FrontEndNotBuilt(root, name)
             pages[name] = path.read_text(encoding="utf-8")
         assets = _index_assets(root, "assets")
-        return cls(root=root, pages=pages, assets=assets)
+        logos = _index_files(root, PLATFORM_LOGOS, ".svg")
+        return cls(root=root, pages=pages, assets=assets, platform_logos=logos)
 
     @classmethod
     def load_admin(cls, root: Path) -> Bundle:
@@ -76,10 +80,15 @@ class Bundle:
 
 
 def _index_assets(root: Path, folder: str) -> dict[str, Path]:
+    return _index_files(root, folder, ".js")
+
+
+def _index_files(root: Path, folder: str, required_suffix: str) -> dict[str, Path]:
+    """The files of `root/folder` by name; at least one must end in `required_suffix`."""
     asset_dir = root / folder
     if not asset_dir.is_dir():
         raise FrontEndNotBuilt(root, f"{folder}/")
     assets = {p.name: p for p in sorted(asset_dir.iterdir()) if p.is_file() and _ASSET_NAME.match(p.name)}
-    if not any(name.endswith(".js") for name in assets):
-        raise FrontEndNotBuilt(root, f"{folder}/*.js")
+    if not any(name.endswith(required_suffix) for name in assets):
+        raise FrontEndNotBuilt(root, f"{folder}/*{required_suffix}")
     return assets

@@ -12,13 +12,16 @@ class PageContext:
 
     server_name: str
     summary: str
-    """The raw summary text as the admin typed it (Markdown source, not rendered HTML)."""
+    """The summary as plain text: the admin's Markdown rendered, then reduced to text (no markup)."""
     tags: tuple[str, ...] = ()
-    logo_url: str = "/logo"
+    logo_url: str = "/logo/external"
+    """The logo for link previews: a PNG (preview services don't render SVG)."""
     thumbnail_url: str = "/thumbnail.jpg"
     online: bool = False
     base_url: str = ""
     """The public URL configured by the admin (e.g. `https://live.example.org`); empty = use the request's."""
+    custom_javascript_url: str = ""
+    """Where the viewer page loads the admin's custom JavaScript from; empty when there is none."""
 
 
 PageContextProvider = Callable[[], Awaitable[PageContext]]

@@ -17,7 +17,7 @@ from ownstream.auth.requirements import public
 
 from .bundle import STATIC_DIR, Bundle, FrontEndNotBuilt, static_dir
 from .context import PageContext, PageContextProvider
-from .social_preview import render_social_preview
+from .social_preview import preview_meta, render_social_preview
 from .user_agents import is_bot, is_media_player
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 STATIC_PREFIX: Final = "/static"
+PLATFORM_LOGO_PREFIX: Final = "/img/platformlogos"
 STREAM_PLAYLIST: Final = "/hls/stream.m3u8"
 INDEX_PATHS: Final = ("/", "/recordings", "/schedule")
 CHAT_EMBED_PATHS: Final = ("/embed/chat", "/embed/chat/readonly", "/embed/chat/readwrite")
@@ -86,6 +87,11 @@ _CONTENT_TYPES: Final = {
 }
 _IMAGE_SUFFIXES: Final = frozenset({".svg", ".png", ".jpg", ".gif", ".webp", ".ico"})
 _HTML_TITLE: Final = "<title>Ownstream</title>"
+_META_MARKER: Final = "<!-- meta -->"
+"""Where the viewer page's template takes the link-preview metadata (web/index.html)."""
+_CUSTOM_SCRIPT_MARKER: Final = "<!-- custom-javascript -->"
+"""Where the viewer page's template takes the admin's custom script (web/index.html only: the embeds
+never run it)."""
 
 
 def _asset_cache_control(path: Path) -> str:
@@ -109,9 +115,16 @@ class _Pages:
         self._context = context
 
     def _page(self, name: str, server_name: str) -> web.Response:
+        return self._html(self._titled(name, server_name))
+
+    def _titled(self, name: str, server_name: str) -> str:
         html = self._bundle.pages[name]
         if server_name:
             html = html.replace(_HTML_TITLE, f"<title>{escape(server_name)}</title>", 1)
+        return html
+
+    @staticmethod
+    def _html(html: str) -> web.Response:
         return web.Response(text=html, content_type="text/html", charset="utf-8", headers=_PAGE_HEADERS)
 
     @public
@@ -124,7 +137,13 @@ class _Pages:
         if is_media_player(user_agent):
             raise web.HTTPTemporaryRedirect(STREAM_PLAYLIST)
         context = await self._context()
-        return self._page("index.html", context.server_name)
+        html = self._titled("index.html", context.server_name)
+        meta = "\n    ".join(preview_meta(context, _public_base(context, request)))
+        html = html.replace(_META_MARKER, meta, 1)
+        if context.custom_javascript_url:
+            script = f'<script src="{escape(context.custom_javascript_url)}" defer></script>'
+            html = html.replace(_CUSTOM_SCRIPT_MARKER, script, 1)
+        return self._html(html)
 
     @public
     async def embed_video(self, request: web.Request) -> web.StreamResponse:
@@ -151,6 +170,20 @@ class _Pages:
             headers["Content-Type"] = content_type
         return web.FileResponse(path, headers=headers)
 
+    @public
+    async def platform_logo(self, request: web.Request) -> web.StreamResponse:
+        """`/img/platformlogos/<id>.svg`: the brand icons build.mjs takes from the icon sets on npm."""
+        path = self._bundle.platform_logos.get(request.match_info["name"] + ".svg")
+        if path is None:
+            raise web.HTTPNotFound()
+        headers = {
+            "Content-Type": "image/svg+xml",
+            "Cache-Control": "public, max-age=604800",
+            "Access-Control-Allow-Origin": "*",
+            "X-Content-Type-Options": "nosniff",
+        }
+        return web.FileResponse(path, headers=headers)
+
 
 def setup_pages(
     app: web.Application,
@@ -159,7 +192,7 @@ def setup_pages(
     static_root: Path | None = None,
 ) -> None:
     """Registers `/`, `/recordings`, `/schedule`, `/embed/video`, `/embed/chat` (also `/readonly` and
-    `/readwrite`) and `/static/{name}` on `app`.
+    `/readwrite`), `/static/{name}` and `/img/platformlogos/{name}.svg` on `app`.
 
     `context` is awaited per page request for the server name and the bot preview's metadata.
     Raises `FrontEndNotBuilt` (with build instructions) when the bundle is missing.
@@ -173,3 +206,4 @@ def setup_pages(
     for path in CHAT_EMBED_PATHS:
         app.router.add_get(path, pages.embed_chat)
     app.router.add_get(STATIC_PREFIX + "/{name}", pages.asset)
+    app.router.add_get(PLATFORM_LOGO_PREFIX + "/{name}.svg", pages.platform_logo)

@@ -91,6 +91,7 @@ export class MessageView extends Component<MessageViewProps> {
             {moderating && (
               <ModeratorMenu
                 session={session}
+                item={item}
                 messageId={item.id}
                 authorId={user?.id ?? null}
                 authorName={name}

@@ -1,13 +1,16 @@
-// The moderator's menu on a chat message: hide the message, or remove its author from the chat.
-// Both ask for confirmation first; the result comes back from the server as VISIBILITY-UPDATE (and,
-// for a removal, a CHAT_ACTION), so nothing changes locally until the server says so.
+// The moderator's menu on a chat message: hide the message, remove its author from the chat, or see more
+// about the author. Hide and remove ask for confirmation first; the result comes back from the server as
+// VISIBILITY-UPDATE (and, for a removal, a CHAT_ACTION), so nothing changes locally until the server says so.
 import { useRef, useState } from 'preact/hooks';
 import { usePopoverDismissal } from './popover';
 import { DotsIcon } from './icons';
+import type { ChatItem } from './log';
 import type { ChatSession } from './session';
+import { UserInfo } from './UserInfo';
 
 export interface ModeratorMenuProps {
   session: ChatSession;
+  item: ChatItem;
   messageId: string;
   authorId: string | null;
   authorName: string;
@@ -15,8 +18,9 @@ export interface ModeratorMenuProps {
   own: boolean;
 }
 
-export function ModeratorMenu({ session, messageId, authorId, authorName, own }: ModeratorMenuProps) {
+export function ModeratorMenu({ session, item, messageId, authorId, authorName, own }: ModeratorMenuProps) {
   const [open, setOpen] = useState(false);
+  const [info, setInfo] = useState(false);
   const [upward, setUpward] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -39,6 +43,7 @@ export function ModeratorMenu({ session, messageId, authorId, authorName, own }:
 
   const hide = (): void => {
     setOpen(false);
+    setInfo(false);
     if (window.confirm(`Hide this message from ${authorName || 'this person'} for everyone?`)) {
       void session.hideMessage(messageId);
     }
@@ -46,6 +51,7 @@ export function ModeratorMenu({ session, messageId, authorId, authorName, own }:
 
   const remove = (): void => {
     setOpen(false);
+    setInfo(false);
     if (!authorId) return;
     const who = authorName || 'this person';
     if (window.confirm(`Remove ${who} from the chat? Their messages disappear and they can no longer chat.`)) {
@@ -86,7 +92,28 @@ export function ModeratorMenu({ session, messageId, authorId, authorName, own }:
               Remove user
             </button>
           )}
+          <button
+            type="button"
+            role="menuitem"
+            class="moderator-info"
+            aria-haspopup="dialog"
+            onClick={() => {
+              setOpen(false);
+              setInfo(true);
+            }}
+          >
+            More info
+          </button>
         </div>
+      )}
+      {info && (
+        <UserInfo
+          session={session}
+          item={item}
+          onClose={() => setInfo(false)}
+          onHide={hide}
+          onRemove={!own && authorId ? remove : null}
+        />
       )}
     </div>
   );

@@ -31,6 +31,13 @@ export const EMBED_IDENTITY: ChatIdentity = {
   initialName: () => `chat-embed-${randomSuffix()}`,
 };
 
+/** What `userDetails` returns. */
+export interface UserDetails {
+  user: ChatUser;
+  connectedClients: { connectedAt?: string; userAgent?: string; id?: number; messageCount?: number }[];
+  messages: ChatEvent[];
+}
+
 export type ChatPhase =
   | 'idle'
   | 'connecting'
@@ -161,6 +168,31 @@ export class ChatSession {
 
   removeUser(userId: string): Promise<boolean> {
     return this.moderate('/api/chat/users/setenabled', { userId, enabled: false });
+  }
+
+  /**
+   * A moderator's view of a user (newer Owncast's `GET /api/moderation/chat/user/{id}`): null when the
+   * server does not know them or refuses (not a moderator, or an older server without the route).
+   */
+  async userDetails(userId: string): Promise<UserDetails | null> {
+    const token = this.token ?? readStored(this.identity.tokenKey);
+    if (!token) return null;
+    try {
+      const response = await fetch(
+        `/api/moderation/chat/user/${encodeURIComponent(userId)}?accessToken=${encodeURIComponent(token)}`,
+        { cache: 'no-store' },
+      );
+      if (!response.ok) return null;
+      const body = (await response.json()) as Partial<UserDetails>;
+      if (!body.user || typeof body.user.id !== 'string') return null;
+      return {
+        user: body.user,
+        connectedClients: Array.isArray(body.connectedClients) ? body.connectedClients : [],
+        messages: Array.isArray(body.messages) ? body.messages.filter(isEvent) : [],
+      };
+    } catch {
+      return null;
+    }
   }
 
   addNotice(text: string): void {

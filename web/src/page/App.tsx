@@ -1,5 +1,7 @@
-// The viewer page: header, player, status strip, information, footer, and the chat column.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+// The viewer page: skip links, header, player (or the offline panel), status strip, information, footer,
+// and the chat column. On phones the chat sits under the video and a tab bar there switches between
+// Chat, About and Followers.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { isChatOpen } from '../chat/availability';
 import { ChatToggle } from '../chat/ChatToggle';
 import { messageByteLimit } from '../chat/compose';
@@ -9,14 +11,18 @@ import { readStored, writeStored } from '../chat/storage';
 import { UsernameControl } from '../chat/UsernameControl';
 import { useConfig } from '../config';
 import { useKeyboardInset, useLayout } from '../layout';
-import { Player, type PlayerState } from '../player/Player';
+import { MutedIcon } from '../player/icons';
+import { Player, type PlayerControl, type PlayerState } from '../player/Player';
 import { isTypingTarget } from '../player/shortcuts';
 import { useStreamStatus } from '../status';
 import { ChatColumn } from './ChatColumn';
 import { Header } from './Header';
+import { OfflinePanel } from './OfflinePanel';
+import { PageTabs, type TabId } from './PageTabs';
+import { SkipLinks } from './SkipLinks';
 import { StatusStrip } from './StatusStrip';
 import { useTitleNotifier } from './title';
-import { UserContent } from './UserContent';
+import { sectionTabs, UserContent } from './UserContent';
 
 /** localStorage key of the viewer's "show the chat" choice ("true" / "false"), as Owncast 0.0.11 names it. */
 export const CHAT_SHOWN_KEY = 'owncast_chat';
@@ -27,13 +33,16 @@ export function rootClasses(parts: Record<string, boolean>): string {
     .join(' ');
 }
 
+const NO_PLAYER: PlayerState = { showingVideo: false, ended: false, autoMuted: false };
+
 export function App() {
   const config = useConfig();
   const status = useStreamStatus();
   const layout = useLayout();
   const keyboardUp = useKeyboardInset(layout.touchScreen);
-  const [player, setPlayer] = useState<PlayerState>({ showingVideo: false, ended: false });
+  const [player, setPlayer] = useState<PlayerState>(NO_PLAYER);
   const onPlayerState = useCallback((s: PlayerState) => setPlayer(s), []);
+  const playerControl = useRef<PlayerControl | null>(null);
 
   // Chat runs while the server has it on and the stream is live (or ended less than five minutes ago).
   const chatEnabled = config !== null && !config.chatDisabled;
@@ -41,13 +50,30 @@ export function App() {
   const session = useChatSession(VIEWER_IDENTITY, chatEnabled && chatOpen);
   const chatAvailable = chatEnabled && chatOpen && session.phase !== 'disabled';
   const [chatWanted, setChatWanted] = useState(() => readStored(CHAT_SHOWN_KEY) !== 'false');
-  const toggleChat = useCallback(() => {
-    setChatWanted((shown) => {
-      writeStored(CHAT_SHOWN_KEY, String(!shown));
-      return !shown;
-    });
-  }, []);
-  const chatShown = chatAvailable && chatWanted;
+  const phone = layout.singleColumn;
+
+  // The section shown: on phones the bar under the video picks Chat, About or Followers.
+  const [tab, setTab] = useState<TabId>(() => (readStored(CHAT_SHOWN_KEY) !== 'false' ? 'chat' : 'about'));
+  const phoneTab: TabId = tab === 'chat' && !chatAvailable ? 'about' : tab;
+  const infoTab: TabId = tab === 'chat' ? 'about' : tab;
+  const chatShown = chatAvailable && (phone ? phoneTab === 'chat' : chatWanted);
+
+  const showChat = useCallback(
+    (shown: boolean) => {
+      writeStored(CHAT_SHOWN_KEY, String(shown));
+      setChatWanted(shown);
+      if (phone) setTab(shown ? 'chat' : 'about');
+    },
+    [phone],
+  );
+  const toggleChat = useCallback(() => showChat(!chatShown), [showChat, chatShown]);
+  const selectTab = useCallback(
+    (next: TabId) => {
+      setTab(next);
+      if (phone && next === 'chat') showChat(true);
+    },
+    [phone, showChat],
+  );
 
   useEffect(() => {
     if (!chatAvailable) return undefined;
@@ -67,11 +93,12 @@ export function App() {
 
   const streamTitle = live ? status.streamTitle || config?.streamTitle || '' : '';
   const headerTitle = streamTitle || config?.name || '';
+  const offline = status !== null && !live && !player.showingVideo;
 
   const classes = rootClasses({
     chat: chatShown,
     'no-chat': !chatShown,
-    'chat-hidden': chatAvailable && !chatWanted,
+    'chat-hidden': chatAvailable && !chatShown,
     'chat-disabled': config?.chatDisabled === true || session.phase === 'disabled',
     'no-video': !player.showingVideo,
     'single-col': layout.singleColumn,
@@ -79,25 +106,51 @@ export function App() {
     'touch-screen': layout.touchScreen,
     'touch-keyboard-active': keyboardUp,
     'config-loading': config === null,
+    offline,
+    'sound-prompt': phone && player.autoMuted,
   });
 
   const chatName = chatEnabled ? session.displayName : '';
+  const tabs = config ? sectionTabs(config, chatAvailable) : [];
 
   return (
     <div id="app-container" class={classes}>
       {config?.customStyles && <style id="custom-styles">{config.customStyles}</style>}
+      <SkipLinks offline={offline} chat={chatShown} />
       <Header config={config} title={headerTitle}>
         {chatAvailable && session.phase !== 'banned' && <UsernameControl session={session} />}
-        {chatAvailable && <ChatToggle shown={chatWanted} onToggle={toggleChat} />}
+        {chatAvailable && <ChatToggle shown={chatShown} onToggle={toggleChat} />}
       </Header>
       <div id="page-body">
         <main>
-          <div id="video-container">
-            <Player status={status} onStateChange={onPlayerState} />
+          <div id="video-container" tabIndex={-1} aria-label="Video">
+            <Player
+              status={status}
+              onStateChange={onPlayerState}
+              offline={<OfflinePanel config={config} status={status} />}
+              soundPrompt={phone ? 'outside' : 'overlay'}
+              controlRef={playerControl}
+              touch={layout.touchScreen}
+            />
           </div>
-          <StatusStrip status={status} ended={player.ended} />
+          {phone && player.autoMuted && (
+            <button type="button" id="unmute-button" class="sound-prompt-bar" onClick={() => playerControl.current?.turnSoundOn()}>
+              <MutedIcon /> Tap to turn the sound on
+            </button>
+          )}
+          {phone && tabs.length > 1 && <PageTabs tabs={tabs} selected={phoneTab} onSelect={selectTab} variant="bar" />}
         </main>
-        {config && <UserContent config={config} streamTitle={streamTitle} chatName={chatName} />}
+        <StatusStrip status={status} ended={player.ended} />
+        {config && (
+          <UserContent
+            config={config}
+            streamTitle={streamTitle}
+            chatName={chatName}
+            tab={phone ? phoneTab : infoTab}
+            onTab={selectTab}
+            inlineTabs={!phone}
+          />
+        )}
         <footer>{config?.version && <span class="version">{config.version}</span>}</footer>
       </div>
       <ChatColumn

@@ -1,8 +1,12 @@
-// The row of buttons the streamer configured (donate, merch, polls…). Links that should open
-// elsewhere open in a new tab; the others open in a sandboxed frame over the page.
-import { useEffect, useState } from 'preact/hooks';
+// The row of buttons the streamer configured (donate, merch, polls…), and Follow when federation is
+// on. Links that should open elsewhere open in a new tab; the others open in a sandboxed frame over the
+// page. A button drawn in the admin's colour gets whichever text colour reads best on it.
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import type { ExternalAction } from '../api';
 import { safeHttpUrl } from '../format';
+import { parseCssColor, readableTextOn } from './contrast';
+import { Modal } from '../Modal';
 
 interface ResolvedAction {
   action: ExternalAction;
@@ -26,16 +30,32 @@ function safeColor(value: string | undefined): string | undefined {
   return /^(#[0-9a-f]{3,8}|[a-z]+|(rgb|hsl)a?\([\d\s.,%/]+\))$/i.test(value.trim()) ? value.trim() : undefined;
 }
 
-export function ExternalActions({ actions, username = '' }: { actions: ExternalAction[]; username?: string }) {
+/** Background and a readable text colour for an action drawn in `color`. */
+export function actionColors(color: string | undefined): { backgroundColor: string; color: string } | undefined {
+  const background = safeColor(color);
+  const rgb = background ? parseCssColor(background) : null;
+  if (!background || !rgb) return undefined;
+  return { backgroundColor: background, color: readableTextOn(rgb) };
+}
+
+export interface ExternalActionsProps {
+  actions: ExternalAction[];
+  username?: string;
+  /** Drawn first in the row (the Follow button). */
+  leading?: ComponentChildren;
+}
+
+export function ExternalActions({ actions, username = '', leading }: ExternalActionsProps) {
   const [open, setOpen] = useState<ResolvedAction | null>(null);
   const resolved = actions.map((action) => resolve(action, username)).filter((a): a is ResolvedAction => a !== null);
-  if (resolved.length === 0) return null;
+  if (resolved.length === 0 && !leading) return null;
 
   return (
     <div id="external-actions-container" class="external-actions">
+      {leading}
       {resolved.map((item) => {
         const { action, url, icon } = item;
-        const color = safeColor(action.color);
+        const style = actionColors(action.color);
         const content = (
           <>
             {icon && <img class="external-action-icon" src={icon} alt="" />}
@@ -50,7 +70,7 @@ export function ExternalActions({ actions, username = '' }: { actions: ExternalA
             target="_blank"
             rel="noopener noreferrer"
             title={action.description || action.title}
-            style={color ? { backgroundColor: color } : undefined}
+            style={style}
           >
             {content}
           </a>
@@ -60,7 +80,8 @@ export function ExternalActions({ actions, username = '' }: { actions: ExternalA
             type="button"
             class="external-action-button"
             title={action.description || action.title}
-            style={color ? { backgroundColor: color } : undefined}
+            aria-haspopup="dialog"
+            style={style}
             onClick={() => setOpen(item)}
           >
             {content}
@@ -75,31 +96,16 @@ export function ExternalActions({ actions, username = '' }: { actions: ExternalA
 function ActionModal({ item, onClose }: { item: ResolvedAction; onClose: () => void }) {
   const [loaded, setLoaded] = useState(false);
   const title = item.action.title || item.action.description || '';
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent): void => {
-      if (event.key === 'Escape') onClose();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [onClose]);
   return (
-    <div id="external-actions-modal" class="modal-backdrop" onClick={(e) => e.target === e.currentTarget && onClose()}>
-      <div class="modal" role="dialog" aria-modal="true" aria-label={title}>
-        <div class="modal-header">
-          <h2 class="modal-title">{title}</h2>
-          <button type="button" class="modal-close" aria-label="Close" onClick={onClose}>
-            ×
-          </button>
-        </div>
-        {!loaded && <p class="modal-loading">Loading…</p>}
-        <iframe
-          class="modal-frame"
-          src={item.url}
-          title={title}
-          sandbox="allow-same-origin allow-scripts allow-popups allow-forms"
-          onLoad={() => setLoaded(true)}
-        />
-      </div>
-    </div>
+    <Modal id="external-actions-modal" title={title} onClose={onClose}>
+      {!loaded && <p class="modal-loading">Loading…</p>}
+      <iframe
+        class="modal-frame"
+        src={item.url}
+        title={title}
+        sandbox="allow-same-origin allow-scripts allow-popups allow-forms"
+        onLoad={() => setLoaded(true)}
+      />
+    </Modal>
   );
 }

@@ -1,5 +1,6 @@
 // "Stream is online. 1:02:03 · 12 viewers" / "Stream is offline. · Last live: Today 21:04".
-// The phrases are kept word for word from Owncast's page because tools scrape them.
+// The phrases are kept word for word from Owncast's page because tools scrape them. Only the phrase is
+// announced (when it changes); the ticking duration never is.
 import type { StreamStatus } from '../api';
 import { formatElapsed, formatLastLive, formatViewers } from '../format';
 import { useNow } from '../status';
@@ -22,7 +23,9 @@ export function StatusStrip({ status, ended }: StatusStripProps) {
       phrase = 'Stream is online.';
       const since = status.lastConnectTime ? new Date(status.lastConnectTime).getTime() : Number.NaN;
       duration = Number.isNaN(since) ? '' : formatElapsed((now.getTime() - since) / 1000);
-      right = status.viewerCount > 0 ? formatViewers(status.viewerCount) : '';
+      // Left out of /api/status while the admin hides the count.
+      const viewers = status.viewerCount;
+      right = typeof viewers === 'number' && viewers > 0 ? formatViewers(viewers) : '';
     } else {
       phrase = 'Stream is offline.';
       right = formatLastLive(status.lastDisconnectTime, now);
@@ -31,11 +34,13 @@ export function StatusStrip({ status, ended }: StatusStripProps) {
 
   return (
     <section id="stream-info" class={online ? 'online' : 'offline'} aria-label="Stream status">
-      <span id="stream-status" aria-live="polite">
-        <span class="stream-status-phrase">{phrase}</span>
+      <span id="stream-status">
+        <span class="stream-status-phrase" role="status">
+          {phrase}
+        </span>
         {duration && ' '}
         {duration && (
-          <span class="stream-status-duration" aria-live="off">
+          <span class="stream-status-duration" role="timer" aria-label={`Live for ${duration}`}>
             {duration}
           </span>
         )}

@@ -1,31 +1,56 @@
-// The live player: attaches the stream when the status says "online", starts muted (browsers
-// allow muted autoplay) with a big "turn sound on" button, and falls back to the poster when the
-// stream goes away. Shared by the viewer page and /embed/video.
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+// The live player: attaches the stream when the status says "online", starts muted (browsers allow
+// muted autoplay) with a "turn sound on" prompt, and shows its own controls (Controls.tsx) over the
+// <video>, which has no `controls` attribute. While the stream is offline it shows what the page gives
+// it (the offline panel), else the logo. Shared by the viewer page and /embed/video.
+import type { ComponentChildren, RefObject } from 'preact';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { fetchVariants, STREAM_URL, type StreamStatus, type Variant } from '../api';
-import { canPlayHls, StreamAttachment } from './attachment';
+import { canPlayHls, type FailureKind, StreamAttachment } from './attachment';
+import { Controls } from './Controls';
+import { MutedIcon, PlayIcon } from './icons';
+import { useIdle } from './idle';
+import { LiveEdge } from './live-edge';
+import { LoadingIndicator, type PlayerFailure, PlayerError } from './PlayerStatus';
 import { Poster } from './Poster';
 import { qualityChoices, type QualityChoice } from './quality';
+import { QualityMenu } from './QualityMenu';
+import { canFullscreen, canPictureInPicture, isFullscreen, toggleFullscreen, togglePictureInPicture } from './screen-modes';
 import { handleShortcut } from './shortcuts';
 import { loadVolume, saveVolume } from './volume';
 
 /** After the server says "offline", keep playing what is already buffered for at most this long. */
 const DRAIN_MAX_MS = 10_000;
 /** After a fatal error, wait at least this long before attaching again. */
-const RETRY_AFTER_ERROR_MS = 4_000;
+export const RETRY_AFTER_ERROR_MS = 4_000;
+/** Volume given back when the viewer unmutes a player whose volume was 0. */
+const UNMUTE_VOLUME = 0.5;
 
 export interface PlayerState {
   /** The video element is on screen (a stream is attached). */
   showingVideo: boolean;
   /** The broadcast the server still calls "online" has played to its end (#EXT-X-ENDLIST). */
   ended: boolean;
+  /** Playing without sound because the browser only allowed muted autoplay (the viewer has not chosen). */
+  autoMuted: boolean;
+}
+
+/** What the page around the player can ask of it (the phone layout's "turn sound on" bar). */
+export interface PlayerControl {
+  turnSoundOn(): void;
 }
 
 export interface PlayerProps {
   status: StreamStatus | null;
-  /** Listen for M / F / Space / P / 9 / 0 on the whole document. */
+  /** Listen for Space / P / M / F / L / 9 / 0 on the whole document. */
   shortcuts?: boolean;
   onStateChange?: (state: PlayerState) => void;
+  /** Shown in the video area while the stream is offline (the page's offline panel). */
+  offline?: ComponentChildren;
+  /** `outside`: the page shows the "turn sound on" prompt itself, below the picture (phones). */
+  soundPrompt?: 'overlay' | 'outside';
+  controlRef?: RefObject<PlayerControl | null>;
+  /** Touch screen: no volume slider (phones use their buttons), taps show the controls. */
+  touch?: boolean;
 }
 
 function sessionOf(status: StreamStatus | null): string | null {
@@ -39,7 +64,21 @@ function bufferedAhead(video: HTMLVideoElement): number {
   return Math.max(0, ranges.end(ranges.length - 1) - video.currentTime);
 }
 
-export function Player({ status, shortcuts = true, onStateChange }: PlayerProps) {
+function startTime(status: StreamStatus | null): number | null {
+  if (!status?.online || !status.lastConnectTime) return null;
+  const time = new Date(status.lastConnectTime).getTime();
+  return Number.isNaN(time) ? null : time;
+}
+
+export function Player({
+  status,
+  shortcuts = true,
+  onStateChange,
+  offline,
+  soundPrompt = 'overlay',
+  controlRef,
+  touch = false,
+}: PlayerProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const attachmentRef = useRef<StreamAttachment | null>(null);
@@ -51,22 +90,37 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
   /** The viewer turned sound on during this visit: later attachments may try to start with sound. */
   const viewerWantsSoundRef = useRef(false);
 
-  const [attached, setAttached] = useState(false);
+  const [attachment, setAttachment] = useState<StreamAttachment | null>(null);
   const [started, setStarted] = useState(false);
+  const [playing, setPlaying] = useState(false);
+  const [stalled, setStalled] = useState(false);
   const [autoMuted, setAutoMuted] = useState(false);
   const [needsTap, setNeedsTap] = useState(false);
   const [ended, setEnded] = useState(false);
+  const [failure, setFailure] = useState<PlayerFailure | null>(null);
+  const [muted, setMuted] = useState(true);
+  const [volume, setVolume] = useState(1);
   const [variants, setVariants] = useState<Variant[]>([]);
   const [levelUris, setLevelUris] = useState<string[]>([]);
   const [selectedVariant, setSelectedVariant] = useState<number>(-1);
+  const [playingLevel, setPlayingLevel] = useState(-1);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [fullscreenActive, setFullscreenActive] = useState(false);
+  const attached = attachment !== null;
 
   useEffect(() => {
     void fetchVariants().then(setVariants);
   }, []);
 
   useEffect(() => {
-    onStateChange?.({ showingVideo: attached, ended });
-  }, [attached, ended, onStateChange]);
+    onStateChange?.({ showingVideo: attached, ended, autoMuted: attached && autoMuted && !needsTap });
+  }, [attached, ended, autoMuted, needsTap, onStateChange]);
+
+  useEffect(() => {
+    const onChange = (): void => setFullscreenActive(isFullscreen(containerRef.current));
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
+  }, []);
 
   const markAutoMuted = (value: boolean): void => {
     autoMutedRef.current = value;
@@ -78,11 +132,14 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
     drainTimerRef.current = undefined;
     attachmentRef.current?.destroy();
     attachmentRef.current = null;
-    setAttached(false);
+    setAttachment(null);
     setStarted(false);
+    setPlaying(false);
+    setStalled(false);
     setNeedsTap(false);
     setLevelUris([]);
     setSelectedVariant(-1);
+    setPlayingLevel(-1);
     markAutoMuted(false);
   }, []);
 
@@ -105,22 +162,28 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
       const video = videoRef.current;
       if (!video || !canPlayHls(video)) return;
       detach();
+      setFailure(null);
       const stored = loadVolume();
       if (stored !== null && stored > 0) video.volume = stored;
       const withSound = viewerWantsSoundRef.current && (navigator.userActivation?.hasBeenActive ?? false);
       video.muted = !withSound;
       markAutoMuted(!withSound);
+      setMuted(video.muted);
+      setVolume(video.volume);
       setEnded(false);
-      attachmentRef.current = new StreamAttachment(video, STREAM_URL, session, {
+      const created = new StreamAttachment(video, STREAM_URL, session, {
         onLevels: setLevelUris,
         onReady: () => startPlayback(video),
-        onFatal: (reason) => {
+        onLevelSwitched: setPlayingLevel,
+        onFatal: (reason: string, kind: FailureKind) => {
           console.warn('Ownstream player: stream stopped:', reason);
           lastFatalRef.current = Date.now();
           detach();
+          setFailure({ kind, retryAt: Date.now() + RETRY_AFTER_ERROR_MS });
         },
       });
-      setAttached(true);
+      attachmentRef.current = created;
+      setAttachment(created);
     },
     [detach, startPlayback],
   );
@@ -134,6 +197,7 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
     if (session === null) {
       endedSessionRef.current = null;
       setEnded(false);
+      setFailure(null);
       if (!current || drainTimerRef.current !== undefined) return;
       // Let the viewer hear the last buffered seconds, then show the offline state.
       const remainingMs = video && !video.paused ? bufferedAhead(video) * 1000 + 500 : 0;
@@ -153,30 +217,64 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
 
   useEffect(() => () => attachmentRef.current?.destroy(), []);
 
+  const retryNow = (): void => {
+    const session = sessionOf(status);
+    lastFatalRef.current = 0;
+    setFailure(null);
+    if (session !== null) attach(session);
+  };
+
   const choices: QualityChoice[] = qualityChoices(variants, levelUris);
   const showQuality = attached && variants.length >= 2 && choices.length >= 2;
 
-  const onQualityChange = (value: string): void => {
-    const variantIndex = Number(value);
+  const onQualityChange = (variantIndex: number): void => {
     setSelectedVariant(variantIndex);
     const choice = choices.find((c) => c.variantIndex === variantIndex);
     attachmentRef.current?.setLevel(choice ? choice.level : -1);
   };
 
-  const turnSoundOn = (): void => {
+  const turnSoundOn = useCallback((): void => {
     const video = videoRef.current;
     if (!video) return;
     viewerWantsSoundRef.current = true;
     markAutoMuted(false);
-    if (video.volume === 0) video.volume = 0.5;
+    if (video.volume === 0) video.volume = UNMUTE_VOLUME;
     video.muted = false;
     if (video.paused) startPlayback(video);
     setNeedsTap(false);
+  }, [startPlayback]);
+
+  useEffect(() => {
+    if (controlRef) controlRef.current = { turnSoundOn };
+  }, [controlRef, turnSoundOn]);
+
+  const toggleMute = (): void => {
+    const video = videoRef.current;
+    if (!video) return;
+    if (video.muted || video.volume === 0) turnSoundOn();
+    else video.muted = true;
+  };
+
+  const changeVolume = (value: number): void => {
+    const video = videoRef.current;
+    if (!video) return;
+    const next = Math.min(1, Math.max(0, Math.round(value * 100) / 100));
+    video.volume = next;
+    if (next > 0 && video.muted) turnSoundOn();
+  };
+
+  const togglePlay = (): void => {
+    const video = videoRef.current;
+    if (!video) return;
+    if (video.paused) startPlayback(video);
+    else video.pause();
   };
 
   const onVolumeChange = (): void => {
     const video = videoRef.current;
     if (!video) return;
+    setMuted(video.muted);
+    setVolume(video.volume);
     if (autoMutedRef.current) {
       if (video.muted) return; // our own autoplay mute: not the viewer's choice
       markAutoMuted(false);
@@ -194,6 +292,11 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
     detach();
   };
 
+  const liveEdge = useMemo(
+    () => (attachment && videoRef.current ? new LiveEdge(videoRef.current, attachment) : null),
+    [attachment],
+  );
+
   // Keyboard shortcuts, only while a stream is attached.
   useEffect(() => {
     if (!shortcuts || !attached) return undefined;
@@ -202,48 +305,77 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
       const container = containerRef.current;
       if (!video || !container) return;
       const handled = handleShortcut(event, {
-        toggleMute: () => {
-          if (video.muted || video.volume === 0) turnSoundOn();
-          else video.muted = true;
-        },
+        toggleMute,
         toggleFullscreen: () => toggleFullscreen(container, video),
-        togglePlay: () => {
-          if (video.paused) startPlayback(video);
-          else video.pause();
-        },
-        changeVolume: (delta) => {
-          const volume = Math.min(1, Math.max(0, Math.round((video.volume + delta) * 10) / 10));
-          video.volume = volume;
-          if (volume > 0 && video.muted) turnSoundOn();
-        },
+        togglePlay,
+        changeVolume: (delta) => changeVolume(Math.round((video.volume + delta) * 10) / 10),
+        jumpToLive: () => liveEdge?.jumpToLive(),
       });
       if (handled) event.preventDefault();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [shortcuts, attached, startPlayback]);
+  });
 
+  const idle = useIdle(containerRef, attached && started && playing && !menuOpen);
   const live = sessionOf(status) !== null && !ended;
+  const showOffline = !live && !attached && offline !== undefined;
+  const loading = attached && !failure && !needsTap && (!started || stalled);
+  const video = videoRef.current;
+
+  const onSurfaceClick = (event: MouseEvent): void => {
+    if (!attached || !started) return;
+    if (touch || (event as PointerEvent).pointerType === 'touch') return; // a tap shows the controls
+    togglePlay();
+  };
+
+  const classes = [
+    'player',
+    attached ? 'player-attached' : 'player-detached',
+    started ? 'player-started' : '',
+    playing ? 'player-playing' : 'player-paused',
+    idle ? 'player-idle' : '',
+    showOffline ? 'player-offline' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+
   return (
-    <div ref={containerRef} class={`player ${attached ? 'player-attached' : 'player-detached'} ${started ? 'player-started' : ''}`}>
+    <div ref={containerRef} class={classes}>
       <video
         ref={videoRef}
         id="video"
         class="player-video"
-        controls={attached}
         playsInline
         autoplay
         preload="auto"
         aria-label="Live video"
+        onClick={onSurfaceClick}
+        onDblClick={() => {
+          const container = containerRef.current;
+          if (container && video) toggleFullscreen(container, video);
+        }}
         onPlaying={() => {
           setStarted(true);
+          setPlaying(true);
+          setStalled(false);
           setNeedsTap(false);
         }}
+        onPlay={() => setPlaying(true)}
+        onPause={() => setPlaying(false)}
+        onWaiting={() => setStalled(true)}
+        onCanPlay={() => setStalled(false)}
         onEnded={onEndedEvent}
         onVolumeChange={onVolumeChange}
       />
-      <Poster visible={!started} live={live} />
-      {attached && started && autoMuted && !needsTap && (
+      {showOffline ? (
+        <div class="player-offline-slot">{offline}</div>
+      ) : (
+        <Poster visible={!started} live={live} />
+      )}
+      {loading && <LoadingIndicator stalled={started} />}
+      {failure && live && <PlayerError failure={failure} onRetry={retryNow} />}
+      {attached && started && autoMuted && !needsTap && soundPrompt === 'overlay' && (
         <button type="button" id="unmute-button" class="player-overlay-button unmute-button" onClick={turnSoundOn}>
           <MutedIcon /> Turn sound on
         </button>
@@ -253,53 +385,33 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
           <PlayIcon /> Watch live
         </button>
       )}
-      {showQuality && (
-        <label class="quality-menu">
-          <span class="visually-hidden">Video quality</span>
-          <select id="quality-selector" value={String(selectedVariant)} onChange={(e) => onQualityChange(e.currentTarget.value)}>
-            <option value="-1">Auto</option>
-            {variants.map((v) => {
-              const available = choices.some((c) => c.variantIndex === v.index);
-              return (
-                <option key={v.index} value={String(v.index)} disabled={!available}>
-                  {v.name}
-                </option>
-              );
-            })}
-          </select>
-        </label>
+      {attached && started && (
+        <Controls
+          playing={playing}
+          onTogglePlay={togglePlay}
+          volume={{ muted, volume, slider: !touch, onToggleMute: toggleMute, onVolume: changeVolume }}
+          liveEdge={live ? liveEdge : null}
+          liveSince={startTime(status)}
+          quality={
+            showQuality && (
+              <QualityMenu
+                variants={variants}
+                choices={choices}
+                selected={selectedVariant}
+                playingLevel={playingLevel}
+                onSelect={onQualityChange}
+                onOpenChange={setMenuOpen}
+              />
+            )
+          }
+          fullscreen={{
+            available: canFullscreen(containerRef.current, video),
+            active: fullscreenActive,
+            toggle: () => containerRef.current && video && toggleFullscreen(containerRef.current, video),
+          }}
+          pictureInPicture={{ available: canPictureInPicture(video), toggle: () => video && togglePictureInPicture(video) }}
+        />
       )}
     </div>
-  );
-}
-
-function toggleFullscreen(container: HTMLElement, video: HTMLVideoElement): void {
-  if (document.fullscreenElement) {
-    void document.exitFullscreen().catch(() => undefined);
-    return;
-  }
-  if (typeof container.requestFullscreen === 'function') {
-    void container.requestFullscreen().catch(() => undefined);
-    return;
-  }
-  // iOS Safari only offers fullscreen on the video element itself.
-  const webkitVideo = video as HTMLVideoElement & { webkitEnterFullscreen?: () => void };
-  webkitVideo.webkitEnterFullscreen?.();
-}
-
-function MutedIcon() {
-  return (
-    <svg class="overlay-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-      <path d="M3 9.5v5h4l5 4.5V5L7 9.5H3z" fill="currentColor" />
-      <path d="M16 9.5l5 5m0-5l-5 5" stroke="currentColor" stroke-width="2" stroke-linecap="round" fill="none" />
-    </svg>
-  );
-}
-
-function PlayIcon() {
-  return (
-    <svg class="overlay-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-      <path d="M7 4.5v15l13-7.5z" fill="currentColor" />
-    </svg>
   );
 }

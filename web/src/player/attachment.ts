@@ -2,6 +2,10 @@
 // otherwise the browser's own HLS (Safari, iOS). Destroyed on offline, ended, or a fatal error.
 import Hls from 'hls.js/light';
 import { liveHlsConfig, withCacheBust } from './hls-config';
+import type { LiveTimeline } from './live-edge';
+
+/** What went wrong, in the viewer's terms: the network (or the server), or the video itself. */
+export type FailureKind = 'network' | 'media' | 'other';
 
 export interface AttachmentCallbacks {
   /** Playlist URLs of the renditions, in hls.js level order (empty for native playback). */
@@ -9,18 +13,23 @@ export interface AttachmentCallbacks {
   /** The manifest is loaded; a good moment to call play(). */
   onReady(): void;
   /** Unrecoverable: the stream is gone or unplayable for now. */
-  onFatal(reason: string): void;
+  onFatal(reason: string, kind: FailureKind): void;
+  /** hls.js switched to another rendition (its level index). */
+  onLevelSwitched?(level: number): void;
 }
 
 export function canPlayHls(video: HTMLVideoElement): boolean {
   return Hls.isSupported() || video.canPlayType('application/vnd.apple.mpegurl') !== '';
 }
 
-export class StreamAttachment {
+export class StreamAttachment implements LiveTimeline {
   private hls: Hls | null = null;
   private destroyed = false;
   private lastMediaRecovery = 0;
-  private readonly onNativeError = (): void => this.fail('the browser could not play the stream');
+  private readonly onNativeError = (): void => {
+    const code = this.video.error?.code;
+    this.fail('the browser could not play the stream', code === 2 ? 'network' : code === 3 || code === 4 ? 'media' : 'other');
+  };
   private readonly onNativeReady = (): void => this.callbacks.onReady();
 
   constructor(
@@ -50,6 +59,14 @@ export class StreamAttachment {
     if (this.hls) this.hls.currentLevel = level;
   }
 
+  liveSyncPosition(): number | null {
+    return this.hls?.liveSyncPosition ?? null;
+  }
+
+  targetLatency(): number | null {
+    return this.hls?.targetLatency ?? null;
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
@@ -71,6 +88,7 @@ export class StreamAttachment {
       this.callbacks.onLevels(data.levels.map((level) => level.uri));
       this.callbacks.onReady();
     });
+    hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => this.callbacks.onLevelSwitched?.(data.level));
     hls.on(Hls.Events.ERROR, (_event, data) => {
       if (!data.fatal || this.destroyed) return;
       const now = Date.now();
@@ -80,14 +98,16 @@ export class StreamAttachment {
         hls.recoverMediaError();
         return;
       }
-      this.fail(`${data.type}: ${data.details}`);
+      const kind: FailureKind =
+        data.type === Hls.ErrorTypes.NETWORK_ERROR ? 'network' : data.type === Hls.ErrorTypes.MEDIA_ERROR ? 'media' : 'other';
+      this.fail(`${data.type}: ${data.details}`, kind);
     });
     hls.loadSource(url);
     hls.attachMedia(this.video);
   }
 
-  private fail(reason: string): void {
+  private fail(reason: string, kind: FailureKind): void {
     if (this.destroyed) return;
-    this.callbacks.onFatal(reason);
+    this.callbacks.onFatal(reason, kind);
   }
 }

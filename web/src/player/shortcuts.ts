@@ -5,13 +5,18 @@ export interface ShortcutActions {
   toggleFullscreen(): void;
   togglePlay(): void;
   changeVolume(delta: number): void;
+  /** L: back to the live edge. */
+  jumpToLive?(): void;
 }
 
-/** Keys typed into a field (the chat box, the name field…) are never shortcuts. */
+const NOT_TYPED = new Set(['range', 'checkbox', 'radio', 'button', 'submit', 'reset', 'color']);
+
+/** Keys typed into a field (the chat box, the name field…) are never shortcuts; a slider is no field. */
 export function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
-  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+  if (target instanceof HTMLInputElement) return !NOT_TYPED.has(target.type);
+  return target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
 }
 
 function isActivatable(target: EventTarget | null): boolean {
@@ -46,6 +51,11 @@ export function handleShortcut(event: KeyboardEvent, actions: ShortcutActions): 
       return true;
     case '0':
       actions.changeVolume(0.1);
+      return true;
+    case 'l':
+    case 'L':
+      if (!actions.jumpToLive) return false;
+      actions.jumpToLive();
       return true;
     default:
       return false;

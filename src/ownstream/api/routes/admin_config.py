@@ -119,6 +119,20 @@ SETTERS: tuple[Setter, ...] = (
         stores("custom_styles", v.parse_custom_styles),
         any_method=True,
     ),
+    # Newer Owncast's page settings (reference newer §4.1)
+    Setter("offlinemessage", "changed", stores("offline_message", v.parse_offline_message)),
+    Setter(
+        "customjavascript",
+        # Owncast's own message for this setter (sic).
+        "custom styles updated",
+        stores("custom_javascript", v.parse_custom_javascript),
+        any_method=True,
+    ),
+    Setter(
+        "hideviewercount",
+        "hide viewer count setting updated",
+        stores("hide_viewer_count", v.bool_setting("hide viewer count")),
+    ),
     # Network (used at the next start)
     Setter("webserverport", "HTTP port set", stores("web_server_port", v.parse_port)),
     Setter("webserverip", "HTTP listen address set", stores("web_server_ip", v.parse_listen_ip)),

@@ -118,6 +118,16 @@ async def moderator_set_enabled(request: web.Request) -> web.Response:
     return await update_user_enabled(request)
 
 
+@routes.get("/api/moderation/chat/user/{userId}")
+@requires(Moderator())
+async def moderation_user_details(request: web.Request) -> web.Response:
+    """Newer Owncast's user details for moderators (reference newer §6); unknown user: 404, empty body."""
+    details = await services(request).chat.user_details(request.match_info["userId"])
+    if details is None:
+        return web.Response(status=404)
+    return json_response(details, no_cache=True)
+
+
 @routes.get("/api/emoji")
 @public
 async def emoji(request: web.Request) -> web.Response:

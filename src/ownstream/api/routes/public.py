@@ -1,4 +1,5 @@
-"""Public read endpoints: status, config, ping, variants, logo (reference §2.1)."""
+"""Public read endpoints: status, config, ping, variants, logo (reference §2.1), and newer Owncast's
+`/customjavascript`. The brand icons at `/img/platformlogos/` come with the front end (web/pages.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from ownstream.auth.requirements import public
 from ownstream.clock import rfc3339_seconds
 from ownstream.config.model import SocialHandle
 from ownstream.net.client_address import client_address
-from ownstream.social import platform_icon, platform_icon_svg, social_platforms
+from ownstream.social import platform_icon, social_platforms
 from ownstream.stream.logo import logo_content_type
 from ownstream.transcode.variants import variants_for_menu
 
@@ -26,9 +27,10 @@ routes = web.RouteTableDef()
 
 
 def status_document(request: web.Request) -> dict[str, Any]:
+    """0.0.11's document; `viewerCount` left out while the admin hides it (newer Owncast's setting)."""
     svc = services(request)
     stats = svc.stats
-    return {
+    document: dict[str, Any] = {
         "online": svc.lifecycle.online,
         "viewerCount": stats.viewer_count,
         "lastConnectTime": rfc3339_seconds(stats.last_connect_time),
@@ -36,6 +38,9 @@ def status_document(request: web.Request) -> dict[str, Any]:
         "versionNumber": OWNCAST_API_VERSION,
         "streamTitle": svc.config.current.stream_title,
     }
+    if svc.config.current.hide_viewer_count:
+        del document["viewerCount"]
+    return document
 
 
 @routes.get("/api/status")
@@ -87,6 +92,9 @@ async def get_config(request: web.Request) -> web.Response:
         "customStyles": config.custom_styles,
         "maxSocketPayloadSize": MAX_SOCKET_PAYLOAD_SIZE,
         "federation": await federation_document(request),
+        # Newer Owncast's (reference newer §4.2): the offline message rendered, and the viewer count switch.
+        "offlineMessage": html.offline_message,
+        "hideViewerCount": config.hide_viewer_count,
     }
     if config.stream_title:
         document["streamTitle"] = config.stream_title
@@ -104,19 +112,6 @@ async def ping(request: web.Request) -> web.Response:
 @public
 async def get_social_platforms(request: web.Request) -> web.Response:
     return json_response(social_platforms(), headers=CORS_ANY)
-
-
-@routes.get("/img/platformlogos/{name}.svg")
-@public
-async def get_platform_logo(request: web.Request) -> web.Response:
-    svg = platform_icon_svg(request.match_info["name"])
-    if svg is None:
-        raise web.HTTPNotFound()
-    return web.Response(
-        text=svg,
-        content_type="image/svg+xml",
-        headers={"Cache-Control": "public, max-age=604800", **CORS_ANY},
-    )
 
 
 @routes.get("/api/video/variants")
@@ -137,6 +132,28 @@ async def get_logo(request: web.Request) -> web.StreamResponse:
     # An uploaded SVG opened directly must not run anything on our origin.
     headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return web.FileResponse(path, headers=headers)
+
+
+@routes.get("/logo/external")
+@public
+async def get_external_logo(request: web.Request) -> web.Response:
+    """The logo as a square PNG (web/logo_images.py): what link previews and fediverse servers show."""
+    renditions = await services(request).logo_images.current()
+    return web.Response(
+        body=renditions.png,
+        content_type="image/png",
+        headers={"Cache-Control": "public, max-age=3600", **CORS_ANY},
+    )
+
+
+@routes.get("/favicon.ico")
+@public
+async def get_favicon(request: web.Request) -> web.Response:
+    """The logo as the site's icon (16 to 64 pixels in one ICO)."""
+    renditions = await services(request).logo_images.current()
+    return web.Response(
+        body=renditions.ico, content_type="image/x-icon", headers={"Cache-Control": "public, max-age=3600"}
+    )
 
 
 async def _image_or_logo(request: web.Request, path_name: str, content_type: str) -> web.StreamResponse:
@@ -161,3 +178,16 @@ async def get_thumbnail(request: web.Request) -> web.StreamResponse:
 @public
 async def get_preview(request: web.Request) -> web.StreamResponse:
     return await _image_or_logo(request, "preview", "image/gif")
+
+
+@routes.get("/customjavascript")
+@public
+async def get_custom_javascript(request: web.Request) -> web.Response:
+    """The admin's script, as stored (newer Owncast, reference newer §4.2); empty when unset. Only the
+    viewer page loads it (web/pages.py), never the embeds or the dashboard."""
+    return web.Response(
+        text=services(request).config.current.custom_javascript,
+        content_type="text/javascript",
+        charset="utf-8",
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )

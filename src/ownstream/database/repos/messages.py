@@ -94,6 +94,15 @@ class MessagesRepository:
             rows = (await conn.execute(query)).all()
         return [_with_author(row) for row in rows]
 
+    async def by_user(self, user_id: str, limit: int = 500) -> list[MessageWithAuthor]:
+        """One user's newest `limit` stored messages, hidden ones included, oldest first (moderators)."""
+        query = (
+            _joined().where(messages.c.user_id == user_id).order_by(messages.c.timestamp.desc()).limit(limit)
+        )
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [_with_author(row) for row in reversed(rows)]
+
     async def set_hidden(self, ids: Sequence[str], when: datetime | None) -> list[str]:
         """Hide (`when`) or show (None) the messages, but only if every id exists: all or nothing.
 
