@@ -32,6 +32,8 @@ stderr_log = logging.getLogger("ownstream.transcoder")
 
 PROGRESS_PERIOD: Final = 0.5
 """Seconds between ffmpeg's `-progress` reports."""
+CAUSE_WINDOW: Final = 2.0
+"""Seconds before ffmpeg's last message within which its first message is taken as the cause."""
 _TERM_GRACE: Final = 2.0
 _READ_CHUNK: Final = 4096
 
@@ -86,9 +88,10 @@ class ForwarderProcess:
         self.total_size = 0
         self.last_growth = 0.0
         """When the bytes sent last grew (monotonic), or when ffmpeg started."""
-        self.last_error: str | None = None
         self.refused = False
-        self.recent: deque[str] = deque(maxlen=remembered_lines)
+        self._refusal: str | None = None
+        self.recent: deque[tuple[float, str]] = deque(maxlen=remembered_lines)
+        """The last stderr lines worth showing, with when they came."""
         self._signalled = False
 
     @property
@@ -191,8 +194,21 @@ class ForwarderProcess:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signum)
 
+    @property
+    def last_error(self) -> str | None:
+        """What went wrong, in one line: the refusal, or else the first line of ffmpeg's last burst of
+        messages (its later lines, "Error opening output files" and the like, are consequences)."""
+        if self._refusal is not None:
+            return self._refusal
+        if not self.recent:
+            return None
+        burst_start = self.recent[-1][0] - CAUSE_WINDOW
+        return next(text for moment, text in self.recent if moment >= burst_start)
+
     def describe_exit(self) -> str:
         code = self.returncode
+        if self.refused and self.last_error:
+            return self.last_error
         if code is None:
             return self.last_error or "ffmpeg is not running"
         status = f"ffmpeg was killed by signal {-code}" if code < 0 else f"ffmpeg exited with code {code}"
@@ -243,12 +259,10 @@ class ForwarderProcess:
         stderr_log.info("[simulcast %s] %s", self.job.label, line.text)
         if line.noise:
             return
-        self.recent.append(line.text)
-        if line.refused:
+        self.recent.append((self._monotonic(), line.text))
+        if line.refused and not self.refused:
             self.refused = True
-            self.last_error = line.text
-        elif not self.refused:
-            self.last_error = line.text
+            self._refusal = line.text
 
 
 def default_ca_file() -> str | None:

@@ -110,7 +110,7 @@ class DestinationOutput:
                 async with asyncio.timeout(self._settings.stop_timeout):
                     await process.wait()
             reason = process.describe_exit()
-            self._report_end(run, reason)
+            self._report_end(run, reason, refused=process.refused)
             raise OutputFailed(reason) from None
 
     async def stop(self) -> None:

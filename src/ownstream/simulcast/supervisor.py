@@ -217,7 +217,7 @@ class DestinationSupervisor:
         self.restarts += 1
         self.state = DestinationState.RETRYING
         self._retry_at = tools.monotonic() + delay
-        log.warning("simulcast %s lost: %s; trying again in %.0f s", destination.label, reason, delay)
+        log.warning("simulcast %s lost: %s; trying again in %.3g s", destination.label, reason, delay)
         self._announce_failure("retrying", reason, always=was_live)
         self._retry = asyncio.get_running_loop().create_task(
             self._retry_after(delay), name=f"simulcast-retry:{destination.id}"
