@@ -95,7 +95,7 @@ async def wait_for_state(
     http: aiohttp.ClientSession, server: RunningServer, destination: int, state: str, timeout: float = 30
 ) -> float:
     async def reached() -> bool:
-        return (await statuses(http, server))[destination]["state"] == state
+        return bool((await statuses(http, server))[destination]["state"] == state)
 
     return await wait_until(reached, timeout, f"destination {destination} {state}", interval=0.1)
 
