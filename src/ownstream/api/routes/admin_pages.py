@@ -55,7 +55,7 @@ ADMIN_PAGES: Final = (
     "/admin/actions/",
     "/admin/help/",
 )
-"""Every page of the app, as linked from its menu (Owncast's URLs; S3 storage, simulcast and help are ours)."""
+"""Every page of the app, as linked from its menu (Owncast's URLs; S3 storage, simulcast, help: ours)."""
 
 LEGACY_REDIRECTS: Final = {
     "/admin/config-public-details": "/admin/config/general/",
