@@ -46,6 +46,7 @@ BENCHMARKS = (
     Benchmark("wheel_packaging", "wheel_packaging.py", (), "wheel_packaging", 600),
     Benchmark("chat_fanout", "chat_fanout.py", ("--clients", "1000", "4000", "10000"), "chat_fanout", 900),
     Benchmark("admin_login", "admin_login.py", ("--runs", "10"), "admin_login", 300),
+    Benchmark("simulcast_cpu", "simulcast_cpu.py", (), "simulcast_cpu", 900),
 )
 
 
@@ -154,6 +155,21 @@ def summarize_admin_login(data: dict[str, Any]) -> list[str]:
     ]
 
 
+def summarize_simulcast(data: dict[str, Any]) -> list[str]:
+    lines = [
+        f"{row['destinations']} destination(s): Python {num(row['python_cpu_percent_median'])} % "
+        f"(+{num(row['python_extra_per_destination'])} % each), each ffmpeg "
+        f"{num(row['ffmpeg_cpu_percent_each_median'])} %"
+        for row in data["rows"]
+    ]
+    lines += [
+        f"recovery: live {r['back_to_live_s']} s after the destination was back "
+        f"(forwarder start → live {r['connecting_to_live_s']} s)"
+        for r in data["recovery"]
+    ]
+    return lines
+
+
 SUMMARIZERS = {
     "ingest_cpu": summarize_ingest,
     "latency": summarize_latency,
@@ -162,6 +178,7 @@ SUMMARIZERS = {
     "wheel_packaging": summarize_packaging,
     "chat_fanout": summarize_fanout,
     "admin_login": summarize_admin_login,
+    "simulcast_cpu": summarize_simulcast,
 }
 
 

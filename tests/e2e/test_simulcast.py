@@ -437,3 +437,21 @@ async def test_a_variant_destination_sends_the_transcoded_rendition(
         assert probe_video_size(listener.segments()[0]) == (160, 90)
     finally:
         await stop_process(publisher)
+
+
+async def test_a_variant_that_is_gone_fails_with_a_clear_error(
+    origin: RunningServer, listener: FfmpegListener, http: aiohttp.ClientSession, clip: Clip
+) -> None:
+    assert origin.server.services is not None
+    config = origin.server.services.config
+    await config.update(video_variants=(*PASSTHROUGH, StreamVariant(video_bitrate=200, scaled_height=90)))
+    destination = await create(http, origin, name="Small", url=listener.url, variant=1)
+    await config.update(video_variants=PASSTHROUGH)  # the admin removed the variant afterwards
+    publisher = await start_publisher(clip, origin.rtmp_url())
+    try:
+        await wait_for_state(http, origin, destination["id"], "failed")
+        error = (await statuses(http, origin))[destination["id"]]["lastError"]
+        assert error == "this stream has no video variant 1 (it has 1): edit the destination"
+        assert forwarders() == []
+    finally:
+        await stop_process(publisher)

@@ -60,17 +60,8 @@ def test_noise_is_not_an_error() -> None:
 
 def test_arguments() -> None:
     source = forwarder_args(ForwarderJob("ffmpeg", URL, "1"))
-    assert source[:9] == [
-        "ffmpeg",
-        "-hide_banner",
-        "-nostdin",
-        "-loglevel",
-        "warning",
-        "-f",
-        "flv",
-        "-i",
-        "pipe:0",
-    ]
+    assert source[:5] == ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning"]
+    assert source[5:7] == ["-probesize", "262144"] and source[9:13] == ["-f", "flv", "-i", "pipe:0"]
     assert source[-3:] == ["-f", "flv", URL.full] and "-ca_file" not in source
     secure = parse_destination_url("rtmps://host/app/key")
     variant = forwarder_args(
