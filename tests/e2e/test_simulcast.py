@@ -344,6 +344,45 @@ async def test_a_killed_forwarder_is_restarted(
         await stop_process(publisher)
 
 
+async def test_a_stalled_forwarder_is_killed_and_restarted(
+    origin: RunningServer, http: aiohttp.ClientSession, clip: Clip
+) -> None:
+    """A destination that takes the connection and then says nothing (a hung server, a black-holing
+    firewall): ffmpeg would wait forever; the watchdog kills it after the stall timeout and starts again."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # accepted, never answered: the RTMP handshake never completes
+
+    hole = await asyncio.start_server(hold, "127.0.0.1", 0)
+    port = hole.sockets[0].getsockname()[1]
+    destination = await create(
+        http, origin, name="Black hole", url=f"rtmp://127.0.0.1:{port}/live/hole-key-0123456789"
+    )
+    publisher = await start_publisher(clip, origin.rtmp_url())
+    try:
+        await wait_for_state(http, origin, destination["id"], "connecting")
+        stalled = forwarder_pid(origin, destination["id"])
+        took = await wait_for_state(http, origin, destination["id"], "retrying", timeout=20)
+        assert took >= FAST_SIMULCAST["simulcast_stall_timeout"] - 1.5, took
+        status = (await statuses(http, origin))[destination["id"]]
+        assert status["lastError"] == "nothing was sent for 6 s (stalled)" and status["restarts"] == 1
+        assert not psutil.pid_exists(stalled) or psutil.Process(stalled).status() == "zombie"
+
+        async def connected_again() -> bool:
+            return len(held) >= 2
+
+        await wait_until(connected_again, 15, "a new forwarder connecting to the destination")
+        assert forwarder_pid(origin, destination["id"]) != stalled
+    finally:
+        await stop_process(publisher)
+        for writer in held:
+            writer.close()
+        hole.close()
+        await hole.wait_closed()
+    await wait_until(_no_forwarders, 15, "no forwarding ffmpeg left")
+
+
 async def test_server_shutdown_leaves_no_forwarder(
     tmp_path: Path, remote: RunningServer, listener: FfmpegListener, clip: Clip
 ) -> None:

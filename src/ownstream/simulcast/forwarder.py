@@ -162,6 +162,7 @@ class ForwarderProcess:
         process = self._process
         if process is None or self._exit is None:
             return
+        self._signalled = True  # ended by us: its exit is no failure to warn about
         try:
             if process.stdin is not None:
                 if not process.stdin.is_closing():

@@ -70,6 +70,9 @@ class _Run:
     live: bool = False
     stopping: bool = False
     reported: bool = False
+    stalled: str | None = None
+    """Why the watchdog killed ffmpeg; the reason reported, whichever of the write or the watch sees the
+    exit first."""
     samples: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=64))
 
 
@@ -109,8 +112,8 @@ class DestinationOutput:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._settings.stop_timeout):
                     await process.wait()
-            reason = process.describe_exit()
-            self._report_end(run, reason, refused=process.refused)
+            reason = run.stalled or process.describe_exit()
+            self._report_end(run, reason, refused=run.stalled is None and process.refused)
             raise OutputFailed(reason) from None
 
     async def stop(self) -> None:
@@ -206,23 +209,25 @@ class DestinationOutput:
                     return
             process = run.process
             assert process is not None
-            stalled = False
             exited = asyncio.ensure_future(process.wait())
             while not exited.done():
                 await asyncio.wait({exited}, timeout=_TICK)
                 if exited.done():
                     break
-                if not stalled and settings.monotonic() - process.last_growth > settings.stall_timeout:
-                    stalled = True
+                if (
+                    run.stalled is None
+                    and settings.monotonic() - process.last_growth > settings.stall_timeout
+                ):
+                    # Set before the kill: the fan-out's next write sees the broken pipe and may report first.
+                    run.stalled = f"nothing was sent for {settings.stall_timeout:.0f} s (stalled)"
                     log.warning(
                         "simulcast %s: nothing sent for %.0f s; killing its ffmpeg to start again",
                         self.destination.id,
                         settings.stall_timeout,
                     )
                     process.kill()
-            if stalled:
-                reason = f"nothing was sent for {settings.stall_timeout:.0f} s (stalled)"
-                self._report_end(run, reason)
+            if run.stalled is not None:
+                self._report_end(run, run.stalled)
             else:
                 self._report_end(run, process.describe_exit(), refused=process.refused)
         except OutputFailed as error:
