@@ -1,21 +1,23 @@
 """Simulcast from the dashboard, used for real: a destination added with the form (platform, server URL,
 hidden stream key) goes live while the stream is live, its state and bitrate show in the list and as a
-badge on Home, the switch stops it, and the key never shows in the page."""
+badge on Home, a destination nobody listens at shows it is retrying and why, the page fits a phone, the
+switch stops a destination, and the key never shows in the page."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 import pytest_asyncio
 from playwright.async_api import Browser
 
 from ownstream.transcode.variants import StreamVariant
-from tests.harness import RunningServer
+from tests.harness import RunningServer, admin_auth
 from tests.media import Clip, start_publisher, stop_process
-from tests.rtmp_peers import FfmpegListener
+from tests.rtmp_peers import FfmpegListener, free_port
 
-from .ui import TIMEOUT_MS, axe_violations, describe, logged_in_context, open_page, screenshot
+from .ui import DESKTOP, PHONE, TIMEOUT_MS, axe_violations, describe, logged_in_context, open_page, screenshot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -65,16 +67,35 @@ async def test_add_watch_and_switch_off_a_destination(
     assert "starts when you go live" in await row.inner_text()
     assert KEY not in await page.content() and "••••6789" in await row.inner_text()
 
+    # A second destination where nothing listens (created through the API): it keeps retrying.
+    down_url = f"rtmp://127.0.0.1:{free_port()}/live/down-key-0123456789"
+    async with aiohttp.ClientSession(headers=admin_auth()) as http:
+        created = {"name": "Nobody home", "url": down_url}
+        async with http.post(base + "/api/admin/restream/destinations/create", json=created) as response:
+            assert response.status == 200, await response.text()
+    down = page.locator("tr", has_text="Nobody home")
+    await down.wait_for(timeout=TIMEOUT_MS)
+
     publisher = await start_publisher(clip, admin_server.rtmp_url())
     try:
         await row.locator('[data-state="live"]').wait_for(timeout=30_000)
         assert "kbit/s" in await row.inner_text()
+        await down.locator('[data-state="retrying"]').wait_for(timeout=30_000)
+        assert "Connection refused" in await down.inner_text(), await down.inner_text()
+        assert "down-key-0123456789" not in await page.content()
         await screenshot(page, "admin-simulcast-live-1366.png")
         assert not await axe_violations(page), describe(await axe_violations(page))
+        await page.set_viewport_size(PHONE)
+        await page.wait_for_timeout(300)
+        overflow = await page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{overflow} px of sideways scrolling at phone width"
+        await screenshot(page, "admin-simulcast-live-390.png")
+        await page.set_viewport_size(DESKTOP)
 
         await page.get_by_role("link", name="Home").click()
         badge = page.locator("[data-simulcast-badge]")
-        await badge.get_by_text("Simulcast: 1 of 1 live").wait_for(timeout=TIMEOUT_MS)
+        await badge.get_by_text("Simulcast: 1 of 2 live · 1 in trouble").wait_for(timeout=TIMEOUT_MS)
+        await screenshot(page, "admin-home-simulcast-badge-1366.png")
 
         await badge.get_by_role("link").click()
         await row.wait_for(timeout=TIMEOUT_MS)
