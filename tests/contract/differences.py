@@ -122,6 +122,11 @@ BEHAVIOUR_DEVIATIONS = {
         "`online` turns true after 0.0.11's delay only once the master playlist and a segment of every "
         "variant exist; 0.0.11 said online after the delay even when ffmpeg had rejected the input."
     ),
+    "simulcast webhook events": (
+        "Ours (issue 14; Owncast has none): webhooks may subscribe to `RESTREAM_STARTED` and "
+        "`RESTREAM_FAILED`, `{type, eventData: {id, timestamp, destinationId, destinationName, state, "
+        "error?}}`, `state` `live`, `retrying` or `failed`, `error` ffmpeg's line with the key masked."
+    ),
 }
 """Deliberate differences from what Owncast 0.0.11 does, outside the HTTP contract (video, ingest…)."""
 DEVIATIONS = {

@@ -22,6 +22,7 @@ from aiohttp import web
 
 from ownstream.events import SegmentWritten
 from ownstream.transcode.variants import StreamVariant
+from tests.contract.differences import BEHAVIOUR_DEVIATIONS
 from tests.e2e.waiting import wait_until
 from tests.harness import RunningServer, admin_auth, make_settings, running_server
 from tests.media import Clip, probe_video_size, start_publisher, stop_process
@@ -247,6 +248,8 @@ async def test_a_refused_key_fails_without_retrying(
             failure = next(hook for hook in hooks if hook["type"] == "RESTREAM_FAILED")["eventData"]
             assert failure["destinationId"] == wrong["id"] and failure["destinationName"] == "Wrong key"
             assert failure["state"] == "failed" and "not-the-key" not in str(hooks)
+            assert set(failure) == {"id", "timestamp", "destinationId", "destinationName", "state", "error"}
+            assert "simulcast webhook events" in BEHAVIOUR_DEVIATIONS  # our extension, documented
 
             # Fixing the key while live starts it, and it goes live (announced too).
             async with http.post(
