@@ -60,6 +60,7 @@ async def test_add_watch_and_switch_off_a_destination(
     assert await key_field.get_attribute("type") == "password"
     await key_field.fill(KEY)
     assert not await axe_violations(page), describe(await axe_violations(page))
+    await screenshot(page, "admin-simulcast-add-1366.png")
     await dialog.get_by_role("button", name="Add").click()
     await dialog.wait_for(state="hidden", timeout=TIMEOUT_MS)
     row = page.locator("tr", has_text="My listener")

@@ -193,7 +193,7 @@ function DestinationForm({
         <label for={`${base}-key`} class="setting-label">
           Stream key
         </label>
-        <div class="toggle-row">
+        <div class="key-row">
           <input
             id={`${base}-key`}
             type={(showKey ? 'text' : 'password') as 'text'}
