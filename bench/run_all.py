@@ -48,6 +48,7 @@ BENCHMARKS = (
     Benchmark("admin_login", "admin_login.py", ("--runs", "10"), "admin_login", 300),
     Benchmark("federation_fanout", "federation_fanout.py", (), "federation_fanout", 300),
     Benchmark("inbox_verify", "inbox_verify.py", (), "inbox_verify", 300),
+    Benchmark("simulcast_cpu", "simulcast_cpu.py", (), "simulcast_cpu", 900),
 )
 
 
@@ -171,6 +172,19 @@ def summarize_inbox_verify(data: dict[str, Any]) -> list[str]:
         f"({num(data['verified_per_cpu_s'], 0)} per second of server CPU), signature check alone "
         f"{num(data['signature_check_us'], 0)} µs"
     ]
+def summarize_simulcast(data: dict[str, Any]) -> list[str]:
+    lines = [
+        f"{row['destinations']} destination(s): Python {num(row['python_cpu_percent_median'])} % "
+        f"(+{num(row['python_extra_per_destination'])} % each), each ffmpeg "
+        f"{num(row['ffmpeg_cpu_percent_each_median'])} %"
+        for row in data["rows"]
+    ]
+    lines += [
+        f"recovery: live {r['back_to_live_s']} s after the destination was back "
+        f"(forwarder start → live {r['connecting_to_live_s']} s)"
+        for r in data["recovery"]
+    ]
+    return lines
 
 
 SUMMARIZERS = {
@@ -183,6 +197,7 @@ SUMMARIZERS = {
     "admin_login": summarize_admin_login,
     "federation_fanout": summarize_federation_fanout,
     "inbox_verify": summarize_inbox_verify,
+    "simulcast_cpu": summarize_simulcast,
 }
 
 

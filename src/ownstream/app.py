@@ -38,6 +38,7 @@ from ownstream.database.repos.deliveries import DeliveryRepository
 from ownstream.database.repos.followers import FollowerRepository
 from ownstream.database.repos.messages import MessagesRepository
 from ownstream.database.repos.outbox import OutboxRepository
+from ownstream.database.repos.restream import RestreamRepository
 from ownstream.database.repos.stats import StatsRepository
 from ownstream.database.repos.users import UsersRepository
 from ownstream.database.repos.webhooks import WebhookRepository
@@ -60,6 +61,7 @@ from ownstream.ingest.rtmp.server import RtmpServer
 from ownstream.logbuffer import LogBuffer
 from ownstream.logfilters import SafeRecordFilter
 from ownstream.logsetup import ACCESS_LOGGER
+from ownstream.metrics.restream import RestreamCollector
 from ownstream.metrics.service import ServerMetrics
 from ownstream.net.client_address import TrustedProxies
 from ownstream.net.connection_caps import ConnectionCap
@@ -68,6 +70,8 @@ from ownstream.outbound.http import OutboundHttp
 from ownstream.outputs.hls import HlsOutput
 from ownstream.outputs.thumbnails import ThumbnailOutput
 from ownstream.settings import Settings
+from ownstream.simulcast.forwarder import default_ca_file
+from ownstream.simulcast.service import SimulcastService
 from ownstream.startup import (
     DATADIR_SETTING,
     StartupError,
@@ -193,6 +197,21 @@ class Ownstream:
         thumbnails = ThumbnailOutput(settings.data_dir, hls.directory, self.bus, timings.thumbnail_interval)
         lifecycle = StreamLifecycle(timings, config, stats, self.bus, self.clock, hls, [thumbnails])
         await lifecycle.discard_previous_run()
+        simulcast = SimulcastService(
+            RestreamRepository(self._engine),
+            config,
+            lifecycle,
+            self.bus,
+            self.clock,
+            timings,
+            hls_dir=hls.directory,
+            ca_file=default_ca_file(),
+        )
+        await simulcast.load()
+        if self._log_safety is not None:  # from now on the destinations' keys too
+            self._log_safety.watch_secrets(
+                lambda: (config.current.stream_key, config.current.s3.secret, *simulcast.secrets())
+            )
         viewer_history = ViewerHistory(stats, self.clock, timings.viewer_sample_interval)
         hardware = HardwareMonitor(
             settings.data_dir,
@@ -348,7 +367,9 @@ class Ownstream:
             page_texts=page_texts,
             stream_title=StreamTitle(config, chat.announce_title),
             ffmpeg=FfmpegSettings(config),
+            simulcast=simulcast,
         )
+        self.services.metrics.registry.register(RestreamCollector(simulcast))
         self.backups = DatabaseBackups(
             settings.database_url,
             settings.backup_path,
@@ -367,6 +388,7 @@ class Ownstream:
         for part in self._federation_parts:
             part.start()
         self.backups.start()
+        simulcast.start()
 
         current = config.current
         rtmp_host = self._listen.rtmp_host or settings.rtmp_ip
@@ -422,6 +444,7 @@ class Ownstream:
         if self.services is not None:
             self.services.config.unfollow()
             self.services.metrics.stop()
+            await self.services.simulcast.stop()  # no more starts or retries; the stream's end stops them
             await self.services.lifecycle.stop()
         if self._runner is not None:
             await self._runner.cleanup()

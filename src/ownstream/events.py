@@ -147,3 +147,25 @@ class ChatEventOccurred:
 @dataclass(frozen=True)
 class StreamTitleChanged:
     title: str
+
+
+@dataclass(frozen=True)
+class RestreamStarted:
+    """A simulcast destination went live (first time in a stream, or again after it was lost)."""
+
+    destination_id: int
+    name: str
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
+class RestreamFailed:
+    """A simulcast destination was lost or could not go live: `state` is `retrying` (it is tried again
+    after a back-off) or `failed` (the remote refused it; it waits for the admin). `error` is ffmpeg's
+    last error line, with the stream key masked."""
+
+    destination_id: int
+    name: str
+    state: str
+    error: str
+    timestamp: datetime

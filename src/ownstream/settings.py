@@ -107,6 +107,15 @@ class Timings:
     """The wait of the first throttled attempt; it doubles with each further attempt."""
     login_max_delay: float = 30.0
     """The longest wait of a throttled attempt."""
+    simulcast_first_retry: float = 2.0
+    """A simulcast destination that failed is tried again after this long, doubling up to the next."""
+    simulcast_max_retry: float = 60.0
+    simulcast_stall_timeout: float = 20.0
+    """A forwarder whose output has not grown for this long (connecting or live) is killed and retried."""
+    simulcast_healthy_after: float = 30.0
+    """A destination live this long has its back-off start again from the first delay when it drops."""
+    simulcast_stop_timeout: float = 5.0
+    """At a stream's end a forwarder gets this long to send what it has before it is terminated."""
 
 
 @dataclass(frozen=True)

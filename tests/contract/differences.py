@@ -31,6 +31,20 @@ EXTRA_PATHS = {
 OUR_PATHS = {
     ("POST", "/api/admin/config/s3/test"): "The dashboard's S3 Test connection; Owncast has none.",
     ("POST", "/api/admin/preview/markdown"): "The dashboard's Markdown previews; Owncast has none.",
+    ("GET", "/api/admin/restream/destinations"): (
+        "Simulcast destinations (issue 14; Owncast has none): `{id, name, url, displayUrl, enabled, variant, "
+        "createdAt, updatedAt}`, the stream key whole in `url` (admin only), masked in `displayUrl`."
+    ),
+    ("POST", "/api/admin/restream/destinations/create"): (
+        "`{name, url, enabled?, variant?}` → the created destination; a bad URL, name or variant is a 400 "
+        "simple response and stores nothing."
+    ),
+    ("POST", "/api/admin/restream/destinations/update"): "`{id, …}`: only the fields given change.",
+    ("POST", "/api/admin/restream/destinations/delete"): "`{id}` → a simple response.",
+    ("GET", "/api/admin/restream/status"): (
+        "Per destination: `state` (idle, connecting, live, retrying, failed), `bitrate` (kbit/s), `uptime` "
+        "and `retryIn` (s), `lastError` (ffmpeg's line, the key masked), `restarts`, `bytesSent`."
+    ),
     ("GET", "/admin/"): (
         "The dashboard answers 401 with its login page and no Basic challenge (Owncast: a Basic "
         "challenge), and accepts a session cookie from POST /admin/login as well as Basic."
@@ -136,6 +150,11 @@ BEHAVIOUR_DEVIATIONS = {
     "online means playable": (
         "`online` turns true after 0.0.11's delay only once the master playlist and a segment of every "
         "variant exist; 0.0.11 said online after the delay even when ffmpeg had rejected the input."
+    ),
+    "simulcast webhook events": (
+        "Ours (issue 14; Owncast has none): webhooks may subscribe to `RESTREAM_STARTED` and "
+        "`RESTREAM_FAILED`, `{type, eventData: {id, timestamp, destinationId, destinationName, state, "
+        "error?}}`, `state` `live`, `retrying` or `failed`, `error` ffmpeg's line with the key masked."
     ),
 }
 """Deliberate differences from what Owncast 0.0.11 does, outside the HTTP contract (video, ingest…)."""

@@ -223,3 +223,29 @@ async def test_a_failed_output_restarted_mid_stream_joins_at_the_next_keyframe()
     assert [status.state for status in fan.statuses()] == [OutputState.RUNNING]
     await fan.stop()
     assert pusher.stops == 2
+
+
+async def test_an_output_removed_mid_stream_is_stopped_and_the_others_go_on() -> None:
+    fan = fanout()
+    kept, removed = FakeOutput("kept"), FakeOutput("removed")
+    await fan.add(kept)
+    await fan.add(removed)
+    await publish(fan, opening())
+    await removed.wait_for(4)
+    removed.stall()  # removing must not wait for a write that never returns
+    await publish(fan, [video(0)])
+    assert await fan.remove(removed) is True
+    assert removed.stops == 1 and [status.name for status in fan.statuses()] == ["kept"]
+    for index in range(1, 5):
+        await publish(fan, [video(index)])
+    await kept.wait_for(4 + 5)
+    assert kept.frames() == list(range(5))
+    assert await fan.remove(removed) is False  # no longer part of the stream
+    await fan.add(removed)  # switched on again: it joins like a late output
+    removed.resume()
+    for index in range(5, 31):
+        await publish(fan, [video(index)])
+    await removed.wait_for(4 + 4 + 1)
+    assert removed.frames()[-1] == 30 and len(removed.contexts) == 2
+    await fan.stop()
+    assert (kept.stops, removed.stops) == (1, 2)

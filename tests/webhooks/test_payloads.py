@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from ownstream.clock import rfc3339
 from ownstream.events import ChatEventOccurred
 from ownstream.webhooks.payloads import (
     STREAM_STARTED,
@@ -9,6 +10,7 @@ from ownstream.webhooks.payloads import (
     WEBHOOK_EVENTS,
     ServerDescription,
     chat_event_body,
+    restream_event_body,
     stream_event_body,
 )
 
@@ -22,6 +24,8 @@ def test_known_event_types() -> None:
         "STREAM_STARTED",
         "STREAM_STOPPED",
         "STREAM_TITLE_UPDATED",
+        "RESTREAM_STARTED",
+        "RESTREAM_FAILED",
     } == WEBHOOK_EVENTS
 
 
@@ -52,3 +56,25 @@ def test_title_updated_uses_the_same_shape() -> None:
     body = stream_event_body(STREAM_TITLE_UPDATED, "x", server, datetime.now(UTC))
     assert body["type"] == "STREAM_TITLE_UPDATED"
     assert body["eventData"]["streamTitle"] == "new title"
+
+
+def test_restream_bodies_name_the_destination() -> None:
+    when = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+    started = restream_event_body("RESTREAM_STARTED", "ev1", 3, "YouTube", "live", None, when)
+    assert started == {
+        "type": "RESTREAM_STARTED",
+        "eventData": {
+            "id": "ev1",
+            "timestamp": rfc3339(when),
+            "destinationId": 3,
+            "destinationName": "YouTube",
+            "state": "live",
+        },
+    }
+    failed = restream_event_body(
+        "RESTREAM_FAILED", "ev2", 3, "YouTube", "failed", "the server refused: x", when
+    )
+    assert (
+        failed["eventData"]["state"] == "failed" and failed["eventData"]["error"] == "the server refused: x"
+    )
+    assert {"RESTREAM_STARTED", "RESTREAM_FAILED"} <= WEBHOOK_EVENTS

@@ -17,6 +17,7 @@ from ownstream.api.routes import (
     admin_chat,
     admin_config,
     admin_preview,
+    admin_restream,
     admin_server,
     admin_serverconfig,
     admin_stats,
@@ -130,6 +131,7 @@ def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None
     app.add_routes(admin_stream.routes)
     app.add_routes(admin_storage_test.routes)
     app.add_routes(admin_preview.routes)
+    app.add_routes(admin_restream.routes)
     app.add_routes(integrations.routes)
     app.on_response_prepare.append(integration_any_origin)
     app.add_routes(chat.routes)

@@ -27,6 +27,7 @@ from ownstream.hls.last_good import LastGoodPlaylists
 from ownstream.logbuffer import LogBuffer
 from ownstream.metrics.service import ServerMetrics
 from ownstream.settings import Settings
+from ownstream.simulcast.service import SimulcastService
 from ownstream.stream.hardware import HardwareMonitor
 from ownstream.stream.history import ViewerHistory
 from ownstream.stream.lifecycle import StreamLifecycle
@@ -64,6 +65,7 @@ class Services:
     page_texts: RenderedPageTexts
     stream_title: StreamTitle
     ffmpeg: FfmpegSettings
+    simulcast: SimulcastService
     disk_full: DiskFullReporter = field(default_factory=DiskFullReporter)
     """The process's one reporter: "the disk is full" at most once a minute."""
     playlists: LastGoodPlaylists = field(default_factory=LastGoodPlaylists)

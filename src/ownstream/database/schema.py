@@ -138,3 +138,18 @@ outbound_deliveries = sa.Table(
 )
 """Outbound HTTP deliveries of a persistent queue (outbound/queue.py) waiting for their next attempt: a
 row lives from submission until delivered or given up, so a restart loses none."""
+
+restream_destinations = sa.Table(
+    "restream_destinations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("variant", sa.Integer, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,
+)
+"""Simulcast destinations: where the live stream is forwarded (the URL holds the stream key), whether it
+is, and what is sent (`variant` NULL: the source as received; else a video variant's index)."""

@@ -79,6 +79,24 @@ class MediaFanout:
             )
         self._collect_queues()
 
+    async def remove(self, output: StreamOutput) -> bool:
+        """Stop `output` and leave it out of the rest of the stream (a simulcast destination switched off
+        while live); the others go on untouched. False when it is not part of the stream."""
+        consumer = next((c for c in self._consumers if c.output is output), None)
+        if consumer is None or self._closed:
+            return False
+        self._consumers.remove(consumer)
+        if consumer.queue is not None:
+            consumer.queue.close(discard=True)
+        self._collect_queues()
+        pump = consumer.pump
+        if pump is not None and not pump.done():
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pump
+        await self._stop_in_background(consumer)
+        return True
+
     def publish(self, tags: Sequence[FlvTag], size: int) -> None:
         """Offer `tags` (`size` bytes of FLV) to every output; never waits."""
         note = self._header.note

@@ -253,6 +253,14 @@ class StreamLifecycle:
         await session.fanout.add(output)
         return True
 
+    async def stop_output(self, output: StreamOutput) -> bool:
+        """Stop `output` for the rest of the live stream (a simulcast target switched off); the stream and
+        the other outputs go on. False when no stream is live or the output is not part of it."""
+        session = self._session
+        if session is None or session.ending or output is self._primary:
+            return False
+        return await session.fanout.remove(output)
+
     def _output_failed(self, session: _LiveSession, output: StreamOutput, reason: str) -> None:
         if session.ending:
             return

@@ -22,13 +22,32 @@ from typing import Any, Protocol
 from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
 from ownstream.database.repos.webhooks import Webhook
-from ownstream.domain.event_types import STREAM_STARTED, STREAM_STOPPED, STREAM_TITLE_UPDATED
+from ownstream.domain.event_types import (
+    RESTREAM_FAILED,
+    RESTREAM_STARTED,
+    STREAM_STARTED,
+    STREAM_STOPPED,
+    STREAM_TITLE_UPDATED,
+)
 from ownstream.domain.owncast_json import encode_document
-from ownstream.events import ChatEventOccurred, EventBus, StreamStarted, StreamStopped, StreamTitleChanged
+from ownstream.events import (
+    ChatEventOccurred,
+    EventBus,
+    RestreamFailed,
+    RestreamStarted,
+    StreamStarted,
+    StreamStopped,
+    StreamTitleChanged,
+)
 from ownstream.outbound.http import USER_AGENT, OutboundHttp, Reply
 from ownstream.outbound.queue import Delivery, DeliveryQueue, OutboundRequest, QueuePolicy, loggable_origin
 from ownstream.outbound.retry import RetryPolicy
-from ownstream.webhooks.payloads import ServerDescription, chat_event_body, stream_event_body
+from ownstream.webhooks.payloads import (
+    ServerDescription,
+    chat_event_body,
+    restream_event_body,
+    stream_event_body,
+)
 
 __all__ = ["USER_AGENT", "DeliveryPolicy", "WebhookDispatcher", "describe_server", "origin_of"]
 
@@ -146,6 +165,8 @@ class WebhookDispatcher:
             self._bus.subscribe(StreamStarted, self._on_stream_started),
             self._bus.subscribe(StreamStopped, self._on_stream_stopped),
             self._bus.subscribe(StreamTitleChanged, self._on_title_changed),
+            self._bus.subscribe(RestreamStarted, self._on_restream_started),
+            self._bus.subscribe(RestreamFailed, self._on_restream_failed),
         ]
 
     async def stop(self, drain_timeout: float = DRAIN_TIMEOUT) -> None:
@@ -169,6 +190,32 @@ class WebhookDispatcher:
 
     def _on_title_changed(self, event: StreamTitleChanged) -> None:
         self._stream_event(STREAM_TITLE_UPDATED, self._clock.now(), title=event.title)
+
+    def _on_restream_started(self, event: RestreamStarted) -> None:
+        if self._directory.subscribers(RESTREAM_STARTED):
+            body = restream_event_body(
+                RESTREAM_STARTED,
+                self._event_ids(),
+                event.destination_id,
+                event.name,
+                "live",
+                None,
+                event.timestamp,
+            )
+            self.enqueue(RESTREAM_STARTED, body)
+
+    def _on_restream_failed(self, event: RestreamFailed) -> None:
+        if self._directory.subscribers(RESTREAM_FAILED):
+            body = restream_event_body(
+                RESTREAM_FAILED,
+                self._event_ids(),
+                event.destination_id,
+                event.name,
+                event.state,
+                event.error,
+                event.timestamp,
+            )
+            self.enqueue(RESTREAM_FAILED, body)
 
     def _stream_event(self, event_type: str, timestamp: datetime, *, title: str | None = None) -> None:
         """The server as configured right now (with the new title, for a title change)."""

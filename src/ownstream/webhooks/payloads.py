@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ownstream.clock import rfc3339
 from ownstream.domain.chat_events import StreamWebhookData, WebhookBody
 from ownstream.domain.event_types import STREAM_STARTED, STREAM_TITLE_UPDATED, WEBHOOK_EVENTS
 from ownstream.domain.owncast_json import to_json
@@ -23,6 +24,7 @@ __all__ = [
     "WEBHOOK_EVENTS",
     "ServerDescription",
     "chat_event_body",
+    "restream_event_body",
     "stream_event_body",
 ]
 
@@ -39,6 +41,29 @@ class ServerDescription:
 def chat_event_body(event: ChatEventOccurred) -> dict[str, Any]:
     """Chat events carry their `eventData` already in Owncast's shape."""
     return to_json(WebhookBody(event.type, event.data))
+
+
+def restream_event_body(
+    event_type: str,
+    event_id: str,
+    destination_id: int,
+    name: str,
+    state: str,
+    error: str | None,
+    timestamp: datetime,
+) -> dict[str, Any]:
+    """RESTREAM_STARTED and RESTREAM_FAILED (ours): which destination, the state it is now in, and for a
+    failure ffmpeg's last error line (the stream key masked)."""
+    data: dict[str, Any] = {
+        "id": event_id,
+        "timestamp": rfc3339(timestamp),
+        "destinationId": destination_id,
+        "destinationName": name,
+        "state": state,
+    }
+    if error is not None:
+        data["error"] = error
+    return to_json(WebhookBody(event_type, data))
 
 
 def stream_event_body(

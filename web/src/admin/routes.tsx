@@ -17,6 +17,7 @@ import { Home } from './pages/Home';
 import { Logs } from './pages/Logs';
 import { Notifications } from './pages/Notifications';
 import { ServerSetup } from './pages/ServerSetup';
+import { Simulcast } from './pages/Simulcast';
 import { SocialActions } from './pages/SocialActions';
 import { Storage } from './pages/Storage';
 import { StreamHealth } from './pages/StreamHealth';
@@ -84,6 +85,7 @@ export const NAV_GROUPS: NavGroup[] = [
   {
     title: 'Integrations',
     routes: [
+      route('/admin/simulcast/', 'Simulcast', 'share', Simulcast),
       route('/admin/webhooks/', 'Webhooks', 'link', Webhooks),
       route('/admin/access-tokens/', 'Access Tokens', 'key', AccessTokens, 'Access tokens'),
       route('/admin/actions/', 'External Actions', 'external', ExternalActions, 'External actions'),

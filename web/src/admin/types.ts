@@ -200,3 +200,35 @@ export interface SimpleResult {
   success: boolean;
   message: string;
 }
+
+/** A simulcast destination (`/api/admin/restream/destinations`): `url` holds the stream key. */
+export interface RestreamDestination {
+  id: number;
+  name: string;
+  url: string;
+  displayUrl: string;
+  enabled: boolean;
+  /** null: the source as received; else a video variant's index. */
+  variant: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RestreamState = 'idle' | 'connecting' | 'live' | 'retrying' | 'failed';
+
+/** One destination's live state (`/api/admin/restream/status`). */
+export interface RestreamStatus {
+  id: number;
+  name: string;
+  displayUrl: string;
+  enabled: boolean;
+  variant: number | null;
+  state: RestreamState;
+  /** kbit/s */
+  bitrate: number;
+  uptime: number | null;
+  retryIn: number | null;
+  lastError: string | null;
+  restarts: number;
+  bytesSent: number;
+}

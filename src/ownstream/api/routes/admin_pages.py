@@ -49,12 +49,13 @@ ADMIN_PAGES: Final = (
     "/admin/stream-health",
     "/admin/logs/",
     "/admin/federation/actions/",
+    "/admin/simulcast/",
     "/admin/webhooks/",
     "/admin/access-tokens/",
     "/admin/actions/",
     "/admin/help/",
 )
-"""Every page of the app, as linked from its menu (Owncast's URLs; S3 storage and help are ours)."""
+"""Every page of the app, as linked from its menu (Owncast's URLs; S3 storage, simulcast, help: ours)."""
 
 LEGACY_REDIRECTS: Final = {
     "/admin/config-public-details": "/admin/config/general/",

@@ -10,6 +10,7 @@ import { formatDateTime, formatKbps, formatRelative, plural } from '../format';
 import { usePoll } from '../poll';
 import { STATUS_INTERVAL_MS, useAdmin, useConfig } from '../state';
 import type { AdminStatus, LogEntry, ServerConfig, VideoVariant } from '../types';
+import { SimulcastBadge } from './Simulcast';
 
 export const DEFAULT_STREAM_KEY = 'abc123';
 export const DEFAULT_SERVER_NAME = 'Ownstream';
@@ -281,6 +282,7 @@ export function Home() {
         intro={online ? 'You are live.' : 'No stream is active. Connect your broadcasting software to go live.'}
       />
       <GettingStarted config={config} />
+      <SimulcastBadge online={online} />
       {online && status ? (
         <LiveDetails status={status} />
       ) : (

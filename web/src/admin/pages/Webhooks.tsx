@@ -19,6 +19,8 @@ export const WEBHOOK_EVENTS: [string, string][] = [
   ['STREAM_STARTED', 'Stream started'],
   ['STREAM_STOPPED', 'Stream stopped'],
   ['STREAM_TITLE_UPDATED', 'Stream title changed'],
+  ['RESTREAM_STARTED', 'Simulcast destination live'],
+  ['RESTREAM_FAILED', 'Simulcast destination lost or refused'],
 ];
 const EVENT_NAMES = Object.fromEntries(WEBHOOK_EVENTS);
 
