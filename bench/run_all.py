@@ -172,6 +172,8 @@ def summarize_inbox_verify(data: dict[str, Any]) -> list[str]:
         f"({num(data['verified_per_cpu_s'], 0)} per second of server CPU), signature check alone "
         f"{num(data['signature_check_us'], 0)} µs"
     ]
+
+
 def summarize_simulcast(data: dict[str, Any]) -> list[str]:
     lines = [
         f"{row['destinations']} destination(s): Python {num(row['python_cpu_percent_median'])} % "
