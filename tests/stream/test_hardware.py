@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -81,10 +82,24 @@ async def test_monitor_records_samples_and_warns_once_per_kind(
 
 
 async def test_monitor_samples_on_its_timer(tmp_path: Path) -> None:
-    monitor = HardwareMonitor(tmp_path, ManualClock(), interval=0.05, warning_cooldown=300)
+    readings: list[HardwareReading] = []
+    two_recorded = threading.Event()
+
+    def counting_reader(data_dir: Path) -> HardwareReading:
+        reading = read_hardware(data_dir)
+        readings.append(reading)
+        if len(readings) >= 3:  # samples run one after another: the first two are recorded by now
+            two_recorded.set()
+        return reading
+
+    monitor = HardwareMonitor(
+        tmp_path, ManualClock(), interval=0.05, warning_cooldown=300, reader=counting_reader
+    )
     await monitor.start()
     try:
-        await asyncio.sleep(0.13)
+        # Each sample reads /proc in a worker thread, which a busy machine may start late: wait for two
+        # samples rather than a fixed time (nothing samples unless the timer runs).
+        assert await asyncio.to_thread(two_recorded.wait, 10)
     finally:
         await monitor.stop()
     assert len(monitor.cpu) >= 2 and len(monitor.memory) == len(monitor.cpu) == len(monitor.disk)

@@ -113,6 +113,7 @@ async def test_stream_events_describe_the_server_at_that_moment(setup: Setup) ->
     assert stop["eventData"]["streamTitle"] == "second"
 
 
+@pytest.mark.alone
 async def test_server_errors_are_retried_with_backoff_then_given_up(setup: Setup) -> None:
     async with receiving(status=500) as receiver:
         setup.directory.add(receiver.url(), "CHAT")
