@@ -199,6 +199,7 @@ async def test_every_event_type_is_delivered(
         await late.close()
 
 
+@pytest.mark.alone
 async def test_server_errors_are_retried_then_dropped(
     server: RunningServer, http: aiohttp.ClientSession
 ) -> None:
