@@ -34,6 +34,7 @@ from ownstream.database.repos.activities import AcceptedActivityRepository
 from ownstream.database.repos.config import ConfigRepository
 from ownstream.database.repos.followers import FollowerRepository
 from ownstream.database.repos.messages import MessagesRepository
+from ownstream.database.repos.notifications import NotificationRepository
 from ownstream.database.repos.outbox import OutboxRepository
 from ownstream.database.repos.stats import StatsRepository
 from ownstream.database.repos.users import UsersRepository
@@ -53,6 +54,8 @@ from ownstream.metrics.service import ServerMetrics
 from ownstream.net.client_address import TrustedProxies
 from ownstream.net.connection_caps import ConnectionCap
 from ownstream.net.http_guard import GuardedTCPSite, HttpGuard
+from ownstream.notifications.service import NotificationService
+from ownstream.notifications.vapid_keys import UnreadableVapidKey, load_vapid_key
 from ownstream.outbound.http import OutboundHttp
 from ownstream.outputs.hls import HlsOutput
 from ownstream.outputs.thumbnails import ThumbnailOutput
@@ -231,6 +234,21 @@ class Ownstream:
             ),
             http=self._outbound,
         )
+        try:
+            vapid_key = await load_vapid_key(config_rows)
+        except UnreadableVapidKey as error:
+            raise StartupError(str(error)) from None
+        notifications = NotificationService(
+            NotificationRepository(self._engine),
+            config,
+            self.bus,
+            self._outbound,
+            self.clock,
+            vapid_key,
+            allow_private_endpoints=settings.allow_private_addresses,
+            delay=timings.go_live_notification_delay,
+            min_interval=timings.go_live_notification_interval,
+        )
         self.services = Services(
             settings=settings,
             config=config,
@@ -276,6 +294,7 @@ class Ownstream:
             page_texts=RenderedPageTexts(config),
             stream_title=StreamTitle(config, chat.announce_title),
             ffmpeg=FfmpegSettings(config),
+            notifications=notifications,
         )
         self.backups = DatabaseBackups(
             settings.database_url,
@@ -291,6 +310,7 @@ class Ownstream:
         await self._directory.start()
         await webfinger.start()
         await chat.start()
+        notifications.start()
         self._webhook_dispatcher.start()
         self.backups.start()
 
@@ -358,6 +378,7 @@ class Ownstream:
             await self.services.hardware.stop()
             await self.services.viewer_history.stop()
             await self.services.chat.stop()
+            await self.services.notifications.stop()
             await self.services.stats.stop()
         await self.bus.drain()
         if self._webhook_dispatcher is not None:

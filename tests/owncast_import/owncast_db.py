@@ -4,6 +4,7 @@ password), datastore values gob-encoded as Owncast writes them, plus a logo and 
 
 from __future__ import annotations
 
+import base64
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from tests.owncast_import.gob_writer import TIME, GoMap, GoSlice, GoStruct, encode
 
@@ -104,6 +105,19 @@ S3 = GoStruct(
 STREAM_KEY = GoStruct("StreamKey", (("Key", "string"), ("Comment", "string")))
 NULL_TIME = GoStruct("NullTime", (("Time", TIME), ("Valid", "bool")))
 STRINGS = GoSlice("string", "[]string")
+DISCORD = GoStruct(
+    "DiscordConfiguration", (("Enabled", "bool"), ("Webhook", "string"), ("GoLiveMessage", "string"))
+)
+BROWSER_PUSH = GoStruct(
+    "BrowserNotificationConfiguration", (("Enabled", "bool"), ("GoLiveMessage", "string"))
+)
+PUSH_SUBSCRIPTION = (
+    '{"endpoint":"https://push.example.net/send/abc","expirationTime":null,"keys":{"p256dh":'
+    '"BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",'
+    '"auth":"tBHItJI5svbpez7KI4CCXg"}}'
+)
+VAPID_SCALAR = bytes(range(1, 33))
+"""webpush-go stores the VAPID private key as base64url of the P-256 scalar."""
 
 MODERATOR_TOKEN = "bW9kZXJhdG9yLXRva2VuLWZvci10aGUtaW1wb3J0LXRlc3Q="
 VIEWER_TOKEN = "dmlld2VyLXRva2VuLWZvci10aGUtaW1wb3J0LXRlc3QhIQ=="
@@ -111,6 +125,19 @@ INTEGRATION_TOKEN = "aW50ZWdyYXRpb24tdG9rZW4tZm9yLXRoZS1pbXBvcnQ/IQ=="
 INIT_DATE = datetime(2022, 1, 15, 10, 30, tzinfo=UTC)
 NOW = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
 """Recent enough that the chat history retention (5 h) keeps the imported messages."""
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def vapid_public_key() -> str:
+    key = ec.derive_private_key(int.from_bytes(VAPID_SCALAR, "big"), ec.SECP256R1())
+    return b64url(
+        key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+    )
 
 
 def go_timestamp(moment: datetime) -> str:
@@ -203,6 +230,17 @@ def _settings(newer: bool, private_pem: str, public_pem: str) -> dict[str, tuple
                 {"theme-color-1": "#123"},
             ),
             "chat_join_messages_enabled": ("bool", True),
+            "browser_push_private_key": ("string", b64url(VAPID_SCALAR)),
+            "browser_push_public_key": ("string", vapid_public_key()),
+            "browser_push_configuration": (BROWSER_PUSH, {"Enabled": True, "GoLiveMessage": "We are live!"}),
+            "discord_configuration": (
+                DISCORD,
+                {
+                    "Enabled": True,
+                    "Webhook": "https://discord.example/api/webhooks/1",
+                    "GoLiveMessage": "Live",
+                },
+            ),
         }
     else:
         values |= {
@@ -293,7 +331,8 @@ def build_owncast(folder: Path, *, newer: bool, messages: int = 3, users: int = 
         if newer:
             connection.execute("INSERT INTO ip_bans (ip_address, notes) VALUES ('203.0.113.9', 'spam')")
             connection.execute(
-                "INSERT INTO notifications (channel, destination) VALUES ('DISCORD', 'https://discord.example/x')"
+                "INSERT INTO notifications (channel, destination) VALUES ('BROWSER_PUSH_NOTIFICATION', ?)",
+                (PUSH_SUBSCRIPTION,),
             )
     connection.close()
     (data / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\nnot-really")

@@ -22,6 +22,7 @@ from tests.owncast_import.owncast_db import (
     VIEWER_TOKEN,
     OwncastData,
     build_owncast,
+    vapid_public_key,
 )
 
 
@@ -64,7 +65,7 @@ async def test_an_imported_owncast_server_is_served_by_ownstream(
     stream_key = "first-key-1" if newer else "old-stream-key"
     check_stored(database, owncast, newer)
     if newer:
-        assert "1 IP bans not imported" in out and "1 notification subscriptions not imported" in out
+        assert "1 IP bans not imported" in out and "push subscriptions: 1" in out
 
     async with running_server(ours) as server, aiohttp.ClientSession(server.base_url) as http:
         async with http.get("/api/config") as response:
@@ -118,6 +119,19 @@ async def test_an_imported_owncast_server_is_served_by_ownstream(
             hello = json.loads((await socket.receive(timeout=5)).data.split("\n")[0])
         assert hello["type"] == "CONNECTED_USER_INFO"
         assert hello["user"]["displayName"] == "Mod Person" and "MODERATOR" in hello["user"]["scopes"]
+
+        if newer:
+            # Owncast's VAPID key and subscriptions came along: browsers that signed up stay signed up.
+            assert config["notifications"]["browser"]["publicKey"] == vapid_public_key()
+            assert server_config["notifications"] == {
+                "browser": {"enabled": True, "goLiveMessage": "We are live!"},
+                "discord": {
+                    "enabled": True,
+                    "webhook": "https://discord.example/api/webhooks/1",
+                    "goLiveMessage": "Live",
+                },
+            }
+            assert count(database, "notifications") == 1
 
         async with http.get("/api/emoji") as response:
             assert [e["name"] for e in await response.json()] == ["party"]

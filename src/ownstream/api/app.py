@@ -32,6 +32,7 @@ from ownstream.api.routes import (
     hls,
     integrations,
     metrics,
+    notifications,
     public,
 )
 from ownstream.api.routes.admin_pages import AdminPages, setup_admin_pages
@@ -129,6 +130,7 @@ def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None
     app.add_routes(admin_chat.routes)
     app.add_routes(chat_socket.routes)
     app.add_routes(metrics.routes)
+    app.add_routes(notifications.routes)
 
     async def close_chat_sockets(_app: web.Application) -> None:
         # Runs after the listeners stop and before aiohttp waits for handlers; WebSocket handlers

@@ -24,6 +24,7 @@ from ownstream.health import HealthChecks
 from ownstream.hls.last_good import LastGoodPlaylists
 from ownstream.logbuffer import LogBuffer
 from ownstream.metrics.service import ServerMetrics
+from ownstream.notifications.service import NotificationService
 from ownstream.settings import Settings
 from ownstream.stream.hardware import HardwareMonitor
 from ownstream.stream.history import ViewerHistory
@@ -60,6 +61,7 @@ class Services:
     page_texts: RenderedPageTexts
     stream_title: StreamTitle
     ffmpeg: FfmpegSettings
+    notifications: NotificationService
     disk_full: DiskFullReporter = field(default_factory=DiskFullReporter)
     """The process's one reporter: "the disk is full" at most once a minute."""
     playlists: LastGoodPlaylists = field(default_factory=LastGoodPlaylists)

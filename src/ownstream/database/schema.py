@@ -137,3 +137,16 @@ outbound_deliveries = sa.Table(
 )
 """Outbound HTTP deliveries of a persistent queue (outbound/queue.py) waiting for their next attempt: a
 row lives from submission until delivered or given up, so a restart loses none."""
+
+notifications = sa.Table(
+    "notifications",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("channel", sa.String(64), nullable=False),
+    sa.Column("destination", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("channel", "destination", name="uq_notifications_destination"),
+    sqlite_autoincrement=True,
+)
+"""Go-live notification subscriptions (Owncast's `notifications`): for `BROWSER_PUSH_NOTIFICATION` the
+destination is the browser's PushSubscription JSON. The same subscription registered twice is one row."""

@@ -30,6 +30,7 @@ from ownstream.database import schema
 from ownstream.database.backup import copy_database
 from ownstream.database.db import describe_database, open_database, sqlite_file
 from ownstream.database.lock import DatabaseInUse, DatabaseLock
+from ownstream.database.repos.notifications import BROWSER_PUSH
 from ownstream.domain.ids import new_access_token, token_hash
 from ownstream.domain.users import MAX_DISPLAY_COLOR
 from ownstream.owncast_import.settings_map import map_settings, unmapped_keys
@@ -50,11 +51,11 @@ DATA_TABLES = (
     schema.ap_outbox,
     schema.ap_accepted_activities,
     schema.stream_stats,
+    schema.notifications,
     schema.config,
 )
 NOT_YET_IMPORTED = {
     "ip_bans": "IP bans",
-    "notifications": "notification subscriptions",
     "auth": "IndieAuth/fediverse chat logins",
 }
 EMOJI_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif"})
@@ -213,6 +214,25 @@ class _Import:
                 )
             yield rows
 
+    def subscription_rows(self) -> Iterator[list[dict[str, Any]]]:
+        """Browser push subscriptions (0.0.12 and later); they keep working with the imported key."""
+        seen: set[str] = set()
+        for batch in self.source.table("notifications"):
+            rows = []
+            for row in batch:
+                channel, destination = _text(row, "channel"), _text(row, "destination")
+                if channel != BROWSER_PUSH or not destination or destination in seen:
+                    continue
+                seen.add(destination)
+                rows.append(
+                    {
+                        "channel": channel,
+                        "destination": destination,
+                        "created_at": parse_timestamp(row["created_at"]) or _now(),
+                    }
+                )
+            yield rows
+
     def activity_rows(self) -> Iterator[list[dict[str, Any]]]:
         for batch in self.source.table("ap_accepted_activities"):
             yield [
@@ -325,6 +345,9 @@ async def _write(
             report.counts["published posts"] = await _insert_all(conn, schema.ap_outbox, work.outbox_rows())
             report.counts["accepted activities"] = await _insert_all(
                 conn, schema.ap_accepted_activities, work.activity_rows()
+            )
+            report.counts["push subscriptions"] = await _insert_all(
+                conn, schema.notifications, work.subscription_rows()
             )
             report.counts["federation key pair"] = int("federation_private_key" in settings.extra)
     finally:

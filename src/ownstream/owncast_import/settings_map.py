@@ -7,13 +7,14 @@ out of range, say) is reported and left at its default instead of spoiling the r
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from pydantic import ValidationError
 
 from ownstream.config.model import RuntimeConfig
@@ -64,6 +65,9 @@ FEDERATION_KEY_SETTING = "federation_private_key"
 STREAM_KEYS_SETTING = "stream_keys"
 """Owncast 0.1's stream keys with their comments, `[{"key", "comment"}]`, kept for the stream-keys
 feature; the first one also becomes `stream_key`."""
+VAPID_KEY_SETTING = "browser_push_private_key"
+"""Where the Web Push key is kept (notifications/vapid_keys.py): importing Owncast's keeps every browser
+subscription working."""
 ADMIN_PASSWORD_SETTING = "owncast_admin_password"
 """Owncast 0.1's admin password as stored there (a bcrypt hash from 0.2), kept for the admin-password
 feature. Until that exists the admin password is the stream key, as in 0.0.11."""
@@ -75,6 +79,9 @@ KNOWN_ELSEWHERE = frozenset(
         "admin_password_key",
         "public_key",
         "private_key",
+        "browser_push_public_key",
+        "browser_push_private_key",
+        "has_configured_initial_notifications",
         "peak_viewers_session",
         "peak_viewers_overall",
         "last_disconnect_time",
@@ -170,7 +177,24 @@ def _s3(value: Any) -> dict[str, Any]:
     }
 
 
+def _browser_push(value: Any) -> dict[str, Any]:
+    return {
+        "enabled": _go(value, "Enabled", default=False),
+        "goLiveMessage": _go(value, "GoLiveMessage", default=""),
+    }
+
+
+def _discord(value: Any) -> dict[str, Any]:
+    return {
+        "enabled": _go(value, "Enabled", default=False),
+        "webhook": _go(value, "Webhook", default=""),
+        "goLiveMessage": _go(value, "GoLiveMessage", default=""),
+    }
+
+
 STRUCTS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "browser_push_configuration": ("browser_push", _browser_push),
+    "discord_configuration": ("discord", _discord),
     "social_handles": ("social_handles", _social),
     "external_actions": ("external_actions", _actions),
     "video_stream_output_variants": ("video_variants", _variants),
@@ -195,6 +219,17 @@ def _pkcs8(pem: str) -> str:
     key = serialization.load_pem_private_key(pem.encode("ascii"), password=None)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise TypeError("not an RSA key")
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode("ascii")
+
+
+def _vapid_pem(text: str) -> str:
+    """webpush-go's VAPID private key (base64url of the 32-byte P-256 scalar) as PKCS#8 PEM."""
+    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if len(raw) != 32:
+        raise ValueError("not a P-256 private key")
+    key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode("ascii")
@@ -239,6 +274,12 @@ def map_settings(datastore: dict[str, Any]) -> MappedSettings:
             mapped.extra[FEDERATION_KEY_SETTING] = _pkcs8(datastore["private_key"])
         except (ValueError, TypeError) as error:
             mapped.skipped.append(f"private_key: {error}")
+    vapid = datastore.get("browser_push_private_key")
+    if isinstance(vapid, str) and vapid:
+        try:
+            mapped.extra[VAPID_KEY_SETTING] = _vapid_pem(vapid)
+        except ValueError as error:
+            mapped.skipped.append(f"browser_push_private_key: {error}")
     try:
         init = _moment(datastore.get("server_init_date"))
         if init is not None:
