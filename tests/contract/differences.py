@@ -187,6 +187,15 @@ NEWER_OWNCAST |= {
         "Not in 0.0.11 (Owncast 0.0.12): `{enabled, goLiveMessage}`, shown as `notifications.browser` in "
         "serverconfig; `notifications.browser.{enabled, publicKey}` in GET /api/config."
     ),
+    ("GET", "/api/admin/users"): (
+        "Not in 0.0.11 (Owncast's development branch, reference newer §14.2): every user, "
+        "`{total, results}`, searched (`search`), filtered (`status`), sorted (`sort`) and paged; "
+        "tests/api/test_admin_users.py."
+    ),
+    ("POST", "/api/admin/users/delete"): (
+        "Not in 0.0.11 (development branch, §14.2): deletes a user with their token and messages after "
+        "closing their sockets; no chat event, webhook or IP ban."
+    ),
     ("POST", "/api/admin/config/notifications/discord"): (
         "Not in 0.0.11 (Owncast 0.0.12): `{enabled, webhook, goLiveMessage}`; enabling without an http(s) "
         "webhook URL is refused with Owncast's failure message (Owncast stored it)."

@@ -23,6 +23,7 @@ from ownstream.api.routes import (
     admin_storage_test,
     admin_stream,
     admin_tokens,
+    admin_users,
     admin_webhooks,
     chat,
     chat_socket,
@@ -131,6 +132,7 @@ def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None
     app.add_routes(chat_socket.routes)
     app.add_routes(metrics.routes)
     app.add_routes(notifications.routes)
+    app.add_routes(admin_users.routes)
 
     async def close_chat_sockets(_app: web.Application) -> None:
         # Runs after the listeners stop and before aiohttp waits for handlers; WebSocket handlers
