@@ -43,6 +43,10 @@ const workerSource = join(here, 'node_modules', 'hls.js', 'dist', 'hls.worker.js
 const workerName = `hls-worker-${shortHash(readFileSync(workerSource))}.js`;
 copyFileSync(workerSource, join(assetsDir, workerName));
 
+// The notify button's service worker (push-worker.js): shows go-live push messages.
+const pushWorkerName = `push-worker-${shortHash(readFileSync(join(here, 'push-worker.js')))}.js`;
+copyFileSync(join(here, 'push-worker.js'), join(assetsDir, pushWorkerName));
+
 // The emoji picker's data (emoji-picker-element-data, Apache-2.0): one JSON file the picker fetches the
 // first time it opens (then keeps in IndexedDB), served from /static like every other asset.
 const emojiDataSource = join(here, 'node_modules', 'emoji-picker-element-data', 'en', 'emojibase', 'data.json');
@@ -87,6 +91,7 @@ const result = await esbuild.build({
   define: {
     __HLS_WORKER_URL__: JSON.stringify(publicPrefix + workerName),
     __EMOJI_DATA_URL__: JSON.stringify(publicPrefix + emojiDataName),
+    __PUSH_WORKER_URL__: JSON.stringify(publicPrefix + pushWorkerName),
     'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production'),
   },
 });

@@ -37,6 +37,7 @@ from ownstream.database.repos.config import ConfigRepository
 from ownstream.database.repos.deliveries import DeliveryRepository
 from ownstream.database.repos.followers import FollowerRepository
 from ownstream.database.repos.messages import MessagesRepository
+from ownstream.database.repos.notifications import NotificationRepository
 from ownstream.database.repos.outbox import OutboxRepository
 from ownstream.database.repos.restream import RestreamRepository
 from ownstream.database.repos.stats import StatsRepository
@@ -66,6 +67,8 @@ from ownstream.metrics.service import ServerMetrics
 from ownstream.net.client_address import TrustedProxies
 from ownstream.net.connection_caps import ConnectionCap
 from ownstream.net.http_guard import GuardedTCPSite, HttpGuard
+from ownstream.notifications.service import NotificationService
+from ownstream.notifications.vapid_keys import UnreadableVapidKey, load_vapid_key
 from ownstream.outbound.http import OutboundHttp
 from ownstream.outputs.hls import HlsOutput
 from ownstream.outputs.thumbnails import ThumbnailOutput
@@ -320,6 +323,21 @@ class Ownstream:
             ),
             http=self._outbound,
         )
+        try:
+            vapid_key = await load_vapid_key(config_rows)
+        except UnreadableVapidKey as error:
+            raise StartupError(str(error)) from None
+        notifications = NotificationService(
+            NotificationRepository(self._engine),
+            config,
+            self.bus,
+            self._outbound,
+            self.clock,
+            vapid_key,
+            allow_private_endpoints=settings.allow_private_addresses,
+            delay=timings.go_live_notification_delay,
+            min_interval=timings.go_live_notification_interval,
+        )
         self.services = Services(
             settings=settings,
             config=config,
@@ -368,6 +386,7 @@ class Ownstream:
             stream_title=StreamTitle(config, chat.announce_title),
             ffmpeg=FfmpegSettings(config),
             simulcast=simulcast,
+            notifications=notifications,
         )
         self.services.metrics.registry.register(RestreamCollector(simulcast))
         self.backups = DatabaseBackups(
@@ -384,6 +403,7 @@ class Ownstream:
         await self._directory.start()
         await webfinger.start()
         await chat.start()
+        notifications.start()
         self._webhook_dispatcher.start()
         for part in self._federation_parts:
             part.start()
@@ -455,6 +475,7 @@ class Ownstream:
             await self.services.hardware.stop()
             await self.services.viewer_history.stop()
             await self.services.chat.stop()
+            await self.services.notifications.stop()
             await self.services.stats.stop()
         if self._federation_parts is not None:
             for part in reversed(self._federation_parts):

@@ -18,12 +18,14 @@ from pathlib import Path
 from ownstream.app import Ownstream
 from ownstream.database.restore import RestoreError, restore_into
 from ownstream.logsetup import LoggingSetup, LogOptions, configure_logging
+from ownstream.owncast_import.importer import ImportFailed, import_owncast
 from ownstream.settings import ENV_PREFIX, Settings, load_settings
 from ownstream.startup import DATADIR_SETTING, LOGDIR_SETTING, StartupError, prepare_directory
 
 log = logging.getLogger("ownstream")
 
 RESTORE_COMMAND = "restore"
+IMPORT_COMMAND = "import-owncast"
 
 
 def tune_garbage_collector() -> None:
@@ -99,10 +101,51 @@ def restore(argv: Sequence[str]) -> int:
     return 0
 
 
+def build_import_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"ownstream {IMPORT_COMMAND}",
+        description="Import an Owncast server's data (configuration, stream keys, users and their tokens, "
+        "chat, webhooks, followers and the federation key, logo and emoji) into the configured database. "
+        "Stop the server first.",
+        epilog=f"{ENV_PREFIX}DATADIR and {ENV_PREFIX}DATABASE are read as by the server.",
+    )
+    parser.add_argument(
+        "source", type=Path, help="Owncast's owncast.db, its data dir, or the folder it ran in"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an Ownstream database that already holds data (kept as <database>.before-import)",
+    )
+    parser.add_argument("--datadir", help="data directory (default ./data)")
+    parser.add_argument("--database", help="database file or URL (default <datadir>/ownstream.db)")
+    return parser
+
+
+def import_command(argv: Sequence[str]) -> int:
+    args = build_import_parser().parse_args(argv)
+    flags = [
+        item
+        for name in ("datadir", "database")
+        if (value := getattr(args, name)) is not None
+        for item in (f"--{name}", value)
+    ]
+    settings = load_settings(flags)
+    try:
+        report = import_owncast(args.source, settings.database_url, settings.data_dir, force=args.force)
+    except ImportFailed as error:
+        print(f"ownstream {IMPORT_COMMAND}: nothing imported: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines()))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == [RESTORE_COMMAND]:
         raise SystemExit(restore(arguments[1:]))
+    if arguments[:1] == [IMPORT_COMMAND]:
+        raise SystemExit(import_command(arguments[1:]))
     settings = load_settings(arguments)
     try:
         logs = prepare_logging(settings)

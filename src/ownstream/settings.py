@@ -88,6 +88,10 @@ class Timings:
     storage_retry_delay: float = 0.5
     """First back-off before a failed S3 upload is retried; it doubles on each retry (4 tries in all)."""
     storage_flush_timeout: float = 15.0
+    go_live_notification_delay: float = 120.0
+    """Go-live notifications (Web Push, Discord) go out this long after a stream connects (Owncast: 2 min)."""
+    go_live_notification_interval: float = 600.0
+    """No second round of go-live notifications within this many seconds of the last (Owncast: 10 min)."""
     """At stream end, how long queued uploads and the final playlists may take before they are dropped."""
     backup_interval: float = 3600.0
     """How often the SQLite database is copied into `<datadir>/backup/` (Owncast 0.0.11 dumps hourly)."""
@@ -254,8 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-private-addresses",
         action="store_const",
         const="1",
-        help="let remote-follow lookups and federation reach loopback, private and link-local addresses "
-        "(default off)",
+        help="let remote-follow lookups, Web Push endpoints and federation reach loopback, private and "
+        "link-local addresses (default off)",
     )
     parser.add_argument(
         "--process-slot",

@@ -171,6 +171,12 @@ WRONG_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "video/streamoutputvariants": bad_object_lists(VARIANT_FIELDS),
     "s3": json_values.filter(lambda value: not isinstance(value, dict))
     | objects_with_a_wrong_field(S3_FIELDS),
+    # Go-live notifications (issue 15)
+    "notifications/browser": json_values.filter(lambda value: not isinstance(value, dict))
+    | objects_with_a_wrong_field({"enabled": "bool", "goLiveMessage": "string"}),
+    "notifications/discord": json_values.filter(lambda value: not isinstance(value, dict))
+    | objects_with_a_wrong_field({"enabled": "bool", "webhook": "string", "goLiveMessage": "string"})
+    | st.just({"enabled": True, "webhook": "not a url"}),
 }
 
 

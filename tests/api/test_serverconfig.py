@@ -27,6 +27,7 @@ async def test_default_document(server: RunningServer, http: aiohttp.ClientSessi
         "instanceDetails", "ffmpegPath", "streamKey", "webServerPort", "webServerIP", "rtmpServerPort", "s3",
         "videoSettings", "yp", "chatDisabled", "externalActions", "supportedCodecs", "videoCodec",
         "forbiddenUsernames", "suggestedUsernames", "federation", "adminOrigins", "hideViewerCount",
+        "notifications",
     }  # fmt: skip
     details = config["instanceDetails"]
     assert set(details) == {
@@ -107,6 +108,11 @@ SETTINGS: list[tuple[str, Any]] = [
     ("federation/username", "kept"),
     ("federation/livemessage", "kept live"),
     ("federation/blockdomains", ["kept.example"]),
+    ("notifications/browser", {"enabled": False, "goLiveMessage": "kept push"}),
+    (
+        "notifications/discord",
+        {"enabled": True, "webhook": "https://discord.kept/hook", "goLiveMessage": "kept"},
+    ),
     ("key", "kept-key"),  # last: it changes the admin password
 ]
 

@@ -234,6 +234,32 @@ NEWER_OWNCAST = {
 }
 """Routes and fields of newer Owncast (and our renditions of 0.0.11's images) that the viewer page uses;
 tests/api/test_viewer_page_settings.py, test_logo_images.py and test_moderation_user_details.py."""
+# Issue 15 part B: go-live notifications (reference newer §8); tests/notifications/test_go_live.py.
+NEWER_OWNCAST |= {
+    ("POST", "/api/notifications/register"): (
+        "Not in 0.0.11 (Owncast 0.0.12): a chat user's Web Push subscription; 200 with an empty body, "
+        "Owncast's messages for a wrong channel or body. The same subscription twice is stored once, and "
+        "one that is not a usable PushSubscription is refused (Owncast stored any string)."
+    ),
+    ("POST", "/api/admin/config/notifications/browser"): (
+        "Not in 0.0.11 (Owncast 0.0.12): `{enabled, goLiveMessage}`, shown as `notifications.browser` in "
+        "serverconfig; `notifications.browser.{enabled, publicKey}` in GET /api/config."
+    ),
+    ("GET", "/api/admin/users"): (
+        "Not in 0.0.11 (Owncast's development branch, reference newer §14.2): every user, "
+        "`{total, results}`, searched (`search`), filtered (`status`), sorted (`sort`) and paged; "
+        "tests/api/test_admin_users.py."
+    ),
+    ("POST", "/api/admin/users/delete"): (
+        "Not in 0.0.11 (development branch, §14.2): deletes a user with their token and messages after "
+        "closing their sockets; no chat event, webhook or IP ban."
+    ),
+    ("POST", "/api/admin/config/notifications/discord"): (
+        "Not in 0.0.11 (Owncast 0.0.12): `{enabled, webhook, goLiveMessage}`; enabling without an http(s) "
+        "webhook URL is refused with Owncast's failure message (Owncast stored it)."
+    ),
+}
+
 LENGTH_CAPS = {
     ("POST", "/api/admin/config/name"): "255 characters.",
     ("POST", "/api/admin/config/streamtitle"): "1,000 characters.",

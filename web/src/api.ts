@@ -34,6 +34,8 @@ export interface ServerConfig {
   offlineMessage: string;
   /** Newer Owncast: the admin hides the viewer count (then /api/status leaves it out). */
   hideViewerCount: boolean;
+  /** Newer Owncast: browser notifications offered, and the server's VAPID key to subscribe with. */
+  notifications: { browser: { enabled: boolean; publicKey?: string } };
 }
 
 export interface StreamStatus {
@@ -81,6 +83,12 @@ export async function fetchConfig(): Promise<ServerConfig> {
     federation: raw.federation ?? { enabled: false },
     offlineMessage: str(raw.offlineMessage),
     hideViewerCount: raw.hideViewerCount === true,
+    notifications: {
+      browser: {
+        enabled: raw.notifications?.browser?.enabled === true,
+        publicKey: str(raw.notifications?.browser?.publicKey) || undefined,
+      },
+    },
   };
 }
 

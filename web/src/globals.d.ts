@@ -2,6 +2,8 @@
 
 /** Public URL of hls.js's worker script, copied next to the bundle with a content hash. */
 declare const __HLS_WORKER_URL__: string;
+/** The notify button's service worker, `/static/push-worker-<hash>.js`. */
+declare const __PUSH_WORKER_URL__: string;
 
 declare module 'hls.js/light' {
   import Hls from 'hls.js';

@@ -24,6 +24,7 @@ from ownstream.api.routes import (
     admin_storage_test,
     admin_stream,
     admin_tokens,
+    admin_users,
     admin_webhooks,
     chat,
     chat_socket,
@@ -35,6 +36,7 @@ from ownstream.api.routes import (
     hls,
     integrations,
     metrics,
+    notifications,
     public,
 )
 from ownstream.api.routes.admin_pages import AdminPages, setup_admin_pages
@@ -138,6 +140,8 @@ def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None
     app.add_routes(admin_chat.routes)
     app.add_routes(chat_socket.routes)
     app.add_routes(metrics.routes)
+    app.add_routes(notifications.routes)
+    app.add_routes(admin_users.routes)
 
     async def close_chat_sockets(_app: web.Application) -> None:
         # Runs after the listeners stop and before aiohttp waits for handlers; WebSocket handlers

@@ -26,6 +26,7 @@ from ownstream.health import HealthChecks
 from ownstream.hls.last_good import LastGoodPlaylists
 from ownstream.logbuffer import LogBuffer
 from ownstream.metrics.service import ServerMetrics
+from ownstream.notifications.service import NotificationService
 from ownstream.settings import Settings
 from ownstream.simulcast.service import SimulcastService
 from ownstream.stream.hardware import HardwareMonitor
@@ -66,6 +67,7 @@ class Services:
     stream_title: StreamTitle
     ffmpeg: FfmpegSettings
     simulcast: SimulcastService
+    notifications: NotificationService
     disk_full: DiskFullReporter = field(default_factory=DiskFullReporter)
     """The process's one reporter: "the disk is full" at most once a minute."""
     playlists: LastGoodPlaylists = field(default_factory=LastGoodPlaylists)

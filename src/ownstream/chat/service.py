@@ -427,6 +427,22 @@ class ChatService:
         notice = render_system_body(user_removed_notice(markdown_literal(user.display_name)))
         self.fanout.broadcast(encode(ChatAction(short_id(), now, notice)))
 
+    async def search_users(
+        self, *, offset: int, limit: int, search: str, status: str, ascending: bool
+    ) -> tuple[int, list[User]]:
+        return await self._users.search(
+            offset=offset, limit=limit, search=search, status=status, ascending=ascending
+        )
+
+    async def delete_user(self, user_id: str) -> None:
+        """Newer Owncast's user deletion: close their sockets, then remove the user, their token and
+        every message they wrote. No chat event, no webhook, no IP ban (unlike a ban)."""
+        if await self._users.by_id(user_id) is None:
+            raise Invalid(f"user {user_id} not found")
+        self.fanout.close_user_sockets(user_id)
+        if not await self._users.delete_with_messages(user_id):
+            raise Invalid(f"user {user_id} not found")
+
     async def close_sockets_of_deleted_token(self, user_id: str) -> None:
         """An integration token was deleted: nothing more it sends is accepted, and its sockets close."""
         user = await self._users.by_id(user_id)

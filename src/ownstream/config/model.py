@@ -59,6 +59,25 @@ class S3Config(BaseModel):
         return {key: value for key, value in out.items() if value != ""}
 
 
+class BrowserPushConfig(BaseModel):
+    """Go-live notifications by Web Push (newer Owncast's `browser_push_configuration`)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    enabled: StrictBool = True
+    go_live_message: StrictStr = Field(default=DEFAULT_GO_LIVE_MESSAGE, alias="goLiveMessage")
+
+
+class DiscordConfig(BaseModel):
+    """Go-live notifications to a Discord webhook (newer Owncast's `discord_configuration`)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    enabled: StrictBool = False
+    webhook: StrictStr = ""
+    go_live_message: StrictStr = Field(default="", alias="goLiveMessage")
+
+
 class RuntimeConfig(BaseModel):
     """One snapshot of the stored configuration. Immutable: updates produce a new snapshot."""
 
@@ -118,6 +137,10 @@ class RuntimeConfig(BaseModel):
     federation_go_live_message: StrictStr = DEFAULT_GO_LIVE_MESSAGE
     federation_show_engagement: StrictBool = True
     federation_blocked_domains: tuple[StrictStr, ...] = ()
+
+    # Go-live notifications (newer Owncast §8)
+    browser_push: BrowserPushConfig = BrowserPushConfig()
+    discord: DiscordConfig = DiscordConfig()
 
     # Written once, at the first start (the viewer peaks and connect times live in `stream_stats`)
     server_init_date: datetime | None = None

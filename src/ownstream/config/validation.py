@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from ownstream.config.model import ExternalAction, SocialHandle
+from ownstream.config.model import BrowserPushConfig, DiscordConfig, ExternalAction, SocialHandle
 from ownstream.errors import Invalid
 from ownstream.net.web_origin import origin_of
 
@@ -352,3 +352,34 @@ def parse_blocked_domains(value: Any) -> tuple[str, ...]:
         if domain not in domains:
             domains.append(domain)
     return tuple(domains)
+
+
+# Notifications (newer Owncast §8): any wrong shape answers Owncast's one failure message.
+
+BROWSER_PUSH_FAILED = "unable to update browser push config with provided values"
+DISCORD_FAILED = "unable to update discord config with provided values"
+_parse_go_live_message = text_setting("go live message", max_bytes=MAX_MESSAGE_BYTES)
+
+
+def parse_browser_push(value: Any) -> BrowserPushConfig:
+    if not isinstance(value, dict) or not isinstance(value.get("enabled", False), bool):
+        raise Invalid(BROWSER_PUSH_FAILED)
+    try:
+        message = _parse_go_live_message(value.get("goLiveMessage", ""))
+    except Invalid:
+        raise Invalid(BROWSER_PUSH_FAILED) from None
+    return BrowserPushConfig(enabled=value.get("enabled", False), go_live_message=message)
+
+
+def parse_discord(value: Any) -> DiscordConfig:
+    if not isinstance(value, dict) or not isinstance(value.get("enabled", False), bool):
+        raise Invalid(DISCORD_FAILED)
+    try:
+        message = _parse_go_live_message(value.get("goLiveMessage", ""))
+        webhook = expect_string(value.get("webhook", ""), "webhook")
+    except Invalid:
+        raise Invalid(DISCORD_FAILED) from None
+    enabled = value.get("enabled", False)
+    if (webhook and not is_http_url(webhook)) or (enabled and not webhook):
+        raise Invalid(DISCORD_FAILED)
+    return DiscordConfig(enabled=enabled, webhook=webhook, go_live_message=message)

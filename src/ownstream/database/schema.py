@@ -153,3 +153,15 @@ restream_destinations = sa.Table(
 )
 """Simulcast destinations: where the live stream is forwarded (the URL holds the stream key), whether it
 is, and what is sent (`variant` NULL: the source as received; else a video variant's index)."""
+notifications = sa.Table(
+    "notifications",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("channel", sa.String(64), nullable=False),
+    sa.Column("destination", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("channel", "destination", name="uq_notifications_destination"),
+    sqlite_autoincrement=True,
+)
+"""Go-live notification subscriptions (Owncast's `notifications`): for `BROWSER_PUSH_NOTIFICATION` the
+destination is the browser's PushSubscription JSON. The same subscription registered twice is one row."""

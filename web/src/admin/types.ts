@@ -68,6 +68,11 @@ export interface ServerConfig {
   videoCodec: string;
   forbiddenUsernames: string[];
   suggestedUsernames: string[];
+  /** Newer Owncast's go-live notifications (empty strings are left out by the server). */
+  notifications?: {
+    browser: { enabled: boolean; goLiveMessage?: string };
+    discord: { enabled: boolean; webhook?: string; goLiveMessage?: string };
+  };
   federation: {
     enabled: boolean;
     isPrivate: boolean;

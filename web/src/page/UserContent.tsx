@@ -4,6 +4,7 @@ import type { ServerConfig, SocialHandle } from '../api';
 import { safeHttpUrl } from '../format';
 import { ExternalActions } from './ExternalActions';
 import { FollowButton } from './FollowButton';
+import { NotifyButton, pushSupported } from './NotifyButton';
 import { Followers } from './Followers';
 import { PageTabs, type Tab, type TabId } from './PageTabs';
 
@@ -76,6 +77,8 @@ export function UserContent({ config, streamTitle, chatName = '', tab, onTab, in
   const federation = config.federation;
   const account = federation.enabled && federation.account ? federation.account : '';
   const tabs = sectionTabs(config, false);
+  const browserPush = config.notifications.browser;
+  const notify = browserPush.enabled && browserPush.publicKey && pushSupported() ? browserPush.publicKey : '';
   const section = tab === 'followers' && account ? 'followers' : 'about';
   return (
     <section id="user-content" aria-label="About this server">
@@ -83,13 +86,18 @@ export function UserContent({ config, streamTitle, chatName = '', tab, onTab, in
         actions={config.externalActions}
         username={chatName}
         leading={
-          account && (
-            <FollowButton
-              account={account}
-              serverName={config.name}
-              logo={config.logo || '/logo'}
-              followerCount={federation.followerCount ?? 0}
-            />
+          (account || notify) && (
+            <>
+              {account && (
+                <FollowButton
+                  account={account}
+                  serverName={config.name}
+                  logo={config.logo || '/logo'}
+                  followerCount={federation.followerCount ?? 0}
+                />
+              )}
+              {notify && <NotifyButton publicKey={notify} serverName={config.name} />}
+            </>
           )
         }
       />

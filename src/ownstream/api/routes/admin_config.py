@@ -173,6 +173,17 @@ SETTERS: tuple[Setter, ...] = (
         stores("federation_go_live_message", v.text_setting("go live message")),
     ),
     Setter("federation/blockdomains", "saved", stores("federation_blocked_domains", v.parse_blocked_domains)),
+    # Go-live notifications (newer Owncast §8)
+    Setter(
+        "notifications/browser",
+        "updated browser push config with provided values",
+        stores("browser_push", v.parse_browser_push),
+    ),
+    Setter(
+        "notifications/discord",
+        "updated discord config with provided values",
+        stores("discord", v.parse_discord),
+    ),
 )
 
 

@@ -28,6 +28,19 @@ async def get_server_config(request: web.Request) -> web.Response:
     return json_response(document, no_cache=True)
 
 
+def notifications_document(config: RuntimeConfig) -> dict[str, Any]:
+    """Newer Owncast's go-live notification settings (empty strings left out, as Owncast does)."""
+    browser: dict[str, Any] = {"enabled": config.browser_push.enabled}
+    if config.browser_push.go_live_message:
+        browser["goLiveMessage"] = config.browser_push.go_live_message
+    discord: dict[str, Any] = {"enabled": config.discord.enabled}
+    if config.discord.webhook:
+        discord["webhook"] = config.discord.webhook
+    if config.discord.go_live_message:
+        discord["goLiveMessage"] = config.discord.go_live_message
+    return {"browser": browser, "discord": discord}
+
+
 def server_config_document(config: RuntimeConfig, ffmpeg_path: str, codecs: list[str]) -> dict[str, Any]:
     return {
         "instanceDetails": {
@@ -72,4 +85,5 @@ def server_config_document(config: RuntimeConfig, ffmpeg_path: str, codecs: list
             "showEngagement": config.federation_show_engagement,
             "blockedDomains": list(config.federation_blocked_domains),
         },
+        "notifications": notifications_document(config),
     }

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from ownstream import OWNCAST_API_VERSION, __version__
 from ownstream.api.responses import json_response
+from ownstream.api.routes.notifications import browser_notifications_document
 from ownstream.api.state import services
 from ownstream.auth.requirements import public
 from ownstream.clock import rfc3339_seconds
@@ -95,6 +96,7 @@ async def get_config(request: web.Request) -> web.Response:
         # Newer Owncast's (reference newer §4.2): the offline message rendered, and the viewer count switch.
         "offlineMessage": html.offline_message,
         "hideViewerCount": config.hide_viewer_count,
+        "notifications": browser_notifications_document(request),
     }
     if config.stream_title:
         document["streamTitle"] = config.stream_title

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ownstream.database.schema import users
+from ownstream.database.schema import messages, users
 from ownstream.database.timestamps import for_db, from_db
 from ownstream.domain.ids import new_access_token, short_id, token_hash
 from ownstream.domain.scopes import MODERATOR
@@ -199,3 +199,39 @@ class UsersRepository:
                 sa.select(sa.func.count()).select_from(users).where(users.c.type != "API")
             )
             return int(result.scalar_one())
+
+    async def search(
+        self, *, offset: int, limit: int, search: str, status: str, ascending: bool
+    ) -> tuple[int, list[User]]:
+        """One page of every user (newer Owncast's admin users list) and how many match in all.
+
+        `search` is a display-name substring (`%` and `_` act as wildcards, as in Owncast); `status` is
+        "" or "all" (everyone), "active" (not disabled) or "bots" (integrations); anything else matches
+        nobody. Newest first unless `ascending`."""
+        conditions: list[sa.ColumnElement[bool]] = []
+        if search:
+            conditions.append(users.c.display_name.ilike(f"%{search}%"))
+        if status == "active":
+            conditions.append(users.c.disabled_at.is_(None))
+        elif status == "bots":
+            conditions.append(users.c.type == "API")
+        elif status not in ("", "all"):
+            conditions.append(sa.false())
+        where = sa.and_(sa.true(), *conditions)
+        order = users.c.created_at.asc() if ascending else users.c.created_at.desc()
+        async with self._engine.connect() as conn:
+            total = (
+                await conn.execute(sa.select(sa.func.count()).select_from(users).where(where))
+            ).scalar_one()
+            rows = await conn.execute(
+                sa.select(*USER_COLUMNS).where(where).order_by(order, users.c.id).offset(offset).limit(limit)
+            )
+            return int(total), [user_from_row(row) for row in rows]
+
+    async def delete_with_messages(self, user_id: str) -> bool:
+        """Delete a user, their token with them, and every chat message they wrote, in one transaction.
+        False if there is no such user."""
+        async with self._engine.begin() as conn:
+            await conn.execute(messages.delete().where(messages.c.user_id == user_id))
+            result = await conn.execute(users.delete().where(users.c.id == user_id))
+            return bool(result.rowcount)

@@ -1,4 +1,4 @@
-// Chat → Users: connected, banned and moderators, refreshed every 10 s; details with ban and moderator
+// Chat → Users: connected, banned, moderators and everyone (searched, paged, deletable), refreshed every 10 s; details with ban and moderator
 // actions (reference §2.3).
 
 import { useState } from 'preact/hooks';
@@ -10,6 +10,7 @@ import { describeUserAgent, formatDateTime, formatDuration, parseTime } from '..
 import { usePoll } from '../poll';
 import { useAdmin } from '../state';
 import type { ChatClient, ChatUser } from '../types';
+import { AllUsers } from './AllUsers';
 import { CHAT_INTERVAL_MS } from './ChatMessages';
 
 interface Lists {
@@ -41,6 +42,7 @@ export function ChatUsers() {
   const { status, config } = useAdmin();
   const [tab, setTab] = useState('connected');
   const [user, setUser] = useState<ChatUser | null>(null);
+  const [refresh, setRefresh] = useState(0);
   const data = lists.data ?? { clients: [], banned: [], moderators: [] };
   const userColumns = [
     { label: 'Name', render: (row: ChatUser) => <DetailsButton user={row} onOpen={setUser} /> },
@@ -65,6 +67,7 @@ export function ChatUsers() {
             { key: 'connected', label: `Connected (${data.clients.length})` },
             { key: 'banned', label: `Banned (${data.banned.length})` },
             { key: 'moderators', label: `Moderators (${data.moderators.length})` },
+            { key: 'everyone', label: 'Everyone' },
           ]}
         >
           {tab === 'connected' && (
@@ -114,6 +117,7 @@ export function ChatUsers() {
               columns={userColumns}
             />
           )}
+          {tab === 'everyone' && <AllUsers onOpen={setUser} refresh={refresh} />}
         </Tabs>
       </section>
       {user && (
@@ -121,7 +125,10 @@ export function ChatUsers() {
           user={user}
           clients={data.clients}
           onClose={() => setUser(null)}
-          onChanged={() => void lists.reload()}
+          onChanged={() => {
+            void lists.reload();
+            setRefresh((n) => n + 1);
+          }}
         />
       )}
     </>

@@ -1,0 +1,1 @@
+"""Go-live notifications: browser Web Push (VAPID) and Discord (newer-api §8)."""
