@@ -1,7 +1,8 @@
 // One attachment of the live stream to a <video> element: hls.js where Media Source is available,
 // otherwise the browser's own HLS (Safari, iOS). Destroyed on offline, ended, or a fatal error.
 import Hls from 'hls.js/light';
-import { liveHlsConfig, withCacheBust } from './hls-config';
+import { liveHlsConfig, tuneLiveSync, withCacheBust } from './hls-config';
+import { LatencyCompensator } from './latency-compensator';
 
 export interface AttachmentCallbacks {
   /** Playlist URLs of the renditions, in hls.js level order (empty for native playback). */
@@ -18,6 +19,7 @@ export function canPlayHls(video: HTMLVideoElement): boolean {
 
 export class StreamAttachment {
   private hls: Hls | null = null;
+  private compensator: LatencyCompensator | null = null;
   private destroyed = false;
   private lastMediaRecovery = 0;
   private readonly onNativeError = (): void => this.fail('the browser could not play the stream');
@@ -53,6 +55,8 @@ export class StreamAttachment {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.compensator?.destroy();
+    this.compensator = null;
     if (this.hls) {
       this.hls.destroy();
       this.hls = null;
@@ -66,7 +70,9 @@ export class StreamAttachment {
 
   private attachHlsJs(url: string): void {
     const hls = new Hls(liveHlsConfig());
+    tuneLiveSync(hls);
     this.hls = hls;
+    this.compensator = new LatencyCompensator(hls, this.video);
     hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) => {
       this.callbacks.onLevels(data.levels.map((level) => level.uri));
       this.callbacks.onReady();

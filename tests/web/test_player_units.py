@@ -1,0 +1,101 @@
+"""The player's pure pieces (web/src/player/hls-config.ts, latency-compensator.ts), run in headless chromium.
+
+`web/test/player-units.ts` exposes them on `window.playerUnits`; it is bundled here with the esbuild from
+web/node_modules, loaded into a blank page and called with `page.evaluate`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, Page
+
+pytestmark = pytest.mark.browser
+
+WEB = Path(__file__).resolve().parents[2] / "web"
+ESBUILD = WEB / "node_modules" / ".bin" / "esbuild"
+
+
+@pytest.fixture(scope="session")
+def units_script() -> str:
+    if not ESBUILD.exists():
+        pytest.fail("web/node_modules is missing: run `npm ci` in web/", pytrace=False)
+    result = subprocess.run(
+        [
+            str(ESBUILD),
+            "test/player-units.ts",
+            "--bundle",
+            "--format=iife",
+            "--target=es2020",
+            "--define:__HLS_WORKER_URL__='\"/static/hls.worker.js\"'",
+            "--log-level=warning",
+        ],
+        cwd=WEB,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout
+
+
+@pytest.fixture
+async def units(browser: Browser, units_script: str) -> AsyncIterator[Page]:
+    page = await browser.new_page()
+    await page.set_content("<!doctype html><html><body></body></html>")
+    await page.add_script_tag(content=units_script)
+    yield page
+    await page.close()
+
+
+async def run(page: Page, body: str, arg: Any = None) -> Any:
+    return await page.evaluate(f"(arg) => {{ const u = window.playerUnits; {body} }}", arg)
+
+
+async def test_hls_js_runs_in_low_latency_mode_without_cache_busting_playlists(units: Page) -> None:
+    config = await run(
+        units,
+        "const c = u.liveHlsConfig(); return {low: c.lowLatencyMode, xhr: typeof c.xhrSetup, "
+        "sync: 'liveSyncDurationCount' in c, rate: c.maxLiveSyncPlaybackRate, "
+        "stall: c.liveSyncOnStallIncrease};",
+    )
+    # Blocking reloads only collapse in a cache when every viewer asks for the same URL.
+    assert config == {"low": True, "xhr": "undefined", "sync": False, "rate": 1, "stall": 0}
+    assert await run(units, "return u.STANDARD_SYNC_SEGMENTS;") == 2
+
+
+def reading(
+    behind: float | None, *, low: bool = True, buffer: float = 1.0, paused: bool = False
+) -> dict[str, Any]:
+    return {"lowLatency": low, "behind": behind, "bufferAhead": buffer, "paused": paused}
+
+
+@pytest.mark.parametrize(
+    ("state", "catching_up", "rate"),
+    [
+        (reading(0.2), False, 1),
+        (reading(0.9), False, 1),
+        (reading(1.2), False, 1.1),
+        (reading(0.5), True, 1.1),  # keeps catching up until within a quarter second
+        (reading(0.2), True, 1),
+        (reading(3.0, low=False), False, 1),  # standard HLS: off
+        (reading(3.0, buffer=0.1), True, 1),  # nearly empty buffer: would stall again
+        (reading(3.0, paused=True), False, 1),
+        (reading(30.0), False, 1),  # far behind on purpose (a pause): the LIVE button's job
+        (reading(None), False, 1),
+    ],
+)
+async def test_the_compensator_speeds_up_only_when_it_should(
+    units: Page, state: dict[str, Any], catching_up: bool, rate: float
+) -> None:
+    got = await run(
+        units,
+        "return u.compensatedRate(arg.state, arg.catchingUp);",
+        {"state": state, "catchingUp": catching_up},
+    )
+    assert got == rate
+    assert got <= await run(units, "return u.CATCH_UP_RATE;")
