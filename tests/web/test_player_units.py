@@ -99,3 +99,35 @@ async def test_the_compensator_speeds_up_only_when_it_should(
     )
     assert got == rate
     assert got <= await run(units, "return u.CATCH_UP_RATE;")
+
+
+@pytest.mark.parametrize(
+    ("paused", "behind", "offered"),
+    [
+        (False, 0.1, False),
+        (False, None, False),
+        (False, 2.9, False),  # the compensator's range: it catches up by itself
+        (False, 3.5, True),  # a long stall left the viewer behind
+        (True, None, True),  # paused: going back to live is one click
+        (True, 0.0, True),
+    ],
+)
+async def test_the_live_button_shows_after_a_pause_or_when_far_behind(
+    units: Page, paused: bool, behind: float | None, offered: bool
+) -> None:
+    got = await run(
+        units, "return u.offersJumpToLive(arg.paused, arg.behind);", {"paused": paused, "behind": behind}
+    )
+    assert got is offered
+    assert await run(units, "return u.LIVE_BUTTON_BEHIND_S;") == 3
+
+
+async def test_hls_js_accepts_the_config_and_keeps_part_hold_back(units: Page) -> None:
+    """hls.js validates its user config in its constructor: a contradictory one throws and nothing plays."""
+    got = await run(units, "return u.effectiveHlsConfig();")
+    assert got == {
+        "lowLatencyMode": True,
+        "liveSyncDurationCount": 2,
+        "liveMaxLatencyDurationCount": 6,
+        "maxLiveSyncPlaybackRate": 1,
+    }

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { fetchVariants, STREAM_URL, type StreamStatus, type Variant } from '../api';
 import { canPlayHls, StreamAttachment } from './attachment';
+import { offersJumpToLive } from './latency-compensator';
 import { Poster } from './Poster';
 import { qualityChoices, type QualityChoice } from './quality';
 import { handleShortcut } from './shortcuts';
@@ -13,6 +14,8 @@ import { loadVolume, saveVolume } from './volume';
 const DRAIN_MAX_MS = 10_000;
 /** After a fatal error, wait at least this long before attaching again. */
 const RETRY_AFTER_ERROR_MS = 4_000;
+/** How often to check whether the viewer is behind the live edge (for the "Live" button). */
+const LIVE_CHECK_MS = 1_000;
 
 export interface PlayerState {
   /** The video element is on screen (a stream is attached). */
@@ -59,6 +62,7 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
   const [variants, setVariants] = useState<Variant[]>([]);
   const [levelUris, setLevelUris] = useState<string[]>([]);
   const [selectedVariant, setSelectedVariant] = useState<number>(-1);
+  const [behindLive, setBehindLive] = useState(false);
 
   useEffect(() => {
     void fetchVariants().then(setVariants);
@@ -83,6 +87,7 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
     setNeedsTap(false);
     setLevelUris([]);
     setSelectedVariant(-1);
+    setBehindLive(false);
     markAutoMuted(false);
   }, []);
 
@@ -223,6 +228,26 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
     return () => document.removeEventListener('keydown', onKey);
   }, [shortcuts, attached, startPlayback]);
 
+  // The "Live" button: after a pause (or a long stall) the viewer is behind; one click goes back.
+  useEffect(() => {
+    if (!attached || !started) return undefined;
+    const timer = window.setInterval(() => {
+      const video = videoRef.current;
+      const attachment = attachmentRef.current;
+      if (!video || !attachment) return;
+      setBehindLive(offersJumpToLive(video.paused, attachment.secondsBehindLive()));
+    }, LIVE_CHECK_MS);
+    return () => window.clearInterval(timer);
+  }, [attached, started]);
+
+  const goLive = (): void => {
+    const video = videoRef.current;
+    if (!video) return;
+    attachmentRef.current?.goLive();
+    startPlayback(video);
+    setBehindLive(false);
+  };
+
   const live = sessionOf(status) !== null && !ended;
   return (
     <div ref={containerRef} class={`player ${attached ? 'player-attached' : 'player-detached'} ${started ? 'player-started' : ''}`}>
@@ -251,6 +276,11 @@ export function Player({ status, shortcuts = true, onStateChange }: PlayerProps)
       {attached && needsTap && (
         <button type="button" id="play-button" class="player-overlay-button play-button" onClick={turnSoundOn}>
           <PlayIcon /> Watch live
+        </button>
+      )}
+      {attached && started && behindLive && !needsTap && (
+        <button type="button" id="live-button" class="player-overlay-button live-button" onClick={goLive}>
+          <LiveIcon /> Live
         </button>
       )}
       {showQuality && (
@@ -292,6 +322,14 @@ function MutedIcon() {
     <svg class="overlay-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
       <path d="M3 9.5v5h4l5 4.5V5L7 9.5H3z" fill="currentColor" />
       <path d="M16 9.5l5 5m0-5l-5 5" stroke="currentColor" stroke-width="2" stroke-linecap="round" fill="none" />
+    </svg>
+  );
+}
+
+function LiveIcon() {
+  return (
+    <svg class="overlay-icon" viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
+      <circle cx="12" cy="12" r="7" fill="#e0245e" />
     </svg>
   );
 }

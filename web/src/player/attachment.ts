@@ -47,6 +47,28 @@ export class StreamAttachment {
     return this.hls !== null;
   }
 
+  /** Seconds behind where the player means to be (hls.js's target latency); null when unknown, and for
+   * the browser's own HLS, which does not say where it means to be (there only a pause shows "Live"). */
+  secondsBehindLive(): number | null {
+    const hls = this.hls;
+    if (!hls) return null;
+    const latency = hls.latency;
+    const target = hls.targetLatency;
+    return Number.isFinite(latency) && latency > 0 && target !== null ? latency - target : null;
+  }
+
+  /** Back to the live edge (the target latency: PART-HOLD-BACK at the low-latency levels). */
+  goLive(): void {
+    const hls = this.hls;
+    if (hls) {
+      const position = hls.liveSyncPosition;
+      if (position !== null) this.video.currentTime = position;
+      return;
+    }
+    const ranges = this.video.seekable;
+    if (ranges.length) this.video.currentTime = Math.max(ranges.start(ranges.length - 1), ranges.end(ranges.length - 1) - 3);
+  }
+
   /** Picks an hls.js level (-1 = automatic). */
   setLevel(level: number): void {
     if (this.hls) this.hls.currentLevel = level;

@@ -5,6 +5,8 @@ import type { HlsConfig, LoaderConfig } from 'hls.js';
 
 /** Standard HLS: start (and stay) two segments behind the live edge instead of hls.js's three. */
 export const STANDARD_SYNC_SEGMENTS = 2;
+/** Further behind than this many target durations, hls.js jumps back to its sync point. */
+export const MAX_LATENCY_SEGMENTS = 6;
 
 function policy(
   firstByteMs: number,
@@ -41,8 +43,8 @@ export function liveHlsConfig(): Partial<HlsConfig> {
     lowLatencyMode: true,
     // No liveSyncDurationCount here: set in the user config it would override PART-HOLD-BACK. The
     // standard playlists' two segments go into hls.js's merged config instead (tuneLiveSync).
-    // Drifted more than 6 target durations behind (after stalls): jump back to the sync point.
-    liveMaxLatencyDurationCount: 6,
+    // No liveMaxLatencyDurationCount either: hls.js refuses it in the user config without a
+    // liveSyncDurationCount (tuneLiveSync sets both in the merged config).
     // hls.js's own catch-up is off: it only acts with more than a second buffered, which a low-latency
     // player never has. latency-compensator.ts does it, bounded, and only for low latency.
     maxLiveSyncPlaybackRate: 1,
@@ -67,4 +69,6 @@ export function liveHlsConfig(): Partial<HlsConfig> {
  * merged config, not the user config, so low-latency playlists keep their PART-HOLD-BACK. */
 export function tuneLiveSync(hls: Hls): void {
   hls.config.liveSyncDurationCount = STANDARD_SYNC_SEGMENTS;
+  // Drifted more than this many target durations behind (after stalls): jump back to the sync point.
+  hls.config.liveMaxLatencyDurationCount = MAX_LATENCY_SEGMENTS;
 }

@@ -17,6 +17,14 @@ export const MAX_BEHIND_S = 8;
 export const MIN_BUFFER_S = 0.3;
 const CHECK_MS = 500;
 
+/** Paused, or this far behind the target latency (s): the player offers a "Live" button. */
+export const LIVE_BUTTON_BEHIND_S = 3;
+
+/** Whether to show the "Live" button: the viewer paused, or playback fell well behind the live edge. */
+export function offersJumpToLive(paused: boolean, behind: number | null): boolean {
+  return paused || (behind !== null && behind > LIVE_BUTTON_BEHIND_S);
+}
+
 export interface LatencyReading {
   /** The playlist has parts (low-latency HLS). */
   lowLatency: boolean;
