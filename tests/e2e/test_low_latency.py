@@ -20,11 +20,12 @@ import pytest
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
+from ownstream.hls.fmp4 import Fmp4Reader, Fragment
 from ownstream.transcode.variants import StreamVariant
 from tests.browser import chromium
 from tests.e2e.waiting import wait_until
 from tests.harness import RunningServer, make_settings, running_server
-from tests.media import FFMPEG, Clip, start_publisher, stop_process
+from tests.media import FFMPEG, Clip, segment_files, start_publisher, stop_process
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("low-latency-browser")]
 
@@ -176,3 +177,31 @@ async def a_standard_player_plays_the_master(server: RunningServer, tmp_path: Pa
         frames = sum(1 for _ in container.decode(video))
         assert (video.codec_context.width, video.codec_context.height) == (320, 180)
     assert frames >= 3.5 * 15
+
+
+async def test_standard_levels_cut_short_fragments_so_segments_are_listed_on_time(
+    tmp_path: Path, clip: Clip
+) -> None:
+    """At level 2 (no parts) ffmpeg still cuts a fragment every few frames: a segment closes when the
+    keyframe after it arrives. With one fragment per GOP that keyframe reaches the packager only when the
+    *next* GOP is complete, and every segment would be listed a GOP (here 1 s) late."""
+    async with running_server(tmp_path / "data") as server:
+        assert server.server.services is not None
+        await server.server.services.config.update(
+            video_latency_level=2, video_variants=(StreamVariant(video_passthrough=True),)
+        )
+        publisher = await start_publisher(clip, server.rtmp_url())
+        try:
+            folder = server.data_dir / "hls" / "0"
+
+            async def a_segment() -> bool:
+                return any(path.suffix == ".m4s" for path in segment_files(folder))
+
+            await wait_until(a_segment, 30, "a segment", interval=0.1)
+            segment = next(path for path in segment_files(folder) if path.suffix == ".m4s")
+            init = next(folder.glob("init-*.mp4"))
+            items = Fmp4Reader().feed(init.read_bytes() + segment.read_bytes())
+        finally:
+            await stop_process(publisher)
+    fragments = [item for item in items if isinstance(item, Fragment)]
+    assert len(fragments) >= 3 * 15 // 3  # a 3 s segment of 15 fps video in 3-frame fragments

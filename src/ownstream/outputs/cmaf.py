@@ -255,15 +255,16 @@ class CmafOutput:
         self, run: _Run, index: int, variant: StreamVariant, metadata: dict[str, Any]
     ) -> tuple[LiveRendition, int | None]:
         level = run.level
-        part_target: float | None = None
-        fragment_us: int | None = None
-        if run.low_latency:
-            if variant.video_passthrough:
-                parts = plan_parts(_frame_rate(metadata), None, millisecond_timestamps=True)
-            else:
-                fps = variant.effective_framerate
-                parts = plan_parts(fps, fps * level.segment_seconds, millisecond_timestamps=False)
-            part_target, fragment_us = parts.part_target, parts.fragment_us
+        if variant.video_passthrough:
+            parts = plan_parts(_frame_rate(metadata), None, millisecond_timestamps=True)
+        else:
+            fps = variant.effective_framerate
+            parts = plan_parts(fps, fps * level.segment_seconds, millisecond_timestamps=False)
+        # Short fragments at every level: a segment closes when the keyframe after it arrives, and with
+        # one fragment per GOP that keyframe would reach us only a GOP later (ffmpeg writes a fragment
+        # when the next one begins), listing every standard segment a GOP late.
+        fragment_us: int | None = parts.fragment_us
+        part_target = parts.part_target if run.low_latency else None
         arrival = run.arrival
         wall_clock = self._wall_clock
         window = RenditionWindow(
