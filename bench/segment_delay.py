@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -36,14 +37,14 @@ class SegmentTiming:
         return self.appeared - self.last_clock
 
 
-def segment_clocks(data: bytes) -> tuple[float, float] | None:
-    """(first, last) decoded clock of an MPEG-TS segment's video frames, in seconds."""
+def segment_clocks(data: bytes, container_format: str = "mpegts") -> tuple[float, float] | None:
+    """(first, last) decoded clock of a segment's video frames, in seconds (fMP4: init + segment bytes)."""
     import io
 
     import av
 
     clocks: list[int] = []
-    with av.open(io.BytesIO(data), mode="r", format="mpegts") as container:
+    with av.open(io.BytesIO(data), mode="r", format=container_format) as container:
         for frame in container.decode(video=0):
             plane = frame.planes[0]
             value = decode_gray(bytes(plane), frame.width, frame.height, plane.line_size)
@@ -65,6 +66,7 @@ class SegmentDelayWatcher:
     timings: list[SegmentTiming] = field(default_factory=list)
     _seen: set[str] = field(default_factory=set)
     _primed: bool = False
+    _inits: dict[str, bytes] = field(default_factory=dict)
     _skipped: int = 0
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -83,15 +85,32 @@ class SegmentDelayWatcher:
                         if self._skipped < self.skip_first:
                             self._skipped += 1  # the very first segments of a run are atypical
                             continue
+                        init = await self._init(http, base, text)
                         await self._time_segment(
-                            http, f"{base}/{segment.uri}", segment.uri, segment.duration, seen_at
+                            http, f"{base}/{segment.uri}", segment.uri, segment.duration, seen_at, init
                         )
                     self._primed = True
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.poll_seconds)
 
+    async def _init(self, http: aiohttp.ClientSession, base: str, playlist: str) -> bytes | None:
+        """The fMP4 init segment (`#EXT-X-MAP`), fetched once; None for MPEG-TS playlists."""
+        match = re.search(r'#EXT-X-MAP:URI="([^"]+)"', playlist)
+        if match is None:
+            return None
+        if match.group(1) not in self._inits:
+            async with http.get(f"{base}/{match.group(1)}") as response:
+                self._inits[match.group(1)] = await response.read()
+        return self._inits[match.group(1)]
+
     async def _time_segment(
-        self, http: aiohttp.ClientSession, url: str, uri: str, duration: float, seen_at: float
+        self,
+        http: aiohttp.ClientSession,
+        url: str,
+        uri: str,
+        duration: float,
+        seen_at: float,
+        init: bytes | None = None,
     ) -> None:
         try:
             async with http.get(url, timeout=aiohttp.ClientTimeout(total=5)) as response:
@@ -100,7 +119,10 @@ class SegmentDelayWatcher:
                 data = await response.read()
         except (aiohttp.ClientError, TimeoutError):
             return
-        clocks = await asyncio.to_thread(segment_clocks, data)
+        if init is not None:
+            clocks = await asyncio.to_thread(segment_clocks, init + data, "mp4")
+        else:
+            clocks = await asyncio.to_thread(segment_clocks, data)
         if clocks is not None:
             self.timings.append(SegmentTiming(uri, duration, seen_at, *clocks))
 

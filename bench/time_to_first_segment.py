@@ -1,4 +1,5 @@
-"""Time from publish start to the first playable segment and to `/api/status` online, per latency level.
+"""Time from publish start to the first playable part (low-latency levels), the first playable segment and
+`/api/status` online, per latency level.
 
 Each run starts a fresh server (the chosen mode and level), then starts ffmpeg pushing a small
 pre-encoded clip (320×180 15 fps, 1 s GOP, AAC; `-re -c copy`) and polls every 50 ms: the master
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -48,7 +50,8 @@ def reference_for(level: int) -> tuple[int, int]:
     from ownstream.transcode.latency import latency_for
 
     latency = latency_for(level)
-    return latency.segment_seconds, latency.online_grace
+    # Low-latency levels (fMP4, the default format) are online as soon as playable: no grace.
+    return latency.segment_seconds, 0 if latency.low_latency else latency.online_grace
 
 
 async def first_playable_segment(http: aiohttp.ClientSession, server: Server) -> bool:
@@ -66,6 +69,26 @@ async def first_playable_segment(http: aiohttp.ClientSession, server: Server) ->
         return False
 
 
+async def first_playable_part(http: aiohttp.ClientSession, server: Server) -> bool:
+    """A low-latency variant playlist lists a part (`EXT-X-PART`) and it downloads."""
+    text = await fetch_text(http, server.variant_playlist_url(0))
+    match = re.search(r'#EXT-X-PART:[^\n]*URI="([^"]+)"', text or "")
+    if match is None:
+        return False
+    url = f"{server.base_url}/hls/0/{match.group(1)}"
+    try:
+        async with http.get(url, timeout=aiohttp.ClientTimeout(total=3)) as response:
+            return response.status == 200 and len(await response.read()) > 0
+    except (aiohttp.ClientError, TimeoutError):
+        return False
+
+
+def low_latency(level: int) -> bool:
+    from ownstream.transcode.latency import latency_for
+
+    return latency_for(level).low_latency
+
+
 async def one_run(mode: str, level: int, timeout: float = 60.0) -> dict[str, float]:
     clip = await ensure_clip(CLIP)
     passthrough = mode == "passthrough"
@@ -76,8 +99,11 @@ async def one_run(mode: str, level: int, timeout: float = 60.0) -> dict[str, flo
         start = time.monotonic()
         publisher = await publish_file(clip, server.rtmp_url)
         times: dict[str, float] = {}
+        wanted = 4 if low_latency(level) else 3
+        if wanted == 3:
+            times["first_part_s"] = float("nan")  # standard HLS: no parts
         try:
-            while len(times) < 3 and time.monotonic() - start < timeout:
+            while len(times) < 4 and time.monotonic() - start < timeout:
                 if server.process.returncode is not None:
                     raise ServerFailed(f"server exited:\n{server.log_tail()}")
                 now = time.monotonic() - start
@@ -85,6 +111,8 @@ async def one_run(mode: str, level: int, timeout: float = 60.0) -> dict[str, flo
                     times["master_s"] = now
                 if "first_segment_s" not in times and await first_playable_segment(http, server):
                     times["first_segment_s"] = now
+                if "first_part_s" not in times and await first_playable_part(http, server):
+                    times["first_part_s"] = now
                 if "online_s" not in times:
                     try:
                         if (await get_status(http, server)).get("online"):
@@ -94,7 +122,7 @@ async def one_run(mode: str, level: int, timeout: float = 60.0) -> dict[str, flo
                 await asyncio.sleep(POLL_SECONDS)
         finally:
             await stop_process(publisher)
-    if len(times) < 3:
+    if len(times) < 4:
         raise ServerFailed(f"{mode} level {level}: only saw {sorted(times)} within {timeout:.0f} s")
     return times
 
@@ -168,7 +196,7 @@ async def run(levels: list[int], modes: list[str], runs: int) -> list[dict[str, 
                 "relay_first_segment_runs_s": [round(t, 3) for t in relay[level]],
                 "relay_no_fps_probe_first_segment_s": median(relay_fast[level]),
             }
-            for key in ("master_s", "first_segment_s", "online_s"):
+            for key in ("master_s", "first_part_s", "first_segment_s", "online_s"):
                 row[key] = median([s[key] for s in samples])
                 row[key.removesuffix("_s") + "_runs_s"] = [round(s[key], 3) for s in samples]
             rows.append(row)
@@ -178,7 +206,8 @@ async def run(levels: list[int], modes: list[str], runs: int) -> list[dict[str, 
 
 def print_header() -> None:
     print(
-        f"{'mode':>11} {'level':>5} {'segment':>7} {'grace':>5} {'first segment':>13} {'relay ref':>9} "
+        f"{'mode':>11} {'level':>5} {'segment':>7} {'grace':>5} {'first part':>10} {'first segment':>13} "
+        f"{'relay ref':>9} "
         f"{'no probe':>8} "
         f"{'master':>8} {'online':>8} {'runs':>4}  first segment per run",
         flush=True,
@@ -188,7 +217,8 @@ def print_header() -> None:
 def print_row(row: dict[str, Any]) -> None:
     print(
         f"{row['mode']:>11} {row['level']:>5} {row['segment_seconds']:>7} {row['online_grace_s']:>5} "
-        f"{fmt(row['first_segment_s']):>13} {fmt(row['relay_first_segment_s']):>9} "
+        f"{fmt(row['first_part_s']):>10} {fmt(row['first_segment_s']):>13} "
+        f"{fmt(row['relay_first_segment_s']):>9} "
         f"{fmt(row['relay_no_fps_probe_first_segment_s']):>8} {fmt(row['master_s']):>8} "
         f"{fmt(row['online_s']):>8} {row['runs']:>4}  {row['first_segment_runs_s']}"
         + (f"  errors: {row['errors']}" if row["errors"] else ""),

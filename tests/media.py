@@ -62,10 +62,31 @@ async def stop_process(process: asyncio.subprocess.Process, timeout: float = 5.0
             await process.wait()
 
 
+SEGMENT_SUFFIXES = (".ts", ".m4s")
+
+
+def segment_files(folder: Path) -> list[Path]:
+    """The HLS segments in a variant folder (MPEG-TS or fMP4), oldest first."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.iterdir() if p.suffix in SEGMENT_SUFFIXES and not p.name.startswith(".")]
+    return sorted(found, key=lambda p: p.stat().st_mtime_ns)
+
+
 def probe_video_size(path: Path) -> tuple[int, int]:
-    """Decode the file with PyAV and return the first video frame's size (the wheel has no ffprobe)."""
+    """Decode the file with PyAV and return the first video frame's size (the wheel has no ffprobe).
+
+    An fMP4 segment (`.m4s`) is decoded after its init segment (`init-*.mp4` in the same folder)."""
+    import tempfile
+
     import av
 
+    if path.suffix == ".m4s":
+        (init,) = path.parent.glob("init-*.mp4")
+        with tempfile.NamedTemporaryFile(suffix=".mp4") as joined:
+            joined.write(init.read_bytes() + path.read_bytes())
+            joined.flush()
+            return probe_video_size(Path(joined.name))
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         for frame in container.decode(stream):

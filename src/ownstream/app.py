@@ -58,6 +58,7 @@ from ownstream.federation.site import LocalSite
 from ownstream.federation.verifier import InboxVerifier
 from ownstream.federation.webfinger import WebfingerClient
 from ownstream.health import HealthChecks
+from ownstream.hls.live_store import LiveHls
 from ownstream.ingest.rtmp.server import RtmpServer
 from ownstream.logbuffer import LogBuffer
 from ownstream.logfilters import SafeRecordFilter
@@ -70,6 +71,7 @@ from ownstream.net.http_guard import GuardedTCPSite, HttpGuard
 from ownstream.notifications.service import NotificationService
 from ownstream.notifications.vapid_keys import UnreadableVapidKey, load_vapid_key
 from ownstream.outbound.http import OutboundHttp
+from ownstream.outputs.cmaf import CmafOutput
 from ownstream.outputs.hls import HlsOutput
 from ownstream.outputs.thumbnails import ThumbnailOutput
 from ownstream.settings import Settings
@@ -196,7 +198,12 @@ class Ownstream:
         stats = StreamStats(StatsRepository(self._engine), self.clock, settings.timings, disk_full)
         await stats.load()
         timings = settings.timings
-        hls = HlsOutput(settings.hls_path, self.bus, timings, disk_full)
+        live_hls = LiveHls()
+        hls: HlsOutput | CmafOutput
+        if settings.hls_format == "mpegts":
+            hls = HlsOutput(settings.hls_path, self.bus, timings, disk_full)
+        else:
+            hls = CmafOutput(settings.hls_path, self.bus, timings, disk_full, live_hls)
         thumbnails = ThumbnailOutput(settings.data_dir, hls.directory, self.bus, timings.thumbnail_interval)
         lifecycle = StreamLifecycle(timings, config, stats, self.bus, self.clock, hls, [thumbnails])
         await lifecycle.discard_previous_run()
@@ -373,6 +380,7 @@ class Ownstream:
             ),
             health=HealthChecks(self._engine, settings.data_dir, lambda: config.current.ffmpeg_path),
             disk_full=disk_full,
+            live_hls=live_hls,
             login_throttle=LoginThrottle(
                 ThrottlePolicy(
                     window=timings.login_failure_window,

@@ -53,11 +53,21 @@ class StreamStopped:
 
 @dataclass(frozen=True)
 class SegmentWritten:
-    """A new media segment is complete on disk."""
+    """A new media segment is complete on disk.
+
+    The fragmented-MP4 packager also says where it sits in the stream (for a recorder): its media
+    sequence number, when its first frame arrived at the server, its size and the init segment it needs
+    (`EXT-X-MAP`). The MPEG-TS output leaves them None.
+    """
 
     variant_index: int
     path: str
     duration: float
+    sequence: int | None = None
+    program_date_time: datetime | None = None
+    size: int | None = None
+    init_path: str | None = None
+    stream_id: str | None = None
 
 
 @dataclass(frozen=True)

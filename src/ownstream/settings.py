@@ -20,6 +20,8 @@ from ownstream.net.client_address import IPNetwork, parse_networks
 ENV_PREFIX = "OWNSTREAM_"
 LOG_LEVELS = ("debug", "info", "warning", "error")
 LOG_FORMATS = ("text", "json")
+HLS_FORMATS = ("fmp4", "mpegts")
+"""`fmp4`: the CMAF packager (low latency at levels 0-1); `mpegts`: ffmpeg's HLS muxer, for old players."""
 DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 200
 PRIVATE_ADDRESSES_ENV = ENV_PREFIX + "FEDERATION_ALLOW_PRIVATE_ADDRESSES"
 METRICS_TOKEN_ENV = ENV_PREFIX + "METRICS_TOKEN"
@@ -168,6 +170,8 @@ class Settings:
     access_log: bool = False
     debug_libraries: bool = False
     log_format: str = "text"
+    hls_format: str = "fmp4"
+    """HLS segments: `fmp4` (the CMAF packager, low latency at levels 0-1) or `mpegts` (old players)."""
     metrics_token: str | None = field(default=None, repr=False)
     """Bearer token for `/metrics` (environment only); None keeps `/metrics` switched off."""
     timings: Timings = field(default_factory=Timings)
@@ -244,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --loglevel debug, also log the libraries' debug messages",
     )
     parser.add_argument("--log-format", choices=LOG_FORMATS, help="log line format (default text)")
+    parser.add_argument(
+        "--hls-format",
+        choices=HLS_FORMATS,
+        help="HLS segments: fmp4 (low-latency HLS at latency levels 0-1) or mpegts for old players "
+        "(standard HLS at every level; default fmp4)",
+    )
     parser.add_argument(
         "--trusted-proxies",
         help="comma-separated addresses and CIDR networks of reverse proxies whose X-Forwarded-For "
@@ -348,6 +358,9 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
     log_format = (pick("log_format") or "text").lower()
     if log_format not in LOG_FORMATS:
         parser.error(f"log format must be one of {', '.join(LOG_FORMATS)}")
+    hls_format = (pick("hls_format") or "fmp4").lower()
+    if hls_format not in HLS_FORMATS:
+        parser.error(f"HLS format must be one of {', '.join(HLS_FORMATS)}")
     data_dir = Path(pick("datadir") or "data")
     database = pick("database")
     database_server = database if database and DATABASE_URL.match(database) else None
@@ -372,5 +385,6 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         access_log=pick_switch("access_log"),
         debug_libraries=pick_switch("debug_libraries"),
         log_format=log_format,
+        hls_format=hls_format,
         metrics_token=env.get(METRICS_TOKEN_ENV) or None,
     )

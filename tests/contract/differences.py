@@ -149,7 +149,16 @@ BEHAVIOUR_DEVIATIONS = {
     ),
     "online means playable": (
         "`online` turns true after 0.0.11's delay only once the master playlist and a segment of every "
-        "variant exist; 0.0.11 said online after the delay even when ffmpeg had rejected the input."
+        "variant exist; 0.0.11 said online after the delay even when ffmpeg had rejected the input. At "
+        "latency levels 0-1 (low-latency HLS) there is no delay: online as soon as it is playable."
+    ),
+    "HLS segments and low latency": (
+        "Segments are fragmented MP4 (`init-<id>.mp4` + `stream-<id>-<n>.m4s`, `EXT-X-MAP`) at every level; "
+        "0.0.11 wrote MPEG-TS (`--hls-format mpegts` restores that, without low latency). At levels 0-1 "
+        "the variant playlists are low-latency HLS: parts (`part-<id>-<n>.m4s`), a preload hint, "
+        "server control, rendition reports, and `_HLS_msn`/`_HLS_part`/`_HLS_skip` on "
+        "`/hls/<n>/stream.m3u8` (400 for bad directives, 503 for a part that does not come). "
+        "`EXT-X-PROGRAM-DATE-TIME` is when the media reached the server. Same URLs as 0.0.11."
     ),
     "simulcast webhook events": (
         "Ours (issue 14; Owncast has none): webhooks may subscribe to `RESTREAM_STARTED` and "

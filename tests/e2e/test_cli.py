@@ -17,7 +17,7 @@ import pytest
 
 from tests.e2e.waiting import wait_until
 from tests.harness import admin_auth
-from tests.media import Clip, start_publisher, stop_process
+from tests.media import Clip, segment_files, start_publisher, stop_process
 
 pytestmark = pytest.mark.e2e
 
@@ -58,16 +58,28 @@ async def cli_server(
             await process.wait()
 
 
-def transcoders_for(data_dir: Path) -> list[psutil.Process]:
+def transcoders_of(server_pid: int) -> list[psutil.Process]:
+    """The server's ffmpeg processes (the packager writes into pipes: its command names no folder)."""
+    try:
+        children = psutil.Process(server_pid).children(recursive=True)
+    except psutil.Error:
+        return []
     found = []
-    for proc in psutil.process_iter(["name", "cmdline"]):
+    for child in children:
         try:
-            cmdline = " ".join(proc.info["cmdline"] or [])
+            if "ffmpeg" in child.name() and "pipe:0" in child.cmdline():
+                found.append(child)
         except psutil.Error:
             continue
-        if "ffmpeg" in (proc.info["name"] or "") and str(data_dir) in cmdline:
-            found.append(proc)
     return found
+
+
+def still_running(processes: list[psutil.Process]) -> list[psutil.Process]:
+    return [p for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+def has_segments(hls: Path, pattern: str = "*") -> bool:
+    return any(segment_files(folder) for folder in hls.glob(pattern))
 
 
 async def test_sigterm_while_live_stops_cleanly(tmp_path: Path, clip: Clip) -> None:
@@ -75,9 +87,11 @@ async def test_sigterm_while_live_stops_cleanly(tmp_path: Path, clip: Clip) -> N
     async with cli_server(data_dir) as (process, _web_port, rtmp_port):
         publisher = await start_publisher(clip, f"rtmp://127.0.0.1:{rtmp_port}/live/abc123")
         try:
+            transcoders: list[psutil.Process] = []
 
             async def transcoding() -> bool:
-                return bool(transcoders_for(data_dir)) and any((data_dir / "hls").glob("*/*.ts"))
+                transcoders[:] = transcoders_of(process.pid)
+                return bool(transcoders) and has_segments(data_dir / "hls")
 
             await wait_until(transcoding, 30, "ffmpeg to write segments")
             process.send_signal(signal.SIGTERM)
@@ -85,7 +99,7 @@ async def test_sigterm_while_live_stops_cleanly(tmp_path: Path, clip: Clip) -> N
         finally:
             await stop_process(publisher)
     assert code == 0
-    assert transcoders_for(data_dir) == []
+    assert still_running(transcoders) == []
     assert (data_dir / "ownstream.db").is_file()
     assert (data_dir / "logs" / "ownstream.log").is_file()
     log_text = (data_dir / "logs" / "ownstream.log").read_text()
@@ -115,11 +129,13 @@ async def test_restart_after_kill_9_during_a_stream_serves_no_stale_playlist(
     async with cli_server(data_dir) as (process, web_port, rtmp_port), aiohttp.ClientSession() as http:
         publisher = await start_publisher(clip, f"rtmp://127.0.0.1:{rtmp_port}/live/abc123")
         try:
+            transcoders: list[psutil.Process] = []
 
             async def live_and_thumbnailed() -> bool:
+                transcoders[:] = transcoders_of(process.pid)
                 async with http.get(f"http://127.0.0.1:{web_port}/hls/stream.m3u8") as response:
                     master = response.status == 200
-                return master and any(hls.glob("*/*.ts")) and (data_dir / "thumbnail.jpg").is_file()
+                return master and has_segments(hls) and (data_dir / "thumbnail.jpg").is_file()
 
             await wait_until(live_and_thumbnailed, 40, "a live master playlist, segments and a thumbnail")
             process.kill()
@@ -128,12 +144,12 @@ async def test_restart_after_kill_9_during_a_stream_serves_no_stale_playlist(
             await stop_process(publisher)
 
     async def transcoder_gone() -> bool:
-        return not transcoders_for(data_dir)
+        return not still_running(transcoders)
 
     # Its stdin closed with the server, the orphaned ffmpeg finishes on its own.
     await wait_until(transcoder_gone, 20, "the orphaned ffmpeg to exit")
     assert (hls / "stream.m3u8").is_file(), "the crashed run left its master playlist behind"
-    assert any(hls.glob("0/*.ts"))
+    assert has_segments(hls, "0")
 
     async with cli_server(data_dir) as (process, web_port, _), aiohttp.ClientSession() as http:
         base = f"http://127.0.0.1:{web_port}"

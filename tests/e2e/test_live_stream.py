@@ -19,7 +19,7 @@ from tests.contract.differences import BEHAVIOUR_DEVIATIONS
 from tests.e2e.waiting import wait_until
 from tests.harness import RunningServer, admin_auth, running_server
 from tests.ingest.rtmp.transcript import FFMPEG_METADATA, ClientTranscript, video_payload
-from tests.media import FFMPEG, Clip, probe_video_size, start_publisher, stop_process
+from tests.media import FFMPEG, Clip, probe_video_size, segment_files, start_publisher, stop_process
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +38,8 @@ def ffmpeg_children() -> list[psutil.Process]:
     found = []
     for child in psutil.Process(os.getpid()).children(recursive=True):
         try:
-            if "ffmpeg" in child.name() and "-var_stream_map" in " ".join(child.cmdline()):
+            command = " ".join(child.cmdline())
+            if "ffmpeg" in child.name() and ("-var_stream_map" in command or "+frag_keyframe" in command):
                 found.append(child)
         except psutil.NoSuchProcess:
             continue
@@ -49,10 +50,10 @@ async def first_segment(server: RunningServer, variant: int = 0) -> Path:
     folder = server.data_dir / "hls" / str(variant)
 
     async def has_segment() -> bool:
-        return folder.is_dir() and any(folder.glob("*.ts"))
+        return bool(segment_files(folder))
 
     await wait_until(has_segment, 30, f"a segment in variant {variant}")
-    return sorted(folder.glob("*.ts"), key=lambda p: p.stat().st_mtime)[0]
+    return segment_files(folder)[0]
 
 
 async def test_publish_online_segments_then_offline(
@@ -358,7 +359,7 @@ async def test_undecodable_video_never_goes_online(
             await writer.wait_closed()
     assert states == {"starting"}
     assert not online_seen
-    assert not any((server.data_dir / "hls").glob("*/*.ts"))
+    assert not any(segment_files(folder) for folder in (server.data_dir / "hls").glob("*"))
 
     async def offline() -> bool:
         return lifecycle.state.value == "offline"

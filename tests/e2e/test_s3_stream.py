@@ -1,7 +1,8 @@
 """End to end with S3 storage: real server, real ffmpeg publisher, a real S3 API (moto) and chromium.
 
-The server keeps serving the master playlist; its variant URIs point into the bucket, where segments and
-variant playlists are uploaded as ffmpeg writes them. hls.js must play through the bucket URLs.
+The server keeps serving the master playlist; its variant URIs point into the bucket, where init segments,
+segments and variant playlists are uploaded as the packager writes them. hls.js must play through the
+bucket URLs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 
-from ownstream.hls.playlist import parse_master_playlist, parse_media_playlist
+from ownstream.hls.playlist import map_uri, parse_master_playlist, parse_media_playlist
 from tests.browser import chromium
 from tests.e2e.waiting import wait_until
 from tests.harness import RunningServer
@@ -73,6 +74,10 @@ async def bucket_master(http: aiohttp.ClientSession, server: RunningServer, s3: 
 async def test_stream_is_uploaded_and_the_master_points_at_the_bucket(
     server: RunningServer, http: aiohttp.ClientSession, clip: Clip, s3: MotoS3, bucket: str
 ) -> None:
+    """At latency level 0 too: object storage cannot hold blocking requests, so with S3 the stream is
+    standard HLS (fMP4 segments of the level's length, no parts) served from the bucket."""
+    assert server.server.services is not None
+    await server.server.services.config.update(video_latency_level=0)
     publisher = await start_publisher(clip, server.rtmp_url())
     try:
         master = parse_master_playlist(await bucket_master(http, server, s3))
@@ -80,16 +85,20 @@ async def test_stream_is_uploaded_and_the_master_points_at_the_bucket(
 
         code, body = await fetch(http, master.variants[0].uri)
         assert code == 200
+        assert b"#EXT-X-PART" not in body and b"#EXT-X-SERVER-CONTROL" not in body
+        assert b"#EXT-X-TARGETDURATION:1\n" in body
         listed = [segment.uri for segment in parse_media_playlist(body.decode()).segments]
         assert listed
         keys = await list_keys(s3, bucket)
         assert all(f"hls/0/{name}" in keys for name in listed), "the playlist names a missing segment"
+        init = map_uri(body.decode())
+        assert init is not None and f"hls/0/{init}" in keys, "the playlist names a missing init segment"
 
         async with s3.client() as client:
             segment = await client.head_object(Bucket=bucket, Key=f"hls/0/{listed[0]}")
             playlist = await client.head_object(Bucket=bucket, Key="hls/0/stream.m3u8")
             acl = await client.get_object_acl(Bucket=bucket, Key=f"hls/0/{listed[0]}")
-        assert segment["ContentType"] == "video/mp2t"
+        assert segment["ContentType"] == "video/mp4"
         assert segment["CacheControl"] == "max-age=31557600"
         assert playlist["ContentType"] == "application/x-mpegURL"
         assert playlist["CacheControl"] == "max-age=0, no-cache"
@@ -150,7 +159,7 @@ async def test_browser_plays_the_stream_from_the_bucket(
 
     bucket_host = urlsplit(s3.endpoint).netloc
     server_host = urlsplit(server.base_url).netloc
-    segments = [url for url in requested if urlsplit(url).path.endswith(".ts")]
+    segments = [url for url in requested if urlsplit(url).path.endswith(".m4s")]
     assert segments, "the player fetched no segment"
     assert {urlsplit(url).netloc for url in segments} == {bucket_host}
     variant_playlists = [url for url in requested if urlsplit(url).path.endswith("/0/stream.m3u8")]

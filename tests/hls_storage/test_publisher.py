@@ -337,3 +337,27 @@ async def test_slow_uploads_are_reported_once(setup: Setup, caplog: pytest.LogCa
     store.delay = 0.0
     await setup.wait_for_body("hls/0/stream.m3u8", hls.playlist_text(0), "the playlist")
     assert sum("storage is too slow" in r.getMessage() for r in caplog.records) == 1
+
+
+async def test_fmp4_init_segment_lands_before_the_playlist_that_names_it(setup: Setup) -> None:
+    """The packager's playlists name an init segment (`EXT-X-MAP`): it is in the bucket first."""
+    folder = setup.hls.root / "0"
+    (folder / "init-s1.mp4").write_bytes(b"ftyp moov")
+    (folder / "stream-s1-0.m4s").write_bytes(b"moof mdat")
+    text = (
+        "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:0\n"
+        '#EXT-X-MAP:URI="init-s1.mp4"\n#EXTINF:1.00000,\nstream-s1-0.m4s\n'
+    )
+    gate = setup.store.gates["hls/0/init-s1.mp4"] = asyncio.Event()
+    write_atomically(folder / "stream.m3u8", text)
+    setup.hls.bus.publish(SegmentWritten(0, str(folder / "stream-s1-0.m4s"), 1.0))
+    setup.hls.bus.publish(PlaylistWritten(0, str(folder / "stream.m3u8")))
+    await wait_until(lambda: _has(setup, "hls/0/stream-s1-0.m4s"), 15, "the segment", interval=0.05)
+    await asyncio.sleep(0.3)
+    assert await setup.body("hls/0/stream.m3u8") is None  # its init segment is not there yet
+    gate.set()
+    await setup.wait_for_body("hls/0/stream.m3u8", text, "the playlist after its init segment")
+    async with setup.s3.client() as client:
+        for key in ("hls/0/init-s1.mp4", "hls/0/stream-s1-0.m4s"):
+            head = await client.head_object(Bucket=setup.bucket, Key=key)
+            assert (head["ContentType"], head["CacheControl"]) == ("video/mp4", "max-age=31557600")

@@ -119,6 +119,8 @@ class FakePrimary(FakeOutput):
         self.starts = 0
         self.failures = 0
         self.segment_storage: StreamStorage | None = None
+        self.online_grace = 0.0
+        """What the lifecycle waits before online when the settings leave it to the output."""
 
     @property
     def playable(self) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import av
@@ -113,3 +115,39 @@ async def test_reset_to_a_missing_logo_is_logged(tmp_path: Path, caplog: pytest.
     generator = ThumbnailGenerator(FFMPEG, tmp_path / "hls", 0, tmp_path)
     await generator.reset_to_logo(tmp_path / "nope.png")
     assert "cannot use the logo" in caplog.text
+
+
+@pytest.fixture
+def fmp4_hls_dir(tmp_path: Path) -> Path:
+    """A variant folder as the packager leaves it: `init-x.mp4` and fMP4 segments."""
+    folder = tmp_path / "hls" / "0"
+    folder.mkdir(parents=True)
+    subprocess.run(
+        [
+            FFMPEG, "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "lavfi", "-i", f"testsrc2=size={WIDTH}x{HEIGHT}:rate=10", "-t", "2",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "10", "-pix_fmt", "yuv420p",
+            "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "1",
+            "-hls_fmp4_init_filename", "init-x.mp4",
+            "-hls_segment_filename", str(folder / "stream-x-%d.m4s"), str(folder / "stream.m3u8"),
+        ],
+        check=True,
+    )  # fmt: skip
+    return tmp_path / "hls"
+
+
+def temporary_sources() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("ownstream-thumbnail-*"))
+
+
+async def test_an_fmp4_segment_is_decoded_with_its_init_segment(fmp4_hls_dir: Path, tmp_path: Path) -> None:
+    """The packager's segments (`.m4s`) need their init segment: joined in a temporary file, removed after."""
+    newest = newest_segment(fmp4_hls_dir / "0")
+    assert newest is not None and newest.suffix == ".m4s"
+    web = tmp_path / "web"
+    generator = ThumbnailGenerator(FFMPEG, fmp4_hls_dir, 0, web)
+    before = temporary_sources()
+    assert await generator.generate_once()
+    assert decoded_frames(web / THUMBNAIL_NAME)[0].width == WIDTH
+    assert (web / PREVIEW_NAME).exists()
+    assert temporary_sources() == before

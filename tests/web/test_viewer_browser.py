@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, ConsoleMessage, Page, Response, ViewportSize
+from playwright.async_api import Browser, ConsoleMessage, Page, Request, Response, ViewportSize
 
 from .fake_owncast import SEGMENT_SECONDS, FakeOwncast, HlsSource
 
@@ -493,3 +493,36 @@ async def test_embed_plays_until_the_stream_ends(browser: Browser, base_url: str
     assert "no-video" in await root_classes(page)
     assert problems.messages == []
     await context.close()
+
+
+async def test_offline_the_page_looks_every_second_so_a_low_latency_stream_starts_at_once(
+    desktop: Page, base_url: str, fake: FakeOwncast
+) -> None:
+    """A low-latency stream is online about a second after the broadcaster starts: while offline the page
+    asks for the status every second (not every 5 s), so it attaches the player within about a second
+    of "online". Viewer pings stay at one per 5 s. The offline panel stays put through the polls (the same
+    element, not rebuilt every second), and gives way to the player."""
+    status_requests: list[float] = []
+    desktop.on(
+        "request",
+        lambda request: status_requests.append(time.monotonic()) if "/api/status" in request.url else None,
+    )
+    await desktop.goto(base_url + "/")
+    await desktop.wait_for_selector("#video-container #offline-banner h2:has-text('is offline')")
+    await desktop.evaluate("() => { document.querySelector('#offline-banner').dataset.seen = 'yes'; }")
+    await asyncio.sleep(3.5)
+    assert len(status_requests) >= 3, status_requests
+    assert fake.pings <= 1
+    assert await desktop.get_attribute("#offline-banner", "data-seen") == "yes", "the panel was rebuilt"
+    playlist_requested: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+
+    def on_request(request: Request) -> None:
+        if "/hls/stream.m3u8" in request.url and not playlist_requested.done():
+            playlist_requested.set_result(time.monotonic())
+
+    desktop.on("request", on_request)
+    fake.go_live()
+    live_at = time.monotonic()
+    attached_at = await asyncio.wait_for(playlist_requested, 10)
+    assert attached_at - live_at < 2.5
+    await desktop.wait_for_selector("#offline-banner", state="detached", timeout=10_000)

@@ -3,6 +3,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { fetchStatus, ping, type StreamStatus } from './api';
 
 export const STATUS_POLL_MS = 5000;
+/** While offline, look every second: a low-latency stream is playable (and online) about a second after
+ * the broadcaster starts, and the page should start playing then, not up to 5 s later. */
+export const OFFLINE_POLL_MS = 1000;
 
 const UNREACHABLE: StreamStatus = {
   online: false,
@@ -14,9 +17,10 @@ const UNREACHABLE: StreamStatus = {
 };
 
 /**
- * The latest stream status, `null` until the first answer. `countViewer` pings /api/ping with each poll
- * (the chat embeds do not count as viewers). A new object arrives with every poll,
- * so effects that depend on it run every 5 s (the player relies on that to retry after errors).
+ * The latest stream status, `null` until the first answer. `countViewer` pings /api/ping with the
+ * status (at most every `intervalMs`; the chat embeds do not count as viewers). A new object arrives with
+ * every poll, so effects that depend on it run every 5 s while online (the player relies on that to retry
+ * after errors), and every second while offline.
  */
 export function useStreamStatus(intervalMs: number = STATUS_POLL_MS, countViewer = true): StreamStatus | null {
   const [status, setStatus] = useState<StreamStatus | null>(null);
@@ -25,11 +29,14 @@ export function useStreamStatus(intervalMs: number = STATUS_POLL_MS, countViewer
     let stopped = false;
     let timer: number | undefined;
     let last: StreamStatus | null = null;
+    let lastPing = 0;
 
     const poll = async (): Promise<void> => {
       let next: StreamStatus;
+      const pingNow = countViewer && Date.now() - lastPing >= intervalMs;
+      if (pingNow) lastPing = Date.now();
       try {
-        const [fresh] = await Promise.all([fetchStatus(), countViewer ? ping() : undefined]);
+        const [fresh] = await Promise.all([fetchStatus(), pingNow ? ping() : undefined]);
         next = { ...UNREACHABLE, ...fresh };
       } catch {
         // Keep what we knew about the last broadcast so "Last live" still shows.
@@ -38,7 +45,7 @@ export function useStreamStatus(intervalMs: number = STATUS_POLL_MS, countViewer
       if (stopped) return;
       last = next;
       setStatus(next);
-      timer = window.setTimeout(() => void poll(), intervalMs);
+      timer = window.setTimeout(() => void poll(), next.online ? intervalMs : Math.min(intervalMs, OFFLINE_POLL_MS));
     };
 
     void poll();

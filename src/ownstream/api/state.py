@@ -24,6 +24,7 @@ from ownstream.federation.verifier import InboxVerifier
 from ownstream.federation.webfinger import WebfingerClient
 from ownstream.health import HealthChecks
 from ownstream.hls.last_good import LastGoodPlaylists
+from ownstream.hls.live_store import LiveHls
 from ownstream.logbuffer import LogBuffer
 from ownstream.metrics.service import ServerMetrics
 from ownstream.notifications.service import NotificationService
@@ -71,6 +72,8 @@ class Services:
     disk_full: DiskFullReporter = field(default_factory=DiskFullReporter)
     """The process's one reporter: "the disk is full" at most once a minute."""
     playlists: LastGoodPlaylists = field(default_factory=LastGoodPlaylists)
+    live_hls: LiveHls = field(default_factory=LiveHls)
+    """The live stream's renditions in memory (the CMAF packager's), for `/hls/…`."""
 
 
 SERVICES = web.AppKey("services", Services)

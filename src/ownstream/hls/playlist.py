@@ -18,6 +18,7 @@ PLAYLIST_NAME = "stream.m3u8"
 ENDLIST = "#EXT-X-ENDLIST"
 _STREAM_INF = "#EXT-X-STREAM-INF:"
 _MEDIA = "#EXT-X-MEDIA:"
+_MAP = "#EXT-X-MAP:"
 _ATTRIBUTE = re.compile(r'([A-Z0-9-]+)=("[^"]*"|[^",]*)')
 _URI_ATTRIBUTE = re.compile(r'(URI=")([^"]*)(")')
 
@@ -127,6 +128,15 @@ def parse_media_playlist(text: str) -> MediaPlaylist:
         for position, (uri, seconds, stamp, gap) in enumerate(entries)
     )
     return MediaPlaylist(target_duration, media_sequence, segments, ended, playlist_type, version)
+
+
+def map_uri(text: str) -> str | None:
+    """The `EXT-X-MAP` URI (an fMP4 playlist's init segment), None without one."""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith(_MAP):
+            return parse_attributes(line[len(_MAP) :]).get("URI") or None
+    return None
 
 
 def parse_attributes(text: str) -> dict[str, str]:

@@ -12,11 +12,17 @@ from pathlib import PurePosixPath
 from typing import Protocol
 
 SEGMENT_CONTENT_TYPE = "video/mp2t"
+MP4_CONTENT_TYPE = "video/mp4"
+"""fMP4 segments (`.m4s`) and init segments (`.mp4`)."""
 PLAYLIST_CONTENT_TYPE = "application/x-mpegURL"
 SEGMENT_CACHE_CONTROL = "max-age=31557600"
 """A year: a segment never changes once written (Owncast's value)."""
 PLAYLIST_CACHE_CONTROL = "max-age=0, no-cache"
 """Live playlists change every segment; caches must revalidate."""
+
+
+def segment_content_type(name: str) -> str:
+    return MP4_CONTENT_TYPE if name.endswith((".m4s", ".mp4")) else SEGMENT_CONTENT_TYPE
 
 
 class ObjectStore(Protocol):

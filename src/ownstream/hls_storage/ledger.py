@@ -12,7 +12,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ownstream.hls.playlist import parse_media_playlist
+from ownstream.hls.playlist import map_uri, parse_media_playlist
 
 
 def is_plain_file_name(uri: str) -> bool:
@@ -57,6 +57,8 @@ class VariantLedger:
     """Segments that left the playlist, oldest first."""
     published: str | None = None
     """The playlist text last stored in the bucket."""
+    init: str | None = None
+    """The init segment the playlist names (`EXT-X-MAP`, fMP4): in the bucket before the playlist."""
 
     def relist(self, playlist: str) -> None:
         """Take the newest playlist read from disk; segments it no longer names become expired."""
@@ -65,6 +67,8 @@ class VariantLedger:
         self.expired.extend(name for name in self.listed if name not in listed)
         self.listed = listed
         self.playlist = playlist
+        init = map_uri(playlist)
+        self.init = init if init is not None and is_plain_file_name(init) else None
 
     def wants(self, name: str) -> bool:
         """Whether an upload of `name` is still useful (not done, not already out of the playlist)."""

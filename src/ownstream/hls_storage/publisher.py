@@ -27,8 +27,8 @@ from ownstream.hls_storage.backend import (
     PLAYLIST_CACHE_CONTROL,
     PLAYLIST_CONTENT_TYPE,
     SEGMENT_CACHE_CONTROL,
-    SEGMENT_CONTENT_TYPE,
     ObjectStore,
+    segment_content_type,
 )
 from ownstream.hls_storage.ledger import VariantLedger
 from ownstream.hls_storage.pace import PaceChange, UploadPace
@@ -258,7 +258,10 @@ class SegmentPublisher:
                 return
             uploaded = await self._retry(
                 lambda: self._store.put(
-                    key, body, content_type=SEGMENT_CONTENT_TYPE, cache_control=SEGMENT_CACHE_CONTROL
+                    key,
+                    body,
+                    content_type=segment_content_type(job.name),
+                    cache_control=SEGMENT_CACHE_CONTROL,
                 ),
                 f"uploading {key}",
             )
@@ -297,6 +300,10 @@ class SegmentPublisher:
             body = ledger.publishable()
             if body is None:
                 return
+            if ledger.init is not None and ledger.init not in ledger.uploaded:
+                if not await self._upload_init(variant, ledger.init):
+                    return
+                ledger.uploaded.add(ledger.init)
             key = object_key(variant, PLAYLIST_NAME)
             data = body.encode("utf-8")
             if await self._retry(
@@ -306,6 +313,21 @@ class SegmentPublisher:
                 f"uploading {key}",
             ):
                 ledger.published = body
+
+    async def _upload_init(self, variant: int, name: str) -> bool:
+        """The fMP4 init segment a playlist names: in the bucket before any playlist that needs it."""
+        key = object_key(variant, name)
+        try:
+            body = await asyncio.to_thread((self._variant_dir(variant) / name).read_bytes)
+        except FileNotFoundError:
+            log.warning("init segment %s is missing; its playlist waits", key)
+            return False
+        return await self._retry(
+            lambda: self._store.put(
+                key, body, content_type=segment_content_type(name), cache_control=SEGMENT_CACHE_CONTROL
+            ),
+            f"uploading {key}",
+        )
 
     async def _rewrite_master(self) -> None:
         base = f"{self._store.public_base_url}/{KEY_PREFIX}"

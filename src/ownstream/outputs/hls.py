@@ -158,6 +158,12 @@ class HlsOutput:
     def playable(self) -> bool:
         return self._run is not None and self._run.playable.is_set()
 
+    @property
+    def online_grace(self) -> float:
+        """Owncast's delay, max(3 × segment, 7 s): MPEG-TS segments have no parts to start early."""
+        run = self._run
+        return float(run.job.latency.online_grace) if run is not None else 0.0
+
     async def wait_playable(self) -> None:
         run = self._run
         if run is None:

@@ -128,6 +128,12 @@ class PrimaryOutput(StreamOutput, Protocol):
         ...
 
     @property
+    def online_grace(self) -> float:
+        """Seconds after the stream starts before it may be called online (it must be playable too):
+        Owncast's max(3 × segment, 7 s), or 0 for low-latency HLS, online as soon as it is playable."""
+        ...
+
+    @property
     def segment_storage(self) -> StreamStorage | None:
         """Where the current stream's segments are served from; None when no stream runs."""
         ...

@@ -33,7 +33,6 @@ from ownstream.settings import Timings
 from ownstream.stream.broadcaster import Broadcaster
 from ownstream.stream.ingest_meter import IngestMeter
 from ownstream.stream.stats import StreamStats
-from ownstream.transcode.latency import latency_for
 from ownstream.transcode.variants import StreamVariant
 
 log = logging.getLogger(__name__)
@@ -238,7 +237,7 @@ class StreamLifecycle:
         await self._stats.stream_connected()
         grace = self._timings.online_grace
         if grace is None:
-            grace = latency_for(config.video_latency_level).online_grace
+            grace = self._primary.online_grace
         session.tasks.append(asyncio.create_task(self._go_online_after(session, grace), name="stream:online"))
         log.info("stream %s started from %s", stream_id, request.remote_addr)
         self._bus.publish(StreamStarted(stream_id=stream_id, started_at=now))
@@ -270,9 +269,10 @@ class StreamLifecycle:
             log.error("output %s failed (%s); the stream goes on without it", output.name, reason)
 
     async def _go_online_after(self, session: _LiveSession, grace: float) -> None:
-        """Online means playable: the grace period (Owncast's delay) has passed AND the primary output
-        says viewers can play (HLS: the master playlist and a segment of every variant exist). If the
-        transcoder dies first (it rejected the input), the ending cancels this task: never online."""
+        """Online means playable: the grace period (Owncast's delay; none for low-latency HLS) has passed
+        AND the primary output says viewers can play (HLS: the master playlist and a whole segment of
+        every variant exist). If the transcoder dies first (it rejected the input), the ending cancels
+        this task: never online."""
         await asyncio.sleep(grace)
         if not self._primary.playable:
             log.info(

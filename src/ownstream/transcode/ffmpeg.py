@@ -1,4 +1,5 @@
-"""One running ffmpeg: FLV in on stdin, HLS out on disk, stderr turned into log lines.
+"""One running ffmpeg: FLV in on stdin, HLS out on disk (or fragmented MP4 into pipes the caller reads),
+stderr turned into log lines.
 
 The `write` → `drain` path is the backpressure path: while ffmpeg's stdin pipe is full, `write` waits, and the
 RTMP reader that calls it stops reading its socket.
@@ -13,6 +14,7 @@ import os
 import shlex
 import signal
 from collections import deque
+from collections.abc import Sequence
 
 from ownstream.transcode.arguments import TranscodeJob, build_ffmpeg_args, build_ffmpeg_env
 from ownstream.transcode.ffmpeg_messages import Severity, classify_stderr_line
@@ -38,8 +40,19 @@ class FfmpegProcess:
     ffmpeg runs in its own process group; `stop()` always leaves it dead.
     """
 
-    def __init__(self, job: TranscodeJob, *, remembered_lines: int = 20) -> None:
+    def __init__(
+        self,
+        job: TranscodeJob,
+        *,
+        remembered_lines: int = 20,
+        argv: Sequence[str] | None = None,
+        pass_fds: Sequence[int] = (),
+    ) -> None:
         self.job = job
+        self._argv = list(argv) if argv is not None else None
+        """The command, when not the HLS muxer's (`build_ffmpeg_args`)."""
+        self._pass_fds = tuple(pass_fds)
+        """Descriptors ffmpeg inherits (the write ends of its output pipes)."""
         self._process: asyncio.subprocess.Process | None = None
         self._monitor: asyncio.Task[int] | None = None
         self._recent: deque[str] = deque(maxlen=remembered_lines)
@@ -76,7 +89,7 @@ class FfmpegProcess:
             raise RuntimeError("this ffmpeg process was already started")
         job = self.job
         await asyncio.to_thread(self._create_output_dirs)
-        argv = build_ffmpeg_args(job)
+        argv = self._argv if self._argv is not None else build_ffmpeg_args(job)
         try:
             self._process = await asyncio.create_subprocess_exec(
                 *argv,
@@ -85,6 +98,7 @@ class FfmpegProcess:
                 stderr=asyncio.subprocess.PIPE,
                 env={**os.environ, **build_ffmpeg_env(job)},
                 start_new_session=True,
+                pass_fds=self._pass_fds,
             )
         except OSError as exc:
             raise FfmpegError(f"cannot start ffmpeg ({job.ffmpeg_path}): {exc.strerror or exc}") from exc

@@ -1,4 +1,9 @@
-"""Latency levels: segment length and playlist size chosen by the admin's `latencyLevel` (reference §6.2)."""
+"""Latency levels: segment length and playlist size chosen by the admin's `latencyLevel` (reference §6.2).
+
+Levels 0 and 1 are low-latency HLS with the fragmented-MP4 packager (parts of 0.2–0.25 s, blocking playlist
+reload; `hls/parts.py`, `outputs/cmaf.py`): the stream is online as soon as it is playable. Levels 2–4
+keep standard segments for viewers on poor connections, and Owncast's online delay.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ class LatencyLevel:
     """`-hls_time`."""
     playlist_length: int
     """`-hls_list_size`: segments listed in each variant playlist."""
+    low_latency: bool = False
+    """Parts and blocking reload (fragmented MP4 only; not while segments go to S3)."""
 
     @property
     def online_grace(self) -> int:
@@ -32,8 +39,8 @@ class LatencyLevel:
 
 
 LATENCY_LEVELS: tuple[LatencyLevel, ...] = (
-    LatencyLevel(level=0, segment_seconds=1, playlist_length=25),
-    LatencyLevel(level=1, segment_seconds=2, playlist_length=15),
+    LatencyLevel(level=0, segment_seconds=1, playlist_length=25, low_latency=True),
+    LatencyLevel(level=1, segment_seconds=2, playlist_length=15, low_latency=True),
     LatencyLevel(level=2, segment_seconds=3, playlist_length=10),
     LatencyLevel(level=3, segment_seconds=4, playlist_length=8),
     LatencyLevel(level=4, segment_seconds=5, playlist_length=5),

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,15 +25,19 @@ PREVIEW_FILTER = (
 )
 
 
-def newest_segment(folder: Path) -> Path | None:
-    """The most recently written `.ts` in `folder` (in-progress `.ts.tmp` files are not considered)."""
+SEGMENT_SUFFIXES = (".ts", ".m4s")
+
+
+def newest_segment(folder: Path, suffixes: tuple[str, ...] = SEGMENT_SUFFIXES) -> Path | None:
+    """The most recently written segment (`.ts`, or fMP4 `.m4s`) in `folder` (in-progress temporary files
+    are not considered)."""
     newest: tuple[int, Path] | None = None
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return None
     for entry in entries:
-        if not entry.name.endswith(".ts"):
+        if not entry.name.endswith(suffixes) or entry.name.startswith("."):
             continue
         try:
             mtime = entry.stat().st_mtime_ns
@@ -41,6 +46,21 @@ def newest_segment(folder: Path) -> Path | None:
         if newest is None or mtime > newest[0]:
             newest = (mtime, Path(entry.path))
     return newest[1] if newest else None
+
+
+def playable_copy(segment: Path) -> Path:
+    """A file ffmpeg can decode alone: an fMP4 segment needs its init segment (`EXT-X-MAP`) in front, so
+    both go into a temporary file (the caller removes it); a `.ts` segment is returned as it is."""
+    if segment.suffix != ".m4s":
+        return segment
+    init = newest_segment(segment.parent, (".mp4",))
+    if init is None:
+        raise FileNotFoundError(f"no init segment next to {segment.name}")
+    fd, name = tempfile.mkstemp(prefix="ownstream-thumbnail-", suffix=".mp4")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(init.read_bytes())
+        handle.write(segment.read_bytes())
+    return Path(name)
 
 
 def thumbnail_args(ffmpeg_path: str, segment: Path, output: Path) -> list[str]:
@@ -152,15 +172,28 @@ class ThumbnailGenerator:
                 log.debug("no segment in %s yet for a thumbnail", self.segment_dir)
                 return False
             self._found_a_segment = True
-            thumbnail_ok = await self._render(
-                thumbnail_args, segment, self.output_dir / TEMP_THUMBNAIL_NAME, self.thumbnail_path
-            )
-            await self._render(preview_args, segment, self.output_dir / TEMP_PREVIEW_NAME, self.preview_path)
+            try:
+                thumbnail_ok = await self._render(
+                    thumbnail_args, segment, self.output_dir / TEMP_THUMBNAIL_NAME, self.thumbnail_path
+                )
+                await self._render(
+                    preview_args, segment, self.output_dir / TEMP_PREVIEW_NAME, self.preview_path
+                )
+            finally:
+                if segment.parent != self.segment_dir:
+                    await asyncio.to_thread(segment.unlink, missing_ok=True)
             return thumbnail_ok
 
     def _prepare(self) -> Path | None:
         self.output_dir.mkdir(parents=True, exist_ok=True)
-        return newest_segment(self.segment_dir)
+        segment = newest_segment(self.segment_dir)
+        if segment is None:
+            return None
+        try:
+            return playable_copy(segment)
+        except OSError as error:  # deleted meanwhile, or no init segment yet: the next round
+            log.debug("no usable segment for a thumbnail yet: %s", error)
+            return None
 
     async def _render(
         self,

@@ -1,7 +1,8 @@
 // One attachment of the live stream to a <video> element: hls.js where Media Source is available,
 // otherwise the browser's own HLS (Safari, iOS). Destroyed on offline, ended, or a fatal error.
 import Hls from 'hls.js/light';
-import { liveHlsConfig, withCacheBust } from './hls-config';
+import { liveHlsConfig, tuneLiveSync, withCacheBust } from './hls-config';
+import { LatencyCompensator } from './latency-compensator';
 import type { LiveTimeline } from './live-edge';
 
 /** What went wrong, in the viewer's terms: the network (or the server), or the video itself. */
@@ -18,12 +19,16 @@ export interface AttachmentCallbacks {
   onLevelSwitched?(level: number): void;
 }
 
+/** The browser's own HLS has no sync position: go back to this far before the end of the seekable range. */
+const NATIVE_LIVE_OFFSET_S = 3;
+
 export function canPlayHls(video: HTMLVideoElement): boolean {
   return Hls.isSupported() || video.canPlayType('application/vnd.apple.mpegurl') !== '';
 }
 
 export class StreamAttachment implements LiveTimeline {
   private hls: Hls | null = null;
+  private compensator: LatencyCompensator | null = null;
   private destroyed = false;
   private lastMediaRecovery = 0;
   private readonly onNativeError = (): void => {
@@ -54,22 +59,47 @@ export class StreamAttachment implements LiveTimeline {
     return this.hls !== null;
   }
 
+  /** Seconds behind where the player means to be (hls.js's target latency); null when unknown, and for
+   * the browser's own HLS, which does not say where it means to be (LiveEdge then measures the seekable
+   * range itself). */
+  secondsBehindLive(): number | null {
+    const hls = this.hls;
+    if (!hls) return null;
+    const latency = hls.latency;
+    const target = hls.targetLatency;
+    return Number.isFinite(latency) && latency > 0 && target !== null ? latency - target : null;
+  }
+
+  /** Seeks back to the live edge (hls.js's sync position: PART-HOLD-BACK at the low-latency levels);
+   * playing again is the caller's part (LiveEdge.jumpToLive). */
+  goLive(): void {
+    const video = this.video;
+    let position: number | null = null;
+    if (this.hls) {
+      position = this.hls.liveSyncPosition;
+    } else {
+      const ranges = video.seekable;
+      if (ranges.length) position = Math.max(ranges.start(ranges.length - 1), ranges.end(ranges.length - 1) - NATIVE_LIVE_OFFSET_S);
+    }
+    // A seek to where the playhead already is would only flush the buffer.
+    if (position !== null && Math.abs(position - video.currentTime) > 0.5) video.currentTime = position;
+  }
+
+  /** The latency hls.js aims for (null for the browser's own HLS). */
+  targetLatency(): number | null {
+    return this.hls?.targetLatency ?? null;
+  }
+
   /** Picks an hls.js level (-1 = automatic). */
   setLevel(level: number): void {
     if (this.hls) this.hls.currentLevel = level;
   }
 
-  liveSyncPosition(): number | null {
-    return this.hls?.liveSyncPosition ?? null;
-  }
-
-  targetLatency(): number | null {
-    return this.hls?.targetLatency ?? null;
-  }
-
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.compensator?.destroy();
+    this.compensator = null;
     if (this.hls) {
       this.hls.destroy();
       this.hls = null;
@@ -83,7 +113,9 @@ export class StreamAttachment implements LiveTimeline {
 
   private attachHlsJs(url: string): void {
     const hls = new Hls(liveHlsConfig());
+    tuneLiveSync(hls);
     this.hls = hls;
+    this.compensator = new LatencyCompensator(hls, this.video);
     hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) => {
       this.callbacks.onLevels(data.levels.map((level) => level.uri));
       this.callbacks.onReady();

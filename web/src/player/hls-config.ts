@@ -1,5 +1,12 @@
-// hls.js settings for watching a plain-HLS live stream close to its live edge.
+// hls.js settings for watching the live stream close to its live edge: low-latency HLS (parts, blocking
+// playlist reload) when the server's playlists carry parts (latency levels 0 and 1), standard HLS otherwise.
+import type Hls from 'hls.js/light';
 import type { HlsConfig, LoaderConfig } from 'hls.js';
+
+/** Standard HLS: start (and stay) two segments behind the live edge instead of hls.js's three. */
+export const STANDARD_SYNC_SEGMENTS = 2;
+/** Further behind than this many target durations, hls.js jumps back to its sync point. */
+export const MAX_LATENCY_SEGMENTS = 6;
 
 function policy(
   firstByteMs: number,
@@ -18,7 +25,8 @@ function policy(
   };
 }
 
-/** Adds or replaces a `cb=<ms>` query parameter so no cache between us and the server serves a stale playlist. */
+/** Adds or replaces a `cb=<ms>` query parameter (the master playlist only: a variant playlist's URL
+ * must stay the same for every viewer, or a cache in front cannot share one blocking reload among them). */
 export function withCacheBust(url: string, now: number = Date.now()): string {
   const parsed = new URL(url, location.href);
   parsed.searchParams.set('cb', String(now));
@@ -30,15 +38,19 @@ export function liveHlsConfig(): Partial<HlsConfig> {
     // The ES module build of hls.js has no inline worker; build.mjs ships the worker file.
     workerPath: __HLS_WORKER_URL__,
     enableWorker: true,
-    // The server writes plain HLS (no partial segments / blocking reloads).
-    lowLatencyMode: false,
-    // Start two segments behind the live edge instead of hls.js's three: with Owncast's
-    // default 3 s segments that is ~6 s of buffer, enough to ride out one slow segment.
-    liveSyncDurationCount: 2,
-    // Drifted more than 6 segments behind (after stalls): jump back to the sync point.
-    liveMaxLatencyDurationCount: 6,
-    // In between, play up to 10 % faster until back at the sync point: barely audible, no skip.
-    maxLiveSyncPlaybackRate: 1.1,
+    // Parts, blocking reloads and delta updates whenever the playlist offers them (hls.js starts
+    // PART-HOLD-BACK behind the live edge then); a playlist without them plays as standard HLS.
+    lowLatencyMode: true,
+    // No liveSyncDurationCount here: set in the user config it would override PART-HOLD-BACK. The
+    // standard playlists' two segments go into hls.js's merged config instead (tuneLiveSync).
+    // No liveMaxLatencyDurationCount either: hls.js refuses it in the user config without a
+    // liveSyncDurationCount (tuneLiveSync sets both in the merged config).
+    // hls.js's own catch-up is off: it only acts with more than a second buffered, which a low-latency
+    // player never has. latency-compensator.ts does it, bounded, and only for low latency.
+    maxLiveSyncPlaybackRate: 1,
+    // A stall must not push the target further back each time (hls.js adds 1 s per stall by default):
+    // the compensator catches up instead.
+    liveSyncOnStallIncrease: 0,
     // Live viewers rarely rewind; keep little played media around (memory on phones and TVs).
     backBufferLength: 15,
     maxBufferLength: 20,
@@ -50,8 +62,13 @@ export function liveHlsConfig(): Partial<HlsConfig> {
     manifestLoadPolicy: policy(10_000, 20_000, 2, 3, 4_000),
     playlistLoadPolicy: policy(10_000, 20_000, 2, 6, 8_000),
     fragLoadPolicy: policy(10_000, 60_000, 4, 6, 8_000),
-    xhrSetup(xhr: XMLHttpRequest, url: string): void {
-      if (/\.m3u8(?:[?#]|$)/.test(url)) xhr.open('GET', withCacheBust(url), true);
-    },
   };
+}
+
+/** After `new Hls(liveHlsConfig())`: standard playlists start two segments behind the edge. Set in the
+ * merged config, not the user config, so low-latency playlists keep their PART-HOLD-BACK. */
+export function tuneLiveSync(hls: Hls): void {
+  hls.config.liveSyncDurationCount = STANDARD_SYNC_SEGMENTS;
+  // Drifted more than this many target durations behind (after stalls): jump back to the sync point.
+  hls.config.liveMaxLatencyDurationCount = MAX_LATENCY_SEGMENTS;
 }

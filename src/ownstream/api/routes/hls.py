@@ -1,7 +1,12 @@
-"""Serving `/hls/…` from local disk (reference §6.5): playlists uncached and counted as viewer activity,
-segments cached for a year, CORS for any origin, byte ranges through sendfile.
+"""Serving `/hls/…` (reference §6.5): playlists uncached and counted as viewer activity, segments cached
+for a year, CORS for any origin.
 
-A playlist is read whole and checked: an empty or cut one (ffmpeg on a full disk) is never served; the
+The live stream's variant playlists, init segments, segments and parts come from memory (the packager's
+window, `hls.live_store`): a playlist request with `_HLS_msn` (and `_HLS_part`) waits until that part
+exists (400 for bad or too-far-ahead directives, 503 after three target durations), `_HLS_skip` asks for
+a delta update, and the hinted part is sent as its bytes arrive. Everything else — the master playlist,
+the ended stream's playlists, older segments, the MPEG-TS output — comes from disk, through sendfile.
+A playlist read from disk is checked: an empty or cut one (ffmpeg on a full disk) is never served; the
 last complete copy of the same stream stands in, or 503 when there is none.
 """
 
@@ -9,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path, PurePosixPath
+from typing import Final
 
 from aiohttp import web
 
@@ -16,15 +22,23 @@ from ownstream.api.errors import error_body
 from ownstream.api.responses import NO_CACHE_HEADERS, json_response
 from ownstream.api.state import Services, services
 from ownstream.auth.requirements import public
+from ownstream.hls.blocking import BLOCK_TARGET_DURATIONS, BadDirectives, parse_directives
 from ownstream.hls.last_good import is_complete_playlist
+from ownstream.hls.live_store import LiveHls, Resource, first_bytes_of, part_chunks
+from ownstream.hls.playlist import PLAYLIST_NAME
 from ownstream.net.client_address import client_address
 
 routes = web.RouteTableDef()
 
 PLAYLIST_TYPE = "application/x-mpegURL"
 SEGMENT_TYPE = "video/mp2t"
+MP4_TYPE = "video/mp4"
 SEGMENT_CACHE = "public, max-age=31557600"
+BLOCKED_PLAYLIST_CACHE = "public, max-age=1"
+"""A playlist answering `_HLS_msn`/`_HLS_part` holds at least that part whenever it is fetched: a cache in
+front may keep it briefly, which is what lets a proxy collapse the viewers' identical blocking requests."""
 CORS = {"Access-Control-Allow-Origin": "*"}
+_TYPES: Final = {".m3u8": PLAYLIST_TYPE, ".ts": SEGMENT_TYPE, ".m4s": MP4_TYPE, ".mp4": MP4_TYPE}
 
 
 def served_locally(svc: Services, relative: PurePosixPath) -> bool:
@@ -43,16 +57,122 @@ async def get_hls(request: web.Request) -> web.StreamResponse:
     if relative.is_absolute() or any(part in ("", ".", "..") for part in relative.parts):
         raise web.HTTPNotFound()
     suffix = relative.suffix.lower()
-    if suffix not in (".m3u8", ".ts"):
+    if suffix not in _TYPES:
         raise web.HTTPNotFound()
     if not served_locally(svc, relative):
         raise web.HTTPNotFound(headers=CORS)
+    if suffix == ".m3u8":
+        svc.stats.viewer_seen(client_address(request), request.headers.get("User-Agent", ""))
+    live = _live_variant(relative)
+    if live is not None:
+        answer = await _from_memory(request, svc.live_hls, *live)
+        if answer is not None:
+            return answer
+    return await _from_disk(svc, relative, suffix)
+
+
+def _live_variant(relative: PurePosixPath) -> tuple[int, str] | None:
+    """(variant index, file name) for `<index>/<name>`."""
+    if len(relative.parts) != 2 or not relative.parts[0].isdigit() or len(relative.parts[0]) > 3:
+        return None
+    return int(relative.parts[0]), relative.parts[1]
+
+
+async def _from_memory(
+    request: web.Request, store: LiveHls, index: int, name: str
+) -> web.StreamResponse | None:
+    """The live stream's resource, or None when memory does not have it (then the disk may)."""
+    if name == PLAYLIST_NAME:
+        return await _live_playlist(request, store, index)
+    resource = store.resource(index, name)
+    if resource is None:
+        return None
+    headers = {**CORS, "Cache-Control": SEGMENT_CACHE, "Content-Type": MP4_TYPE}
+    if resource.kind == "init":
+        body = resource.init_bytes()
+        return None if body is None else web.Response(body=body, headers=headers)
+    if resource.kind == "stream":
+        segment = resource.segment()
+        if segment is None:
+            return None  # not yet complete, or already gone from memory: the disk decides
+        return await _send_chunks(request, headers, list(segment.chunks()), segment.size)
+    part = resource.complete_part()
+    if part is not None:
+        return await _send_chunks(request, headers, list(part.chunks), part.size)
+    if resource.hinted:
+        return await _hinted_part(request, store, resource, headers)
+    raise web.HTTPNotFound(headers=CORS)
+
+
+async def _live_playlist(request: web.Request, store: LiveHls, index: int) -> web.StreamResponse | None:
+    try:
+        directives = parse_directives(request.query)
+    except BadDirectives as error:
+        return _playlist_error(400, str(error))
+    answer = await store.playlist(index, directives)
+    if answer is None:
+        return None
+    if answer.status != 200:
+        return _playlist_error(answer.status, answer.body.decode())
+    headers = {**CORS, "Content-Type": PLAYLIST_TYPE}
+    if answer.blocked:
+        headers["Cache-Control"] = BLOCKED_PLAYLIST_CACHE
+    else:
+        headers.update(NO_CACHE_HEADERS)
+    return web.Response(body=answer.body, headers=headers)
+
+
+def _playlist_error(status: int, message: str) -> web.Response:
+    return json_response(
+        error_body("error", message), status=status, headers={**CORS, "Cache-Control": "no-store"}
+    )
+
+
+async def _send_chunks(
+    request: web.Request, headers: dict[str, str], chunks: list[bytes], size: int
+) -> web.StreamResponse:
+    if len(chunks) == 1:
+        return web.Response(body=chunks[0], headers=headers)
+    response = web.StreamResponse(headers=headers)
+    response.content_length = size
+    await response.prepare(request)
+    for chunk in chunks:
+        await response.write(chunk)
+    await response.write_eof()
+    return response
+
+
+async def _hinted_part(
+    request: web.Request, store: LiveHls, resource: Resource, headers: dict[str, str]
+) -> web.StreamResponse:
+    """The preload-hinted part: wait for its first bytes, then send each as it arrives."""
+    timeout = BLOCK_TARGET_DURATIONS * float(resource.rendition.target_duration or 1)
+    part = await first_bytes_of(store, resource, timeout)
+    if part is None:
+        if store.rendition(resource.rendition.index) is not resource.rendition:
+            raise web.HTTPNotFound(headers=CORS)
+        return _playlist_error(503, "the hinted part did not arrive in time")
+    if part.complete:
+        return await _send_chunks(request, headers, list(part.chunks), part.size)
+    response = web.StreamResponse(headers=headers)
+    await response.prepare(request)
+    async for chunk in part_chunks(store, part, timeout):
+        await response.write(chunk)
+    if not part.complete:
+        # Cut short: end the connection so no cache keeps a truncated part.
+        if request.transport is not None:
+            request.transport.close()
+        return response
+    await response.write_eof()
+    return response
+
+
+async def _from_disk(svc: Services, relative: PurePosixPath, suffix: str) -> web.StreamResponse:
     path = svc.settings.hls_path.joinpath(*relative.parts)
     if not path.is_file():
         raise web.HTTPNotFound(headers=CORS)
     headers = dict(CORS)
     if suffix == ".m3u8":
-        svc.stats.viewer_seen(client_address(request), request.headers.get("User-Agent", ""))
         headers.update(NO_CACHE_HEADERS)
         body = await _playlist_body(svc, path, str(relative))
         if body is None:
@@ -62,7 +182,7 @@ async def get_hls(request: web.Request) -> web.StreamResponse:
         headers["Content-Type"] = PLAYLIST_TYPE
         return web.Response(body=body, headers=headers)
     headers["Cache-Control"] = SEGMENT_CACHE
-    headers["Content-Type"] = SEGMENT_TYPE
+    headers["Content-Type"] = _TYPES[suffix]
     return web.FileResponse(path, headers=headers)
 
 

@@ -16,12 +16,13 @@ export const BITRATE = { min: 400, max: 6000, step: 100, default: 800 };
 export const FRAMERATES = [24, 25, 30, 50, 60, 90, 120];
 const CPU_LEVELS = ['lowest', 'low', 'medium', 'high', 'highest'];
 
+// Measured through the viewer page (docs/benchmarks.md, "Low-latency HLS"): levels 0–1 are low-latency HLS.
 export const LATENCY_HELP = [
-  'Lowest latency (about 3–4 s behind live), but viewers on slow or unsteady connections will buffer. Not recommended.',
-  'Low latency (about 6 s). Good on steady connections.',
-  'Balanced (about 9 s): the default, and a good choice for most streams.',
-  'More buffer (about 12 s): fewer interruptions on weak connections.',
-  'Highest reliability (about 15 s or more): the most tolerant of bad networks.',
+  'Lowest latency: about 1.5 s behind live (low-latency HLS, 1 s segments). Viewers on slow or unsteady connections may buffer.',
+  'Low latency: about 1.5–3 s behind live (low-latency HLS, 2 s segments), a little more room for unsteady connections.',
+  'Balanced (about 9 s): the default. Standard HLS with 3 s segments, for most streams and every player.',
+  'More buffer (about 11 s): fewer interruptions on weak connections.',
+  'Highest reliability (about 13 s or more): the most tolerant of bad networks.',
 ];
 
 export const CODEC_NAMES: Record<string, [string, string]> = {
