@@ -27,7 +27,7 @@ from tests.e2e.waiting import wait_until
 from tests.harness import RunningServer, make_settings, running_server
 from tests.media import FFMPEG, Clip, segment_files, start_publisher, stop_process
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("low-latency-browser")]
+pytestmark = [pytest.mark.e2e]
 
 WATCH_SECONDS = 60
 MAX_STALLS = 1
@@ -99,6 +99,7 @@ async def online(http: aiohttp.ClientSession, server: RunningServer) -> bool:
 
 
 @pytest.mark.browser
+@pytest.mark.alone  # the stall limit needs the machine to itself
 async def test_hls_js_plays_low_latency_for_a_minute_and_ffmpeg_plays_the_master(
     low_latency_server: RunningServer, clip: Clip, tmp_path: Path
 ) -> None:
