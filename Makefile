@@ -7,7 +7,7 @@ STATIC := src/ownstream/web/static/index.html
 # `make run ARGS="--loglevel debug"`; OWNSTREAM_* environment variables pass through as well.
 ARGS ?=
 
-.PHONY: setup run test lint typecheck-web system-deps system-deps-test frontend bench wheel clean
+.PHONY: setup run test test-postgresql lint typecheck-web system-deps system-deps-test frontend bench wheel clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ typecheck-web: web/node_modules/.installed
 # ([tool.coverage.report] fail_under in pyproject.toml).
 test: system-deps-test setup lint typecheck-web
 	PYTHONASYNCIODEBUG=1 $(VENV)/bin/pytest -n 2 --dist loadgroup --cov=ownstream --cov-report=term
+	$(MAKE) --no-print-directory test-postgresql
+
+# The API, contract and chat suites again, on a PostgreSQL the tests start from Debian's packages
+# (tests/postgres.py); end-to-end and browser tests stay on SQLite.
+POSTGRES_SUITES := tests/api tests/contract tests/chat
+test-postgresql: system-deps-test setup
+	PYTHONASYNCIODEBUG=1 $(VENV)/bin/pytest -n 2 --dist loadgroup --database-engine postgresql $(POSTGRES_SUITES)
 
 bench: setup
 	$(PY) bench/run_all.py
