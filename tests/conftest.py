@@ -16,7 +16,7 @@ import os
 import pytest
 from hypothesis import settings
 
-from tests.postgres import POSTGRES_URL_ENV, PostgresServer, postgres_bin_dir
+from tests.postgres import POSTGRES_URL_ENV, PostgresServer, postgres_bin_dir, prepare_migrated_template
 
 settings.register_profile("ownstream", deadline=None)
 settings.load_profile("ownstream")
@@ -42,6 +42,7 @@ def pytest_configure(config: pytest.Config) -> None:
     server = PostgresServer(bin_dir)
     server.start()
     config.stash[_SERVER_KEY] = server
+    prepare_migrated_template(server.admin_url)
     os.environ[POSTGRES_URL_ENV] = server.admin_url  # the xdist workers started after this inherit it
 
 

@@ -17,8 +17,9 @@ import socket
 import subprocess
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
+from typing import Any
 
 POSTGRES_URL_ENV = "OWNSTREAM_TEST_POSTGRES_URL"
 """The administrative URL of a running test server (`postgresql+asyncpg://postgres@127.0.0.1:PORT/postgres`):
@@ -105,36 +106,72 @@ class PostgresServer:
             shutil.rmtree(self._root, ignore_errors=True)
 
 
-def database_url_for(admin_url: str, data_dir: Path) -> str:
-    """The URL of the database that belongs to `data_dir` on the server of `admin_url`, created empty
-    the first time: a server started again on the same data dir (a restart test) finds its data again,
-    as it would in its SQLite file. Synchronous (a `make_settings` call sits inside tests on a running
-    loop and outside them), so the creation runs on its own loop in a short-lived thread."""
-    name = "ownstream_" + hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:24]
-    failure: list[BaseException] = []
+MIGRATED_TEMPLATE = "ownstream_migrated"
+"""A database the run migrates once (`prepare_migrated_template`): the test servers' databases are copies
+of it, so each server's start finds its schema current instead of migrating again (a copy is much faster
+than the migrations). The migrations themselves are tested on empty databases (tests/database)."""
 
-    def create() -> None:
-        try:
-            asyncio.run(_create_database(admin_url, name))
-        except BaseException as error:  # handed to the caller's thread
-            failure.append(error)
 
-    thread = threading.Thread(target=create, name="create-test-database")
-    thread.start()
-    thread.join(60)
-    if failure:
-        raise failure[0]
+def _url_of(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
-async def _create_database(admin_url: str, name: str) -> None:
+def _in_a_thread(work: Callable[[], Coroutine[Any, Any, None]], name: str) -> None:
+    """Run `work` on its own loop in a short-lived thread: the callers sit inside tests on a running
+    loop and outside them, and must not care which."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(work())
+        except BaseException as error:  # handed to the caller's thread
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name=name)
+    thread.start()
+    thread.join(120)
+    if failure:
+        raise failure[0]
+
+
+def prepare_migrated_template(admin_url: str) -> None:
+    from ownstream.database.db import migrate
+
+    async def create() -> None:
+        await _create_database(admin_url, MIGRATED_TEMPLATE, template=None)
+
+    _in_a_thread(create, "create-template-database")
+    migrate(_url_of(admin_url, MIGRATED_TEMPLATE))
+
+
+def database_url_for(admin_url: str, data_dir: Path, *, empty: bool = False) -> str:
+    """The URL of the database that belongs to `data_dir` on the server of `admin_url`, created the first
+    time (a copy of the migrated template where the run made one, else empty): a server started again on
+    the same data dir (a restart test) finds its data again, as it would in its SQLite file. `empty`: never
+    a copy, for the tests of the migrations."""
+    name = "ownstream_" + hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:24]
+
+    async def create() -> None:
+        await _create_database(admin_url, name, template=None if empty else MIGRATED_TEMPLATE)
+
+    _in_a_thread(create, "create-test-database")
+    return _url_of(admin_url, name)
+
+
+async def _create_database(admin_url: str, name: str, *, template: str | None) -> None:
     import asyncpg
 
     dsn = admin_url.replace("postgresql+asyncpg://", "postgresql://")
     connection = await asyncpg.connect(dsn)
     try:
         exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
-        if not exists:
+        if exists:
+            return
+        if template is not None and await connection.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", template
+        ):
+            await connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
             await connection.execute(f'CREATE DATABASE "{name}"')
     finally:
         await connection.close()

@@ -40,7 +40,7 @@ def admin_url() -> Iterator[str]:
 
 @pytest.fixture
 def url(admin_url: str, tmp_path: Path) -> str:
-    return database_url_for(admin_url, tmp_path)
+    return database_url_for(admin_url, tmp_path, empty=True)
 
 
 async def _columns(engine: AsyncEngine) -> dict[str, set[str]]:
