@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,6 +19,8 @@ from ownstream.database.db import open_database
 from ownstream.database.repos.config import ConfigRepository
 from ownstream.database.schema import config, metadata
 from ownstream.database.upsert import upsert
+from tests.e2e.cli_process import cli_server
+from tests.harness import admin_auth
 from tests.postgres import POSTGRES_URL_ENV, PostgresServer, database_url_for, postgres_bin_dir
 
 
@@ -104,3 +107,28 @@ async def test_two_writers_inserting_the_same_new_key_both_succeed(url: str) -> 
         assert [row.value for row in rows] == ["second"]
     finally:
         await engine.dispose()
+
+
+async def test_two_server_processes_share_one_postgresql(url: str, tmp_path: Path) -> None:
+    """`ownstream` started twice by `OWNSTREAM_DATABASE_URL` (a `postgresql://` URL, no driver named):
+    both start on the one database (no lock file as with SQLite), and a setting saved through one is
+    what the other loads when it starts again."""
+    plain_url = url.replace("postgresql+asyncpg://", "postgresql://")
+    environment = {"OWNSTREAM_DATABASE_URL": plain_url}
+    async with (
+        cli_server(tmp_path / "a", env=environment) as first,
+        cli_server(tmp_path / "b", env=environment) as second,
+        aiohttp.ClientSession() as http,
+    ):
+        async with http.post(
+            first.base_url + "/api/admin/config/name", json={"value": "Shared"}, headers=admin_auth()
+        ) as response:
+            assert response.status == 200, await response.text()
+        assert await second.stop() == 0
+    async with (
+        cli_server(tmp_path / "b", env=environment) as again,
+        aiohttp.ClientSession() as http,
+        http.get(again.base_url + "/api/config") as response,
+    ):
+        assert (await response.json())["name"] == "Shared"
+    assert not (tmp_path / "a" / "ownstream.db").exists()
