@@ -7,7 +7,7 @@ STATIC := src/ownstream/web/static/index.html
 # `make run ARGS="--loglevel debug"`; OWNSTREAM_* environment variables pass through as well.
 ARGS ?=
 
-.PHONY: setup run test lint typecheck-web system-deps system-deps-test frontend peer bench wheel clean
+.PHONY: setup run test test-postgresql lint typecheck-web system-deps system-deps-test frontend peer bench wheel clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,14 @@ test: system-deps-test setup lint typecheck-web peer
 	PYTHONASYNCIODEBUG=1 $(VENV)/bin/pytest -n 2 --dist loadgroup -m "not alone" --cov=ownstream \
 		--cov-report= --cov-fail-under=0
 	PYTHONASYNCIODEBUG=1 $(VENV)/bin/pytest -m alone --cov=ownstream --cov-append --cov-report=term
+	$(MAKE) --no-print-directory test-postgresql
+
+# The API, contract and chat suites again, on a PostgreSQL the tests start from Debian's packages
+# (tests/postgres.py); end-to-end and browser tests stay on SQLite.
+POSTGRES_SUITES := tests/api tests/contract tests/chat
+test-postgresql: system-deps-test setup
+	PYTHONASYNCIODEBUG=1 $(VENV)/bin/pytest -n 2 --dist loadgroup -m "not alone" --database-engine postgresql \
+		$(POSTGRES_SUITES)
 
 bench: setup
 	$(PY) bench/run_all.py

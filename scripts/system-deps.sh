@@ -2,7 +2,9 @@
 # Install the Debian packages Ownstream needs, only those missing. `--test` adds what the tests need.
 #   always: Node.js + npm (the front end is built from npm)
 #   --test: chromium (browser tests, driven by Playwright; never a downloaded browser), GStreamer (a second
-#           RTMP client in the ingest tests), a colour emoji font (the emoji picker's test and screenshots)
+#           RTMP client in the ingest tests), a colour emoji font (the emoji picker's test and screenshots),
+#           PostgreSQL (the API, contract and chat suites run on it too; the tests start their own server
+#           in a temporary folder)
 set -euo pipefail
 
 need=()
@@ -13,6 +15,7 @@ if [ "${1:-}" = "--test" ]; then
   [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
   gst-inspect-1.0 rtmp2sink >/dev/null 2>&1 ||
     need+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from ownstream.app import ListenOverride, Ownstream
 from ownstream.settings import RuntimeOverrides, Settings, Timings
+from tests.postgres import POSTGRES_URL_ENV, database_url_for
 
 FAST_TIMINGS = Timings(
     rtmp_read_timeout=10.0,
@@ -39,9 +41,17 @@ class RunningServer:
         return f"rtmp://127.0.0.1:{self.server.rtmp_port}/{app}/{key}"
 
 
+def database_url_for_tests(data_dir: Path) -> str | None:
+    """The data dir's own database on the run's PostgreSQL (`pytest --database-engine postgresql`), or
+    None: the server's SQLite file in its data dir."""
+    admin_url = os.environ.get(POSTGRES_URL_ENV)
+    return database_url_for(admin_url, data_dir) if admin_url else None
+
+
 def make_settings(data_dir: Path, **timing_changes: float | None) -> Settings:
     return Settings(
         data_dir=data_dir,
+        database_server=database_url_for_tests(data_dir),
         log_level="info",
         overrides=RuntimeOverrides(),
         timings=replace(FAST_TIMINGS, **timing_changes),  # type: ignore[arg-type]
@@ -51,7 +61,7 @@ def make_settings(data_dir: Path, **timing_changes: float | None) -> Settings:
 @asynccontextmanager
 async def running_server(data_dir: Path, settings: Settings | None = None) -> AsyncIterator[RunningServer]:
     server = Ownstream(
-        settings or make_settings(data_dir),
+        settings if settings is not None else make_settings(data_dir),
         listen=ListenOverride(web_host="127.0.0.1", web_port=0, rtmp_host="127.0.0.1", rtmp_port=0),
     )
     await server.start()

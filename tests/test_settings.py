@@ -122,10 +122,38 @@ def test_bad_process_slot_exits(text: str) -> None:
 
 def test_a_database_url_names_a_database_server_instead_of_a_file() -> None:
     url = "postgresql+asyncpg://ownstream:s3cret@db.internal/ownstream"
-    for settings in (load_settings(["--database", url], {}), load_settings([], {"OWNSTREAM_DATABASE": url})):
+    for settings in (
+        load_settings(["--database-url", url], {}),
+        load_settings([], {"OWNSTREAM_DATABASE_URL": url}),
+    ):
         assert settings.database_url == url
         assert settings.database is None
         assert "s3cret" not in repr(settings)
     sqlite_url = "sqlite+aiosqlite:////srv/own.db"
-    assert load_settings(["--database", sqlite_url], {}).database_url == sqlite_url
+    assert load_settings(["--database-url", sqlite_url], {}).database_url == sqlite_url
     assert load_settings(["--database", "/srv/own.db"], {}).database_url == "sqlite+aiosqlite:////srv/own.db"
+    assert load_settings([], {"OWNSTREAM_DATABASE": "own.db"}).database_url == "sqlite+aiosqlite:///own.db"
+
+
+def test_a_database_url_without_a_driver_gets_the_shipped_one() -> None:
+    for scheme in ("postgresql", "postgres"):
+        settings = load_settings(["--database-url", f"{scheme}://u:p@h:5432/d"], {})
+        assert settings.database_url == "postgresql+asyncpg://u:p@h:5432/d"
+    assert load_settings(["--database-url", "sqlite:///x.db"], {}).database_url == "sqlite+aiosqlite:///x.db"
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ", "expected"),
+    [
+        (["--database", "a.db", "--database-url", "postgresql://h/d"], {}, "both name the database"),
+        (["--database", "a.db"], {"OWNSTREAM_DATABASE_URL": "postgresql://h/d"}, "both name the database"),
+        (["--database", "postgresql+asyncpg://h/d"], {}, "takes a file: give a URL as --database-url"),
+        (["--database-url", "not a url"], {}, "expected a URL"),
+    ],
+)
+def test_database_settings_that_contradict_exit_with_one_line(
+    argv: list[str], environ: dict[str, str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        load_settings(argv, environ)
+    assert expected in capsys.readouterr().err

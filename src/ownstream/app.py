@@ -174,7 +174,7 @@ class Ownstream:
         except ImportError as error:
             raise database_driver_missing(name, error) from None
         except (OSError, sqlite3.Error, sqlalchemy.exc.SQLAlchemyError) as error:
-            raise database_error(name, error) from None
+            raise database_error(name, error, server=self._lock is None) from None
 
     async def _start(self) -> None:
         settings = self.settings

@@ -32,7 +32,14 @@ ENVIRONMENT_ALIASES = {"allow_private_addresses": (PRIVATE_ADDRESSES_ENV,)}
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off", "")
 DATABASE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-"""`--database` names a file unless it starts like a URL (`postgresql+asyncpg://…`, `sqlite+aiosqlite:///…`)."""
+"""What a URL looks like (`postgresql+asyncpg://…`, `sqlite+aiosqlite:///…`): `--database` takes a file, not
+this."""
+DEFAULT_DRIVERS = {
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+}
+"""A URL without a driver gets the asyncio driver Ownstream ships with (`postgresql://…` → asyncpg)."""
 
 
 @dataclass(frozen=True)
@@ -150,8 +157,8 @@ class Settings:
     database: Path | None = None
     """The SQLite database file (`--database PATH`); None: `<datadir>/ownstream.db`."""
     database_server: str | None = field(default=None, repr=False)
-    """A database server's SQLAlchemy URL, given as `--database URL` instead of a file (it may hold a
-    password: kept out of `repr`)."""
+    """The database's SQLAlchemy URL given by `--database-url` (PostgreSQL, or SQLite named by URL) instead
+    of a file (it may hold a password: kept out of `repr`)."""
     log_dir: Path | None = None
     log_level: str = "info"
     trusted_proxies: tuple[IPNetwork, ...] = ()
@@ -225,10 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
         "`ownstream restore FILE` restores a database backup (see `ownstream restore --help`).",
     )
     parser.add_argument("--datadir", type=Path, help="data directory (default ./data)")
+    parser.add_argument("--database", help="SQLite database file (default <datadir>/ownstream.db)")
     parser.add_argument(
-        "--database",
-        help="SQLite database file (default <datadir>/ownstream.db), or a database URL "
-        "(e.g. postgresql+asyncpg://user:password@host/name; its driver must be installed)",
+        "--database-url",
+        help="the database as a URL instead of a file: postgresql+asyncpg://user:password@host:port/name "
+        "(PostgreSQL, for several processes or boxes) or sqlite+aiosqlite:///path",
     )
     parser.add_argument("--logdir", type=Path, help="log directory (default <datadir>/logs)")
     parser.add_argument("--loglevel", choices=LOG_LEVELS, help="log level (default info)")
@@ -288,6 +296,16 @@ def _flag(parser: argparse.ArgumentParser, name: str, text: str | None) -> bool:
     if word in FALSE_WORDS:
         return False
     parser.error(f"{ENV_PREFIX}{name}: expected one of {', '.join(TRUE_WORDS + FALSE_WORDS[:-1])}")
+
+
+def _with_driver(parser: argparse.ArgumentParser, url: str) -> str:
+    scheme, separator, rest = url.partition("://")
+    if not separator or not DATABASE_URL.match(url):
+        parser.error(
+            f"--database-url / {ENV_PREFIX}DATABASE_URL: expected a URL such as "
+            "postgresql+asyncpg://user:password@host/name"
+        )
+    return f"{DEFAULT_DRIVERS.get(scheme.lower(), scheme)}://{rest}"
 
 
 def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -363,11 +381,20 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         parser.error(f"HLS format must be one of {', '.join(HLS_FORMATS)}")
     data_dir = Path(pick("datadir") or "data")
     database = pick("database")
-    database_server = database if database and DATABASE_URL.match(database) else None
+    database_server = pick("database_url")
+    if database and database_server:
+        parser.error(
+            f"--database / {ENV_PREFIX}DATABASE and --database-url / {ENV_PREFIX}DATABASE_URL both name "
+            "the database: give one"
+        )
+    if database and DATABASE_URL.match(database):
+        parser.error(f"--database / {ENV_PREFIX}DATABASE takes a file: give a URL as --database-url")
+    if database_server is not None:
+        database_server = _with_driver(parser, database_server)
     log_dir = pick("logdir")
     return Settings(
         data_dir=data_dir,
-        database=Path(database) if database and database_server is None else None,
+        database=Path(database) if database else None,
         database_server=database_server,
         log_dir=Path(log_dir) if log_dir else None,
         log_level=log_level,

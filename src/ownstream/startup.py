@@ -14,6 +14,7 @@ from typing import Literal
 
 DATADIR_SETTING = "--datadir / OWNSTREAM_DATADIR"
 DATABASE_SETTING = "--database / OWNSTREAM_DATABASE"
+DATABASE_URL_SETTING = "--database-url / OWNSTREAM_DATABASE_URL"
 LOGDIR_SETTING = "--logdir / OWNSTREAM_LOGDIR"
 PORT_SETTINGS = {
     "HTTP": ("--webserverport / OWNSTREAM_WEBSERVERPORT", "--webserverip / OWNSTREAM_WEBSERVERIP"),
@@ -50,9 +51,15 @@ def prepare_directory(path: Path, what: str, setting: str) -> None:
         raise StartupError(f"{what} {path} is not writable ({_reason(error)}): set {setting}") from None
 
 
-def database_error(name: str | Path, error: BaseException) -> StartupError:
-    """`name`: the SQLite file, or the database URL without its password."""
-    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+def database_error(name: str | Path, error: BaseException, *, server: bool = False) -> StartupError:
+    """`name`: the SQLite file, or the database URL without its password; `server`: it is a database
+    server (named by `--database-url`), not a file."""
+    reason = (str(getattr(error, "orig", None) or error).strip().splitlines() or [type(error).__name__])[0]
+    if server:
+        return StartupError(
+            f"database {name} cannot be used ({reason}): set {DATABASE_URL_SETTING} "
+            "or check that the server runs and lets this user in"
+        )
     return StartupError(
         f"database {name} cannot be opened for writing ({reason}): set {DATABASE_SETTING} "
         "or make the file and its folder writable"
@@ -63,7 +70,8 @@ def database_driver_missing(name: str, error: ImportError) -> StartupError:
     module = error.name or str(error)
     return StartupError(
         f"database {name} needs the Python package {module!r}, which is not installed: install it, "
-        f"or set {DATABASE_SETTING} to an SQLite file"
+        f"or set {DATABASE_URL_SETTING} to a postgresql+asyncpg:// URL "
+        f"(or {DATABASE_SETTING} to an SQLite file)"
     )
 
 

@@ -20,6 +20,8 @@ from tests.chat.client import ChatSocket, register
 from tests.harness import RunningServer, admin_auth, running_server
 from tests.small_disk import fill, mounted_tmpfs
 
+pytestmark = pytest.mark.sqlite_only  # the SQLite file on a full disk (PostgreSQL's disk is its server's)
+
 DISK_FULL = "the server's disk is full; try again later"
 GOOD_PLAYLIST = b"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nstream-a-0.ts\n"
 

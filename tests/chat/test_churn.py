@@ -40,11 +40,13 @@ async def quiet_snapshot(seconds: float = 5.0) -> tuple[int, int, int]:
 
 
 async def settle_to(baseline: tuple[int, int, int], seconds: float = 5.0) -> tuple[int, int, int]:
-    """Give closing sockets a moment; return the first snapshot whose task and fd counts match."""
+    """Give closing sockets a moment; return the first snapshot with the baseline's tasks and no more
+    descriptors than it (a database server's connection pool may have closed one it held then: fewer
+    is no leak)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     current = snapshot()
-    while current[:2] != baseline[:2] and loop.time() < deadline:
+    while (current[0] != baseline[0] or current[1] > baseline[1]) and loop.time() < deadline:
         await asyncio.sleep(0.1)
         current = snapshot()
     return current
@@ -127,7 +129,7 @@ async def test_churn_leaks_nothing(tmp_path: Path, caplog: pytest.LogCaptureFixt
 
         tasks, fds, rss = await settle_to(baseline)
         assert len(services.chat.hub) == 0
-        assert (tasks, fds) == baseline[:2]
+        assert tasks == baseline[0] and fds <= baseline[1], ((tasks, fds), baseline[:2])
         assert rss - baseline[2] < 10 * 1024 * 1024, f"RSS grew by {(rss - baseline[2]) / 1e6:.1f} MB"
         assert len(await services.chat.history(limit=10_000)) == sent
 

@@ -78,13 +78,23 @@ async def test_database_cannot_be_opened(tmp_path: Path) -> None:
 
 
 async def test_a_database_url_whose_driver_is_missing(tmp_path: Path) -> None:
-    url = "postgresql+asyncpg://ownstream:s3cret@127.0.0.1:1/ownstream"
-    code, output = await run_cli("--datadir", str(tmp_path / "data"), "--database", url, *ports())
+    url = "postgresql+psycopg://ownstream:s3cret@127.0.0.1:1/ownstream"
+    code, output = await run_cli("--datadir", str(tmp_path / "data"), "--database-url", url, *ports())
     assert_one_clear_line(
         code,
         output,
-        "database postgresql+asyncpg://ownstream:***@127.0.0.1:1/ownstream needs the Python package",
+        "database postgresql+psycopg://ownstream:***@127.0.0.1:1/ownstream needs the Python package",
     )
+    assert "s3cret" not in output
+
+
+async def test_a_database_server_that_cannot_be_reached(tmp_path: Path) -> None:
+    url = "postgresql://ownstream:s3cret@127.0.0.1:1/ownstream"
+    code, output = await run_cli("--datadir", str(tmp_path / "data"), "--database-url", url, *ports())
+    assert_one_clear_line(
+        code, output, "database postgresql+asyncpg://ownstream:***@127.0.0.1:1/ownstream cannot be used ("
+    )
+    assert "--database-url / OWNSTREAM_DATABASE_URL" in output
     assert "s3cret" not in output
 
 

@@ -1,6 +1,6 @@
 """Hourly online backups of the SQLite database into `<datadir>/backup/`, kept for 7 days.
 
-SQLite only, by nature: the copy is of the database file. With a database server (`--database URL`) no
+SQLite only, by nature: the copy is of the database file. With a database server (`--database-url`) no
 backups are taken here; the server's own tools (`pg_dump`) do that job, and the log says so at start.
 
 SQLite's online backup API copies a consistent snapshot while the server keeps writing (WAL readers do

@@ -1,8 +1,10 @@
-"""Opening the database named by `Settings.database_url`: migrations first (Alembic, sync, in a thread),
-then the async engine.
+"""Opening the database named by `Settings.database_url`: migrations first (Alembic, in a thread), then
+the async engine.
 
-SQLite runs in WAL mode with one writer; another engine (PostgreSQL) is reached by its URL, its driver
-installed. What only makes sense for an SQLite file (the lock file, backups, restore) asks `sqlite_file`.
+SQLite runs in WAL mode with one writer, its migrations on the standard library's driver. PostgreSQL is
+reached through asyncpg only, the migrations too (on their own event loop in the migration thread), so
+no second driver is needed. What only makes sense for an SQLite file (the lock file, backups, restore)
+asks `sqlite_file`.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
-from sqlalchemy import event
+from sqlalchemy import Connection, NullPool, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -46,7 +49,7 @@ def describe_database(url: str) -> str:
 
 
 def _sync_url(async_url: str) -> str:
-    return async_url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
+    return async_url.replace("+aiosqlite", "")
 
 
 def alembic_config(async_url: str) -> AlembicConfig:
@@ -58,7 +61,33 @@ def alembic_config(async_url: str) -> AlembicConfig:
 
 
 def migrate(async_url: str) -> None:
-    command.upgrade(alembic_config(async_url), "head")
+    """Bring the database to the newest schema. Blocking: call it in a thread."""
+    if make_url(async_url).get_backend_name() == "sqlite":
+        command.upgrade(alembic_config(async_url), "head")
+    else:
+        asyncio.run(_migrate_async(async_url))
+
+
+async def _migrate_async(async_url: str) -> None:
+    """Alembic on an async driver's connection (migrations/env.py uses the connection it is handed)."""
+    engine = create_async_engine(async_url, poolclass=NullPool)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade_on, async_url)
+    finally:
+        await engine.dispose()
+
+
+MIGRATION_LOCK = 0x6F776E73
+"""The PostgreSQL advisory lock held while migrating: processes starting together (several boxes, one
+deploy) migrate one after the other; the later ones find the schema current."""
+
+
+def _upgrade_on(connection: Connection, async_url: str) -> None:
+    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
+    cfg = alembic_config(async_url)
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
 
 
 def schema_revisions() -> frozenset[str]:
@@ -101,7 +130,9 @@ async def open_database(async_url: str) -> AsyncEngine:
         # ("database is locked" under load); WAL readers gain little at this scale.
         engine = create_async_engine(async_url, pool_size=1, max_overflow=0, pool_timeout=60)
     else:
-        engine = create_async_engine(async_url)
+        # pool_pre_ping: a server restarted (or a connection a proxy dropped) costs a reconnect, not an
+        # error on the next request.
+        engine = create_async_engine(async_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

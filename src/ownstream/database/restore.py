@@ -6,7 +6,7 @@ and carry a schema revision this version knows. The database it replaces is kept
 `<database>.before-restore`. Pages are copied with SQLite's backup API, so a write-ahead log left by the
 old database is applied or discarded by SQLite itself, never mixed with the restored pages.
 
-SQLite only, by nature: with a database server (`--database URL`) the restore is refused, naming the
+SQLite only, by nature: with a database server (`--database-url`) the restore is refused, naming the
 server's own tools.
 """
 

@@ -1,9 +1,11 @@
 """Insert-or-update of one row in SQL every engine speaks (no engine's own conflict clause).
 
 The row is updated where its key columns match and inserted when nothing matched, in the caller's
-transaction. Two writers inserting the same new key at the same moment would collide on the primary key;
-here that cannot happen: SQLite has one writer, and the rows upserted (configuration keys, the stats row)
-exist after the first start, so later writes are plain updates.
+transaction. On SQLite nothing can slip in between: it has one writer. On a database server several
+processes write (`--workers`, several boxes), and two may insert the same new key at the same moment
+(two processes starting together write the same configuration keys): the insert that loses runs inside
+a savepoint, so its primary-key error rolls back only the savepoint, and the row the other process
+inserted is then updated.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
@@ -21,6 +24,15 @@ async def upsert(
     """Make `table` hold `values` in the row whose `keys` columns equal those in `values`."""
     match = sa.and_(*(table.c[key] == values[key] for key in keys))
     changes = {name: value for name, value in values.items() if name not in keys}
-    result = await connection.execute(sa.update(table).where(match).values(changes))
-    if result.rowcount == 0:
+    update = sa.update(table).where(match).values(changes)
+    result = await connection.execute(update)
+    if result.rowcount != 0:
+        return
+    if connection.dialect.name == "sqlite":
         await connection.execute(sa.insert(table).values(dict(values)))
+        return
+    try:
+        async with connection.begin_nested():
+            await connection.execute(sa.insert(table).values(dict(values)))
+    except IntegrityError:
+        await connection.execute(update)  # another writer inserted the key first

@@ -1,4 +1,6 @@
-"""Alembic environment: runs migrations on a plain synchronous connection."""
+"""Alembic environment: runs migrations on the connection handed in `config.attributes["connection"]`
+(PostgreSQL: an asyncpg connection run synchronously, database/db.py) or on a plain synchronous one opened
+from the URL (SQLite)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,12 @@ config = context.config
 
 
 def run_migrations() -> None:
+    handed = config.attributes.get("connection")
+    if handed is not None:
+        context.configure(connection=handed, target_metadata=metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     url = config.get_main_option("sqlalchemy.url")
     assert url is not None
     engine = create_engine(url, poolclass=pool.NullPool)
