@@ -15,11 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from ownstream.api.access_log import access_observer
 from ownstream.api.app import create_web_app
 from ownstream.api.state import Services
+from ownstream.auth.admin_password import store_admin_password
 from ownstream.auth.login_throttle import LoginThrottle, ThrottlePolicy
 from ownstream.auth.session import AdminSessions
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.auth.weak_key import weak_key_warning
 from ownstream.chat.hub import ChatHub
+from ownstream.chat.ip_bans import IpBans
 from ownstream.chat.service import ChatService
 from ownstream.chat.ws import default_socket_limit
 from ownstream.clock import Clock, SystemClock
@@ -33,6 +35,7 @@ from ownstream.database.lock import DatabaseInUse, DatabaseLock
 from ownstream.database.repos.activities import AcceptedActivityRepository
 from ownstream.database.repos.config import ConfigRepository
 from ownstream.database.repos.followers import FollowerRepository
+from ownstream.database.repos.ip_bans import IpBansRepository
 from ownstream.database.repos.messages import MessagesRepository
 from ownstream.database.repos.outbox import OutboxRepository
 from ownstream.database.repos.stats import StatsRepository
@@ -165,9 +168,21 @@ class Ownstream:
         await admin_sessions.load()
         if not config.current.stream_key:
             raise StartupError("the stream key is empty: set --streamkey / OWNSTREAM_STREAMKEY")
+        if settings.overrides.admin_password == "":
+            raise StartupError(
+                "the admin password is empty: set a non-empty --adminpassword / OWNSTREAM_ADMINPASSWORD"
+            )
+        if settings.overrides.admin_password is not None:
+            await store_admin_password(config, settings.overrides.admin_password)
         if self._log_safety is not None:
-            self._log_safety.watch_secrets(lambda: (config.current.stream_key, config.current.s3.secret))
-        if (weak_key := weak_key_warning(config.current.stream_key)) is not None:
+            self._log_safety.watch_secrets(
+                lambda: (
+                    config.current.stream_key,
+                    *config.current.publishing_keys(),
+                    config.current.s3.secret,
+                )
+            )
+        if (weak_key := weak_key_warning(config.current)) is not None:
             log.warning("%s", weak_key)
         logo = LogoFiles(settings.data_dir, config)
         await asyncio.to_thread(logo.ensure_default)
@@ -215,6 +230,7 @@ class Ownstream:
             clock=self.clock,
             users=UsersRepository(self._engine),
             messages=MessagesRepository(self._engine),
+            ip_bans=IpBans(IpBansRepository(self._engine), self.clock),
             hub=ChatHub(max_sockets=default_socket_limit(), process_slot=settings.process_slot),
             last_disconnect=stats.last_disconnect_time,
             disk_full=disk_full,

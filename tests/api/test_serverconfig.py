@@ -27,6 +27,7 @@ async def test_default_document(server: RunningServer, http: aiohttp.ClientSessi
         "instanceDetails", "ffmpegPath", "streamKey", "webServerPort", "webServerIP", "rtmpServerPort", "s3",
         "videoSettings", "yp", "chatDisabled", "externalActions", "supportedCodecs", "videoCodec",
         "forbiddenUsernames", "suggestedUsernames", "federation", "adminOrigins", "hideViewerCount",
+        "adminPassword", "streamKeys", "streamKeyOverridden",
     }  # fmt: skip
     details = config["instanceDetails"]
     assert set(details) == {
@@ -123,6 +124,12 @@ async def test_restart_keeps_every_setting(tmp_path: Path) -> None:
             reply = await admin.set(setter, value)
             assert reply.status == 200, (setter, reply.body)
         admin.stream_key = "kept-key"
+        # Newer Owncast's key list and admin password (the list keeps kept-key as the password first).
+        keys = [{"key": "kept-key", "comment": "kept"}, {"key": "second-kept", "comment": ""}]
+        for setter, value in [("streamkeys", keys), ("adminpass", "kept-password")]:
+            reply = await admin.set(setter, value)
+            assert reply.status == 200, (setter, reply.body)
+        admin.stream_key = "kept-password"
         before = await admin.server_config()
         public_before = await admin.public_config()
     changed = {key for key in before if before[key] != defaults[key]}
@@ -132,10 +139,11 @@ async def test_restart_keeps_every_setting(tmp_path: Path) -> None:
         "forbiddenUsernames",
         "suggestedUsernames",
         "supportedCodecs",
+        "streamKeyOverridden",  # the --streamkey flag's, not stored
     }
 
     async with running_server(data_dir) as server, aiohttp.ClientSession() as http:
-        admin = AdminConfigClient(http, server, stream_key="kept-key")
+        admin = AdminConfigClient(http, server, stream_key="kept-password")
         assert await admin.server_config() == before
         assert await admin.public_config() == public_before
         async with http.get(admin.url("/logo")) as response:

@@ -173,9 +173,61 @@ NEWER_OWNCAST = {
     ("GET", "/api/moderation/chat/user/{userId}"): (
         "Not in 0.0.11 (Owncast 0.1.0, reference newer §6): a moderator's view of a chat user."
     ),
+    # Issue 15 part A: newer Owncast's API beside 0.0.11 (tests/contract/test_newer_routes.py reads the
+    # security of each route back).
+    ("POST", "/api/admin/config/streamkeys"): (
+        "Not in 0.0.11 (Owncast 0.1.0, newer §3): `[{key, comment}]` replaces the key list; RTMP accepts any "
+        "key in it. `config/key` stays (0.1.0 removed it) and means what it did: the one key, so with a list "
+        "stored the list becomes that key. serverconfig keeps `streamKey` and adds `streamKeys`, "
+        "`adminPassword` and `streamKeyOverridden` (true while `--streamkey` was given; our flag persists, "
+        "0.1.0's was temporary). A key with control characters is refused."
+    ),
+    ("POST", "/api/admin/config/adminpass"): (
+        "Not in 0.0.11 (Owncast 0.1.0): a bcrypt hash (cost 10, SHA-512 first past 72 bytes, as 0.2.4). "
+        "Until "
+        "one is set the admin password is the 0.0.11 stream key; the first `streamkeys` stores the key of "
+        "that moment as the password (newer Owncast's upgrade), so the admin password is never a listed "
+        "key by accident (the reference's §0 recommendation is replaced by issue 15's rule). An empty "
+        'password is refused (Owncast took it). `adminPassword` in serverconfig is the hash, "" while '
+        "unset. `--adminpassword` / OWNSTREAM_ADMINPASSWORD resets it."
+    ),
+    (
+        "GET",
+        "/api/admin/chat/users/ipbans",
+    ): "Not in 0.0.11 (Owncast 0.0.12, newer §5): `[{createdAt, ipAddress, notes}]`.",
+    ("POST", "/api/admin/chat/users/ipbans/create"): (
+        'Not in 0.0.11 (Owncast 0.0.12): `{"value": ip}`. IPv4 or IPv6, stored canonical (IPv4-mapped IPv6 '
+        "as IPv4); Owncast stored any text, we refuse a non-address (`error saving IP address ban: not an IP "
+        "address`). Enforced on /ws (403 before the upgrade), the user-token routes (401 `unauthorized`) "
+        "and — our extension — POST /api/chat/register (403 `this address is banned from chat`; Owncast "
+        "registered a banned address). The client address is the one of --trusted-proxies. Disabling a "
+        "user bans their sockets' addresses (note `Banning of <name>`), never loopback."
+    ),
+    (
+        "POST",
+        "/api/admin/chat/users/ipbans/remove",
+    ): "Not in 0.0.11 (Owncast 0.0.12): `IP address unbanned`, also when it was not banned.",
+    ("POST", "/api/admin/chat/messagevisibility"): (
+        "Newer Owncast's name (0.0.12) for /api/admin/chat/updatemessagevisibility; both are served."
+    ),
+    ("POST", "/api/chat/messagevisibility"): (
+        "Newer Owncast's name (0.0.12) for /api/chat/updatemessagevisibility; both are served."
+    ),
+    ("GET", "/api/integrations/moderation/chat/user/{userId}"): (
+        "Not in 0.0.11 (Owncast 0.2.0): the moderators' user details for a HAS_ADMIN_ACCESS token."
+    ),
+    ("GET", "/api/integrations/status"): (
+        "Not in 0.0.11 (Owncast 0.2.2, newer §10): status with `overallMaxViewerCount` and "
+        "`sessionMaxViewerCount`; `viewerCount` even while hidden."
+    ),
+    ("*", "/api/integrations/* (Authorization)"): (
+        "The `Bearer` scheme is matched in any case (Owncast 0.1.2); as in 0.0.11, a bare token and every "
+        "further `Bearer ` removed keep working (0.1.2 refused a bare token: we keep 0.0.11's)."
+    ),
 }
 """Routes and fields of newer Owncast (and our renditions of 0.0.11's images) that the viewer page uses;
-tests/api/test_viewer_page_settings.py, test_logo_images.py and test_moderation_user_details.py."""
+tests/api/test_viewer_page_settings.py, test_logo_images.py and test_moderation_user_details.py; issue
+15's routes in tests/contract/test_newer_routes.py and the tests named in each entry's area."""
 LENGTH_CAPS = {
     ("POST", "/api/admin/config/name"): "255 characters.",
     ("POST", "/api/admin/config/streamtitle"): "1,000 characters.",

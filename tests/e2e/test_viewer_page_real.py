@@ -84,7 +84,8 @@ async def test_follow_followers_offline_message_and_custom_script(
         banner = page.locator("#offline-banner")
         await banner.wait_for(timeout=15_000)
         await page.wait_for_function(
-            "() => document.querySelector('#offline-banner .offline-message strong')?.textContent === 'Friday'"
+            "() => document.querySelector('#offline-banner .offline-message strong')"
+            "?.textContent === 'Friday'"
         )
         assert "Back Friday at 8 — see you then." in (await banner.inner_text())
         assert await banner.locator(".follow-button").count() == 1

@@ -19,6 +19,7 @@ from typing import Any
 from ownstream.chat.emoji import EmojiCatalog
 from ownstream.chat.fanout import ChatFanout
 from ownstream.chat.hub import ChatClient, ChatHub, Outlet
+from ownstream.chat.ip_bans import IpBans
 from ownstream.chat.names import MAX_NAME_LENGTH, clean_name, registration_name, rename_allowed
 from ownstream.chat.notices import (
     flood_notice,
@@ -86,6 +87,7 @@ class ChatService:
         clock: Clock,
         users: UsersRepository,
         messages: MessagesRepository,
+        ip_bans: IpBans,
         hub: ChatHub | None = None,
         fanout: ChatFanout | None = None,
         last_disconnect: datetime | None = None,
@@ -100,6 +102,7 @@ class ChatService:
         self._clock = clock
         self._users = users
         self._messages = messages
+        self.ip_bans = ip_bans
         self._rng = rng or random.SystemRandom()
         self.hub = hub or ChatHub(process_slot=settings.process_slot)
         self.fanout: ChatFanout = fanout or self.hub
@@ -393,6 +396,9 @@ class ChatService:
         self.fanout.update_user(user)
         if enabled:
             return
+        for client in await self.fanout.connected_clients():
+            if client.user.id == user_id:
+                await self.ip_bans.ban_automatically(client.ip_address, f"Banning of {user.display_name}")
         ids = await self._messages.ids_by_user(user_id)
         if ids:
             await self._messages.set_hidden(ids, now)

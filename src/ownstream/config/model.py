@@ -40,6 +40,18 @@ class ExternalAction(BaseModel):
         return self.model_dump(by_alias=True)
 
 
+class StreamKeyEntry(BaseModel):
+    """One of several stream keys (newer Owncast's `config/streamkeys`), with the streamer's note."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    key: StrictStr
+    comment: StrictStr = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {"key": self.key, "comment": self.comment}
+
+
 class S3Config(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
 
@@ -66,6 +78,10 @@ class RuntimeConfig(BaseModel):
 
     # Server and page
     stream_key: StrictStr = "abc123"
+    stream_keys: tuple[StreamKeyEntry, ...] = ()
+    """Newer Owncast's several keys; empty: `stream_key` is the one key, as in 0.0.11."""
+    admin_password_hash: StrictStr = ""
+    """bcrypt of the admin password; empty: the admin password is `stream_key` (auth/admin_password.py)."""
     stream_title: StrictStr = ""
     server_name: StrictStr = "Ownstream"
     server_summary: StrictStr = DEFAULT_SUMMARY
@@ -121,3 +137,9 @@ class RuntimeConfig(BaseModel):
 
     # Written once, at the first start (the viewer peaks and connect times live in `stream_stats`)
     server_init_date: datetime | None = None
+
+    def publishing_keys(self) -> tuple[str, ...]:
+        """Every key RTMP accepts: the stored list, else the one 0.0.11 key."""
+        if self.stream_keys:
+            return tuple(entry.key for entry in self.stream_keys)
+        return (self.stream_key,)

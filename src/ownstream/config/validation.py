@@ -196,6 +196,14 @@ def parse_stream_key(value: Any) -> str:
     return key
 
 
+def parse_admin_password(value: Any) -> str:
+    """Owncast takes any string; an empty one would let anyone in, so it is refused (a listed difference)."""
+    password = expect_string(value, "admin password")
+    if not password:
+        raise Invalid("admin password can not be empty")
+    return password
+
+
 def parse_tags(value: Any) -> tuple[str, ...]:
     """Leading `#` and surrounding spaces removed, empty entries dropped, duplicates dropped.
 

@@ -137,3 +137,12 @@ outbound_deliveries = sa.Table(
 )
 """Outbound HTTP deliveries of a persistent queue (outbound/queue.py) waiting for their next attempt: a
 row lives from submission until delivered or given up, so a restart loses none."""
+
+ip_bans = sa.Table(
+    "ip_bans",
+    metadata,
+    sa.Column("ip_address", sa.String, primary_key=True),
+    sa.Column("notes", sa.String, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Banned client addresses (newer Owncast §5), in the canonical text form of `ipaddress`."""

@@ -40,6 +40,11 @@ export interface S3Settings {
   forcePathStyle: boolean;
 }
 
+export interface StreamKeyEntry {
+  key: string;
+  comment: string;
+}
+
 export interface ServerConfig {
   instanceDetails: {
     name: string;
@@ -56,6 +61,10 @@ export interface ServerConfig {
   };
   ffmpegPath: string;
   streamKey: string;
+  /** Newer Owncast: the bcrypt hash of the admin password, "" while the stream key is the password. */
+  adminPassword: string;
+  streamKeys: StreamKeyEntry[];
+  streamKeyOverridden: boolean;
   webServerPort: number;
   webServerIP: string;
   rtmpServerPort: number;
@@ -145,6 +154,13 @@ export interface ChatMessage {
   user?: ChatUser;
   visible?: boolean;
   hiddenAt?: string | null;
+}
+
+/** Newer Owncast's IP ban (`/api/admin/chat/users/ipbans`). */
+export interface IpBan {
+  ipAddress: string;
+  notes: string;
+  createdAt: string;
 }
 
 export interface ChatClient {

@@ -18,10 +18,12 @@ from aiohttp import web
 from ownstream.api.errors import error_shape, read_json
 from ownstream.api.responses import simple_response
 from ownstream.api.state import Services, services
+from ownstream.auth.admin_password import store_admin_password, store_stream_keys
 from ownstream.auth.requirements import Admin, requires
 from ownstream.config import validation as v
 from ownstream.config import video_validation as video
 from ownstream.config.logo_upload import decode_logo, install_logo
+from ownstream.config.stream_keys import parse_stream_keys, single_key_changes
 from ownstream.errors import Invalid
 
 UNPARSEABLE = "unable to parse new value"
@@ -69,6 +71,18 @@ async def set_logo(svc: Services, value: Any) -> None:
     await svc.config.update(logo_path=file_name)
 
 
+async def set_stream_key(svc: Services, value: Any) -> None:
+    await svc.config.update(**single_key_changes(svc.config.current, v.parse_stream_key(value)))
+
+
+async def set_stream_keys(svc: Services, value: Any) -> None:
+    await store_stream_keys(svc.config, {"stream_keys": parse_stream_keys(value)})
+
+
+async def set_admin_password(svc: Services, value: Any) -> None:
+    await store_admin_password(svc.config, v.parse_admin_password(value))
+
+
 async def set_ffmpeg_path(svc: Services, value: Any) -> None:
     await svc.ffmpeg.set_path(value)
 
@@ -79,7 +93,10 @@ async def set_video_codec(svc: Services, value: Any) -> None:
 
 SETTERS: tuple[Setter, ...] = (
     # Server and page
-    Setter("key", "changed", stores("stream_key", v.parse_stream_key)),
+    Setter("key", "changed", set_stream_key),
+    # Newer Owncast's several keys and separate admin password (reference newer §3)
+    Setter("streamkeys", "changed", set_stream_keys),
+    Setter("adminpass", "changed", set_admin_password),
     Setter("pagecontent", "changed", stores("extra_page_content", v.parse_page_content)),
     Setter("name", "changed", stores("server_name", v.parse_server_name)),
     Setter("serversummary", "changed", stores("server_summary", v.parse_server_summary)),

@@ -59,7 +59,7 @@ async def admin_log_warnings(request: web.Request) -> web.Response:
     """The buffered warnings, and a standing one at the end while the stream key is weak (logged copies
     of it are left out, so it shows once and goes away when the key is changed)."""
     svc = services(request)
-    standing = weak_key_warning(svc.config.current.stream_key)
+    standing = weak_key_warning(svc.config.current)
     entries = [entry for entry in svc.logs.warnings if entry.message != standing]
     if standing is not None:
         entries.append(LogEntry(message=standing, level="warning", time=svc.clock.now()))

@@ -15,6 +15,7 @@ from ownstream.api.responses import json_response
 from ownstream.api.state import services
 from ownstream.auth.requirements import Admin, requires
 from ownstream.config.model import RuntimeConfig
+from ownstream.config.stream_keys import listed_keys
 
 routes = web.RouteTableDef()
 
@@ -24,11 +25,16 @@ routes = web.RouteTableDef()
 async def get_server_config(request: web.Request) -> web.Response:
     svc = services(request)
     ffmpeg = await svc.ffmpeg.in_use()
-    document = server_config_document(svc.config.current, ffmpeg.path, ffmpeg.supported_codecs)
+    key_overridden = svc.settings.overrides.stream_key is not None
+    document = server_config_document(
+        svc.config.current, ffmpeg.path, ffmpeg.supported_codecs, key_overridden=key_overridden
+    )
     return json_response(document, no_cache=True)
 
 
-def server_config_document(config: RuntimeConfig, ffmpeg_path: str, codecs: list[str]) -> dict[str, Any]:
+def server_config_document(
+    config: RuntimeConfig, ffmpeg_path: str, codecs: list[str], *, key_overridden: bool = False
+) -> dict[str, Any]:
     return {
         "instanceDetails": {
             "name": config.server_name,
@@ -47,6 +53,10 @@ def server_config_document(config: RuntimeConfig, ffmpeg_path: str, codecs: list
         },
         "ffmpegPath": ffmpeg_path,
         "streamKey": config.stream_key,
+        # Newer Owncast (reference newer §3): the stored bcrypt hash, "" while the stream key is the password.
+        "adminPassword": config.admin_password_hash,
+        "streamKeys": listed_keys(config),
+        "streamKeyOverridden": key_overridden,
         "webServerPort": config.web_server_port,
         "webServerIP": config.web_server_ip,
         "rtmpServerPort": config.rtmp_server_port,
