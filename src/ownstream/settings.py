@@ -67,6 +67,10 @@ class Timings:
     chat_prune_interval: float = 300.0
     welcome_delay: float = 7.0
     join_suppression: float = 300.0
+    part_delay: float = 10.0
+    """USER_PARTED goes out this long after a user's last socket closed, unless they came back."""
+    established_user_age: float = 900.0
+    """Established-user mode: how old a chat user must be to take part (newer Owncast: 15 min)."""
     """No second USER_JOINED for a user who joined or chatted within this many seconds."""
     chat_offline_grace: float = 300.0
     """While offline, chat is accepted only this long after the last disconnect."""

@@ -147,6 +147,10 @@ BOOL_SETTERS = (
     "federation/private",
     "federation/showengagement",
     "hideviewercount",
+    "chat/joinmessagesenabled",
+    "chat/establishedusermode",
+    "chat/spamprotectionenabled",
+    "chat/slurfilterenabled",
 )
 
 WRONG_VALUES: dict[str, st.SearchStrategy[Any]] = {

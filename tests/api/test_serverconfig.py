@@ -27,7 +27,8 @@ async def test_default_document(server: RunningServer, http: aiohttp.ClientSessi
         "instanceDetails", "ffmpegPath", "streamKey", "webServerPort", "webServerIP", "rtmpServerPort", "s3",
         "videoSettings", "yp", "chatDisabled", "externalActions", "supportedCodecs", "videoCodec",
         "forbiddenUsernames", "suggestedUsernames", "federation", "adminOrigins", "hideViewerCount",
-        "adminPassword", "streamKeys", "streamKeyOverridden",
+        "adminPassword", "streamKeys", "streamKeyOverridden", "chatJoinMessagesEnabled",
+        "chatEstablishedUserMode", "chatSpamProtectionEnabled", "chatSlurFilterEnabled",
     }  # fmt: skip
     details = config["instanceDetails"]
     assert set(details) == {
@@ -85,6 +86,10 @@ SETTINGS: list[tuple[str, Any]] = [
     ("offlinemessage", "Back *soon*"),
     ("customjavascript", "console.log('kept')"),
     ("hideviewercount", True),
+    ("chat/joinmessagesenabled", False),
+    ("chat/establishedusermode", True),
+    ("chat/spamprotectionenabled", False),
+    ("chat/slurfilterenabled", True),
     ("webserverport", 9191),
     ("webserverip", "::1"),
     ("rtmpserverport", 1999),

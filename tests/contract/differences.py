@@ -220,6 +220,29 @@ NEWER_OWNCAST = {
         "Not in 0.0.11 (Owncast 0.2.2, newer §10): status with `overallMaxViewerCount` and "
         "`sessionMaxViewerCount`; `viewerCount` even while hidden."
     ),
+    ("POST", "/api/admin/config/chat/joinmessagesenabled"): (
+        "Not in 0.0.11 (Owncast 0.0.12): default on; gates the USER_JOINED and USER_PARTED broadcasts, the "
+        "webhooks go out regardless. USER_JOINED keeps 0.0.11's five-minute suppression (newer C15)."
+    ),
+    ("POST", "/api/admin/config/chat/establishedusermode"): (
+        "Not in 0.0.11 (Owncast 0.0.12): users younger than 15 minutes get a notice (our wording) instead "
+        "of taking part, on any frame; moderators exempt."
+    ),
+    ("POST", "/api/admin/config/chat/spamprotectionenabled"): (
+        "Not in 0.0.11 (Owncast 0.2.0): default on; off lifts the per-socket flood limit. /api/config "
+        "carries it as `chatSpamProtectionDisabled` holding the *enabled* value, as Owncast 0.2 does."
+    ),
+    ("POST", "/api/admin/config/chat/slurfilterenabled"): (
+        "Not in 0.0.11 (Owncast 0.2.0): default off; any frame whose words match better-profanity's English "
+        "list (whole words, common digit-for-letter spellings) is dropped with a notice (our wording)."
+    ),
+    ("WS", "/ws COLOR_CHANGE, USER_PARTED"): (
+        "Newer Owncast's socket events: COLOR_CHANGE `{newColor}` 0–7 is stored and answered with "
+        "CONNECTED_USER_INFO to that socket only (others, negatives too, are ignored: Owncast stored "
+        "negatives); USER_PARTED `{type,id,timestamp,user}` 10 s after a user's last socket closed unless "
+        "they reconnect, and the USER_PARTED webhook `{timestamp,id,user,clientId}` (accepted by "
+        "webhooks/create)."
+    ),
     ("*", "/api/integrations/* (Authorization)"): (
         "The `Bearer` scheme is matched in any case (Owncast 0.1.2); as in 0.0.11, a bare token and every "
         "further `Bearer ` removed keep working (0.1.2 refused a bare token: we keep 0.0.11's)."

@@ -24,6 +24,10 @@ NEWER_ROUTES: dict[tuple[str, str], Requirement] = {
     ("GET", "/api/moderation/chat/user/{userId}"): Moderator(),
     ("GET", "/api/integrations/moderation/chat/user/{userId}"): Integration(HAS_ADMIN_ACCESS),
     ("GET", "/api/integrations/status"): Integration(HAS_ADMIN_ACCESS),
+    ("POST", "/api/admin/config/chat/joinmessagesenabled"): Admin(),
+    ("POST", "/api/admin/config/chat/establishedusermode"): Admin(),
+    ("POST", "/api/admin/config/chat/spamprotectionenabled"): Admin(),
+    ("POST", "/api/admin/config/chat/slurfilterenabled"): Admin(),
 }
 _ = (ChatUser, Public)
 

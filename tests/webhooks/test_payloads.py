@@ -22,6 +22,7 @@ def test_known_event_types() -> None:
         "STREAM_STARTED",
         "STREAM_STOPPED",
         "STREAM_TITLE_UPDATED",
+        "USER_PARTED",  # newer Owncast (0.1.2, accepted by webhooks/create from 0.1.3)
     } == WEBHOOK_EVENTS
 
 

@@ -126,6 +126,11 @@ class RuntimeConfig(BaseModel):
     chat_disabled: StrictBool = False
     forbidden_usernames: tuple[StrictStr, ...] = DEFAULT_FORBIDDEN_USERNAMES
     suggested_usernames: tuple[StrictStr, ...] = ()
+    # Newer Owncast's chat settings (reference newer §4.1, §9.3)
+    chat_join_messages_enabled: StrictBool = True
+    chat_established_user_mode: StrictBool = False
+    chat_spam_protection_enabled: StrictBool = True
+    chat_slur_filter_enabled: StrictBool = False
 
     # Federation (the feature comes with a later issue; its settings exist now)
     federation_enabled: StrictBool = False

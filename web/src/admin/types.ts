@@ -65,6 +65,10 @@ export interface ServerConfig {
   adminPassword: string;
   streamKeys: StreamKeyEntry[];
   streamKeyOverridden: boolean;
+  chatJoinMessagesEnabled: boolean;
+  chatEstablishedUserMode: boolean;
+  chatSpamProtectionEnabled: boolean;
+  chatSlurFilterEnabled: boolean;
   webServerPort: number;
   webServerIP: string;
   rtmpServerPort: number;

@@ -136,6 +136,27 @@ SETTERS: tuple[Setter, ...] = (
         "hide viewer count setting updated",
         stores("hide_viewer_count", v.bool_setting("hide viewer count")),
     ),
+    # Newer Owncast's chat settings (reference newer §4.1, §9)
+    Setter(
+        "chat/joinmessagesenabled",
+        "chat join message status updated",
+        stores("chat_join_messages_enabled", v.bool_setting("chat join messages enabled")),
+    ),
+    Setter(
+        "chat/establishedusermode",
+        "chat established users only mode updated",
+        stores("chat_established_user_mode", v.bool_setting("chat established user mode")),
+    ),
+    Setter(
+        "chat/spamprotectionenabled",
+        "chat spam protection changed",
+        stores("chat_spam_protection_enabled", v.bool_setting("chat spam protection enabled")),
+    ),
+    Setter(
+        "chat/slurfilterenabled",
+        "chat message slur filter changed",
+        stores("chat_slur_filter_enabled", v.bool_setting("chat slur filter enabled")),
+    ),
     # Network (used at the next start)
     Setter("webserverport", "HTTP port set", stores("web_server_port", v.parse_port)),
     Setter("webserverip", "HTTP listen address set", stores("web_server_ip", v.parse_listen_ip)),

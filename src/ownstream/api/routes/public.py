@@ -95,6 +95,8 @@ async def get_config(request: web.Request) -> web.Response:
         # Newer Owncast's (reference newer §4.2): the offline message rendered, and the viewer count switch.
         "offlineMessage": html.offline_message,
         "hideViewerCount": config.hide_viewer_count,
+        # Holds spam protection *enabled*, under Owncast 0.2's (mis)name for it (reference newer §4.2).
+        "chatSpamProtectionDisabled": config.chat_spam_protection_enabled,
     }
     if config.stream_title:
         document["streamTitle"] = config.stream_title
