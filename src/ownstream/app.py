@@ -73,6 +73,7 @@ from ownstream.stream.hardware import HardwareMonitor
 from ownstream.stream.history import ViewerHistory
 from ownstream.stream.lifecycle import StreamLifecycle
 from ownstream.stream.logo import LogoFiles
+from ownstream.stream.playback import PlaybackMetrics
 from ownstream.stream.stats import StreamStats
 from ownstream.web.logo_images import LogoImages
 from ownstream.webhooks.dispatcher import DeliveryPolicy, WebhookDispatcher, describe_server
@@ -195,6 +196,12 @@ class Ownstream:
         lifecycle = StreamLifecycle(timings, config, stats, self.bus, self.clock, hls, [thumbnails])
         await lifecycle.discard_previous_run()
         viewer_history = ViewerHistory(stats, self.clock, timings.viewer_sample_interval)
+        playback = PlaybackMetrics(
+            self.clock,
+            timings.playback_metrics_interval,
+            lambda: stats.viewer_count,
+            lambda: lifecycle.online,
+        )
         hardware = HardwareMonitor(
             settings.data_dir,
             self.clock,
@@ -258,6 +265,7 @@ class Ownstream:
             logo_images=LogoImages(logo.logo_path),
             logs=self.log_buffer,
             viewer_history=viewer_history,
+            playback=playback,
             hardware=hardware,
             federation=federation,
             webfinger=webfinger,
@@ -277,6 +285,7 @@ class Ownstream:
                 messages=MessagesRepository(self._engine),
                 webhooks=dispatcher,
                 monotonic=self.clock.monotonic,
+                playback_errors=lambda: playback.last_window_errors,
             ),
             health=HealthChecks(self._engine, settings.data_dir, lambda: config.current.ffmpeg_path),
             disk_full=disk_full,
@@ -303,6 +312,7 @@ class Ownstream:
         self.services.metrics.start()
         stats.start()
         viewer_history.start()
+        playback.start()
         await hardware.start()
         await self._directory.start()
         await webfinger.start()
@@ -373,6 +383,7 @@ class Ownstream:
             await self.services.webfinger.stop()
             await self.services.hardware.stop()
             await self.services.viewer_history.stop()
+            await self.services.playback.stop()
             await self.services.chat.stop()
             await self.services.stats.stop()
         await self.bus.drain()

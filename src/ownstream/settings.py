@@ -68,6 +68,8 @@ class Timings:
     welcome_delay: float = 7.0
     join_suppression: float = 300.0
     part_delay: float = 10.0
+    playback_metrics_interval: float = 120.0
+    """How often players' playback reports are folded into the stream-health series (Owncast: 2 min)."""
     """USER_PARTED goes out this long after a user's last socket closed, unless they came back."""
     established_user_age: float = 900.0
     """Established-user mode: how old a chat user must be to take part (newer Owncast: 15 min)."""

@@ -243,6 +243,31 @@ NEWER_OWNCAST = {
         "they reconnect, and the USER_PARTED webhook `{timestamp,id,user,clientId}` (accepted by "
         "webhooks/create)."
     ),
+    ("POST", "/api/metrics/playback"): (
+        "Not in 0.0.11 (Owncast 0.0.12): a player's report, 200 with an empty body. Missing `errors` or "
+        "`qualityVariantChanges` is a 400 naming it (0.2 answered 500); a non-number field is a 400. The "
+        "viewer page's player reports every minute."
+    ),
+    ("GET", "/api/admin/metrics/video"): (
+        "Not in 0.0.11 (Owncast 0.0.12): the players' series, folded every 2 minutes, memory only."
+    ),
+    ("GET", "/api/admin/viewers"): (
+        "Not in 0.0.11 (Owncast 0.0.12): active viewers `[{firstSeen, geo, userAgent, ipAddress, "
+        "clientID}]`; `geo` is null (no geo database)."
+    ),
+    ("GET", "/api/admin/status"): (
+        "Adds newer Owncast's `health` (null, or `{healthy, healthPercentage, message, representation}` "
+        "while live with reporting players); `message` is our wording."
+    ),
+    ("GET", "/api/admin/viewersOverTime"): (
+        "Takes newer Owncast's `?windowStart=<unix seconds>`; without it every sample as in 0.0.11 "
+        "(0.0.12 required it: newer C6). Samples stay in memory, as in 0.0.11."
+    ),
+    ("GET", "/api/admin/prometheus"): (
+        "Owncast's gauge names (`owncast_instance_*`, `total_chat_message_count`, labels `version` and "
+        "`host`) beside ours (`ownstream_*`); `owncast_instance_playback_error_count` is the players' "
+        "errors of the last window."
+    ),
     ("*", "/api/integrations/* (Authorization)"): (
         "The `Bearer` scheme is matched in any case (Owncast 0.1.2); as in 0.0.11, a bare token and every "
         "further `Bearer ` removed keep working (0.1.2 refused a bare token: we keep 0.0.11's)."

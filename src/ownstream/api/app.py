@@ -33,6 +33,7 @@ from ownstream.api.routes import (
     hls,
     integrations,
     metrics,
+    playback_metrics,
     public,
 )
 from ownstream.api.routes.admin_pages import AdminPages, setup_admin_pages
@@ -130,6 +131,7 @@ def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None
     app.add_routes(chat.routes)
     app.add_routes(admin_chat.routes)
     app.add_routes(admin_ip_bans.routes)
+    app.add_routes(playback_metrics.routes)
     app.add_routes(chat_socket.routes)
     app.add_routes(metrics.routes)
 

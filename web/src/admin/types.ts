@@ -111,6 +111,42 @@ export interface AdminStatus {
   sessionPeakViewerCount: number;
   streamTitle: string;
   versionNumber: string;
+  /** Newer Owncast: the players' health, null until players report while live. */
+  health?: PlayerHealth | null;
+}
+
+export interface PlayerHealth {
+  healthy: boolean;
+  healthPercentage: number;
+  message: string;
+  representation: number;
+}
+
+/** Newer Owncast's `/api/admin/metrics/video`. */
+export interface VideoMetrics {
+  errors: Sample[];
+  qualityVariantChanges: Sample[];
+  highestLatency: Sample[];
+  medianLatency: Sample[];
+  lowestLatency: Sample[];
+  medianSegmentDownloadDuration: Sample[];
+  maximumSegmentDownloadDuration: Sample[];
+  minimumSegmentDownloadDuration: Sample[];
+  minPlayerBitrate: Sample[];
+  medianPlayerBitrate: Sample[];
+  maxPlayerBitrate: Sample[];
+  availableBitrates: number[];
+  segmentLength: number;
+  representation: number;
+}
+
+/** Newer Owncast's `/api/admin/viewers`. */
+export interface ActiveViewer {
+  firstSeen: string;
+  geo: { countryCode?: string; regionName?: string; timeZone?: string } | null;
+  userAgent: string;
+  ipAddress: string;
+  clientID: string;
 }
 
 /** `/api/status` (public): the admin needs `lastConnectTime` for the online timer. */

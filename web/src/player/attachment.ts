@@ -1,6 +1,7 @@
 // One attachment of the live stream to a <video> element: hls.js where Media Source is available,
 // otherwise the browser's own HLS (Safari, iOS). Destroyed on offline, ended, or a fatal error.
 import Hls from 'hls.js/light';
+import { PlaybackReporter } from './playback-report';
 import { liveHlsConfig, withCacheBust } from './hls-config';
 import type { LiveTimeline } from './live-edge';
 
@@ -24,6 +25,7 @@ export function canPlayHls(video: HTMLVideoElement): boolean {
 
 export class StreamAttachment implements LiveTimeline {
   private hls: Hls | null = null;
+  private reporter: PlaybackReporter | null = null;
   private destroyed = false;
   private lastMediaRecovery = 0;
   private readonly onNativeError = (): void => {
@@ -70,6 +72,7 @@ export class StreamAttachment implements LiveTimeline {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.reporter?.stop();
     if (this.hls) {
       this.hls.destroy();
       this.hls = null;
@@ -84,6 +87,7 @@ export class StreamAttachment implements LiveTimeline {
   private attachHlsJs(url: string): void {
     const hls = new Hls(liveHlsConfig());
     this.hls = hls;
+    this.reporter = new PlaybackReporter(hls, this.video);
     hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) => {
       this.callbacks.onLevels(data.levels.map((level) => level.uri));
       this.callbacks.onReady();

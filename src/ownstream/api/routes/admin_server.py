@@ -32,6 +32,8 @@ async def admin_status(request: web.Request) -> web.Response:
             "sessionPeakViewerCount": svc.stats.session_peak,
             "streamTitle": svc.config.current.stream_title,
             "versionNumber": OWNCAST_API_VERSION,
+            # Newer Owncast (0.0.12): the players' health, null until a window with reports while online.
+            "health": svc.playback.health.to_json() if svc.playback.health is not None else None,
         },
         no_cache=True,
     )
