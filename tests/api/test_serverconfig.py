@@ -29,11 +29,13 @@ async def test_default_document(server: RunningServer, http: aiohttp.ClientSessi
         "forbiddenUsernames", "suggestedUsernames", "federation", "adminOrigins", "hideViewerCount",
         "adminPassword", "streamKeys", "streamKeyOverridden", "chatJoinMessagesEnabled",
         "chatEstablishedUserMode", "chatSpamProtectionEnabled", "chatSlurFilterEnabled",
+        "disableSearchIndexing",
     }  # fmt: skip
     details = config["instanceDetails"]
     assert set(details) == {
         "name", "summary", "welcomeMessage", "logo", "tags", "version", "nsfw", "extraPageContent",
         "streamTitle", "socialHandles", "customStyles", "offlineMessage", "customJavascript",
+        "appearanceVariables",
     }  # fmt: skip
     assert details["version"] == "" and details["logo"] == "logo.svg"
     assert not details["summary"].startswith("<p>"), "raw Markdown, not rendered"
@@ -90,6 +92,9 @@ SETTINGS: list[tuple[str, Any]] = [
     ("chat/establishedusermode", True),
     ("chat/spamprotectionenabled", False),
     ("chat/slurfilterenabled", True),
+    ("disablesearchindexing", True),
+    ("sockethostoverride", "wss://chat.kept"),
+    ("appearance", {"accent": "#123456"}),
     ("webserverport", 9191),
     ("webserverip", "::1"),
     ("rtmpserverport", 1999),
@@ -137,7 +142,7 @@ async def test_restart_keeps_every_setting(tmp_path: Path) -> None:
         admin.stream_key = "kept-password"
         before = await admin.server_config()
         public_before = await admin.public_config()
-    changed = {key for key in before if before[key] != defaults[key]}
+    changed = {key for key in before if before[key] != defaults.get(key)}
     unchanged_here = {"videoCodec"} if codec == "libx264" else set()
     assert changed >= set(defaults) - unchanged_here - {
         "chatDisabled",

@@ -268,6 +268,30 @@ NEWER_OWNCAST = {
         "`host`) beside ours (`ownstream_*`); `owncast_instance_playback_error_count` is the players' "
         "errors of the last window."
     ),
+    ("POST", "/api/admin/config/disablesearchindexing"): (
+        "Not in 0.0.11 (Owncast 0.1.1): `disableSearchIndexing` in serverconfig; its only effect is "
+        "`Disallow: /` in /robots.txt."
+    ),
+    ("GET", "/robots.txt"): (
+        "Not in 0.0.11 (Owncast 0.1.1): `User-agent: *`, `Disallow: /admin`, `Disallow: /api` "
+        "(+ `Disallow: /`"
+        " while indexing is off), joined with newlines, none at the end."
+    ),
+    ("POST", "/api/admin/config/sockethostoverride"): (
+        "Not in 0.0.11 (Owncast 0.0.12): `socketHostOverride` in /api/config and serverconfig, omitted when "
+        "empty; the viewer page opens /ws there. We require a ws(s)/http(s) address (Owncast stored any "
+        "text)."
+    ),
+    ("POST", "/api/admin/config/appearance"): (
+        "Not in 0.0.11 (Owncast 0.1.0): `{name: value}` strings; `appearanceVariables` in /api/config (null "
+        "while never set) and in serverconfig's instanceDetails; the viewer page sets each as `--name`. "
+        "Names must be CSS custom property names, values may not contain `;{}<>\\` or control characters "
+        "(Owncast took anything); at most 200, 500 characters each."
+    ),
+    ("GET", "/public/{path}"): (
+        "Not in 0.0.11 (Owncast 0.1.0): files of <datadir>/public, byte ranges, index.html or a listing for "
+        "a folder (a folder without `/` is redirected 301), nothing outside the folder (symlinks out: 404)."
+    ),
     ("*", "/api/integrations/* (Authorization)"): (
         "The `Bearer` scheme is matched in any case (Owncast 0.1.2); as in 0.0.11, a bare token and every "
         "further `Bearer ` removed keep working (0.1.2 refused a bare token: we keep 0.0.11's)."

@@ -32,6 +32,11 @@ NEWER_ROUTES: dict[tuple[str, str], Requirement] = {
     ("GET", "/api/admin/metrics/video"): Admin(),
     ("GET", "/api/admin/viewers"): Admin(),
     ("GET", "/api/admin/prometheus"): Admin(),
+    ("POST", "/api/admin/config/disablesearchindexing"): Admin(),
+    ("GET", "/robots.txt"): Public(),
+    ("POST", "/api/admin/config/sockethostoverride"): Admin(),
+    ("POST", "/api/admin/config/appearance"): Admin(),
+    ("GET", "/public/{path}"): Public(),
 }
 _ = ChatUser
 
@@ -40,7 +45,7 @@ _ = ChatUser
 async def test_newer_routes_declare_the_references_security(
     live_server: LiveServer, method: str, path: str
 ) -> None:
-    concrete = path.replace("{userId}", "someone")
+    concrete = path.replace("{userId}", "someone").replace("{path}", "file.txt")
     declared = await matched_declaration(live_server.app, method, concrete)
     assert declared == NEWER_ROUTES[(method, path)], f"{method} {path}: declares {declared!r}"
 

@@ -34,6 +34,10 @@ export interface ServerConfig {
   offlineMessage: string;
   /** Newer Owncast: the admin hides the viewer count (then /api/status leaves it out). */
   hideViewerCount: boolean;
+  /** Newer Owncast: where to open the chat socket instead of this server ("" for here). */
+  socketHostOverride: string;
+  /** Newer Owncast: CSS custom properties (names without `--`) the page sets; null when never set. */
+  appearanceVariables: Record<string, string> | null;
 }
 
 export interface StreamStatus {
@@ -81,6 +85,9 @@ export async function fetchConfig(): Promise<ServerConfig> {
     federation: raw.federation ?? { enabled: false },
     offlineMessage: str(raw.offlineMessage),
     hideViewerCount: raw.hideViewerCount === true,
+    socketHostOverride: str(raw.socketHostOverride),
+    appearanceVariables:
+      raw.appearanceVariables && typeof raw.appearanceVariables === 'object' ? raw.appearanceVariables : null,
   };
 }
 

@@ -35,6 +35,7 @@ from ownstream.api.routes import (
     metrics,
     playback_metrics,
     public,
+    public_files,
 )
 from ownstream.api.routes.admin_pages import AdminPages, setup_admin_pages
 from ownstream.api.state import SERVICES, Services
@@ -132,6 +133,7 @@ def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None
     app.add_routes(admin_chat.routes)
     app.add_routes(admin_ip_bans.routes)
     app.add_routes(playback_metrics.routes)
+    app.add_routes(public_files.routes)
     app.add_routes(chat_socket.routes)
     app.add_routes(metrics.routes)
 

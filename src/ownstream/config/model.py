@@ -102,6 +102,12 @@ class RuntimeConfig(BaseModel):
     """Served at `/customjavascript` and loaded by the viewer page only (newer Owncast's setting)."""
     hide_viewer_count: StrictBool = False
     """`/api/status` leaves `viewerCount` out and the page shows no count (newer Owncast's setting)."""
+    disable_search_indexing: StrictBool = False
+    """`/robots.txt` asks crawlers to stay away from everything (newer Owncast's setting)."""
+    socket_host_override: StrictStr = ""
+    """Where the viewer page opens the chat socket instead of this server (newer Owncast's setting)."""
+    appearance_variables: dict[StrictStr, StrictStr] | None = None
+    """CSS custom properties the viewer page sets (newer Owncast's `appearance`); None: never set."""
 
     # Network
     web_server_port: StrictInt = Field(default=8080, ge=1, le=65535)

@@ -58,6 +58,7 @@ export interface ServerConfig {
     streamTitle: string;
     socialHandles: SocialHandle[];
     customStyles: string;
+    appearanceVariables?: Record<string, string> | null;
   };
   ffmpegPath: string;
   streamKey: string;
@@ -65,6 +66,8 @@ export interface ServerConfig {
   adminPassword: string;
   streamKeys: StreamKeyEntry[];
   streamKeyOverridden: boolean;
+  disableSearchIndexing: boolean;
+  socketHostOverride?: string;
   chatJoinMessagesEnabled: boolean;
   chatEstablishedUserMode: boolean;
   chatSpamProtectionEnabled: boolean;

@@ -157,6 +157,21 @@ SETTERS: tuple[Setter, ...] = (
         "chat message slur filter changed",
         stores("chat_slur_filter_enabled", v.bool_setting("chat slur filter enabled")),
     ),
+    Setter(
+        "disablesearchindexing",
+        "search indexing support updated",
+        stores("disable_search_indexing", v.bool_setting("disable search indexing")),
+    ),
+    Setter(
+        "sockethostoverride",
+        "websocket host override set",
+        stores("socket_host_override", v.parse_socket_host_override),
+    ),
+    Setter(
+        "appearance",
+        "custom appearance variables updated",
+        stores("appearance_variables", v.parse_appearance_variables),
+    ),
     # Network (used at the next start)
     Setter("webserverport", "HTTP port set", stores("web_server_port", v.parse_port)),
     Setter("webserverip", "HTTP listen address set", stores("web_server_ip", v.parse_listen_ip)),

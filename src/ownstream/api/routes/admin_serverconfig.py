@@ -50,6 +50,7 @@ def server_config_document(
             "customStyles": config.custom_styles,
             "offlineMessage": config.offline_message,
             "customJavascript": config.custom_javascript,
+            "appearanceVariables": config.appearance_variables,
         },
         "ffmpegPath": ffmpeg_path,
         "streamKey": config.stream_key,
@@ -69,6 +70,7 @@ def server_config_document(
         "yp": {"enabled": config.directory_enabled, "instanceUrl": config.server_url},
         "chatDisabled": config.chat_disabled,
         "hideViewerCount": config.hide_viewer_count,
+        "disableSearchIndexing": config.disable_search_indexing,
         "chatJoinMessagesEnabled": config.chat_join_messages_enabled,
         "chatEstablishedUserMode": config.chat_established_user_mode,
         "chatSpamProtectionEnabled": config.chat_spam_protection_enabled,
@@ -86,4 +88,4 @@ def server_config_document(
             "showEngagement": config.federation_show_engagement,
             "blockedDomains": list(config.federation_blocked_domains),
         },
-    }
+    } | ({"socketHostOverride": config.socket_host_override} if config.socket_host_override else {})

@@ -97,7 +97,10 @@ async def get_config(request: web.Request) -> web.Response:
         "hideViewerCount": config.hide_viewer_count,
         # Holds spam protection *enabled*, under Owncast 0.2's (mis)name for it (reference newer §4.2).
         "chatSpamProtectionDisabled": config.chat_spam_protection_enabled,
+        "appearanceVariables": config.appearance_variables,
     }
+    if config.socket_host_override:
+        document["socketHostOverride"] = config.socket_host_override
     if config.stream_title:
         document["streamTitle"] = config.stream_title
     return json_response(document, headers=CORS_ANY, no_cache=True)
@@ -180,6 +183,20 @@ async def get_thumbnail(request: web.Request) -> web.StreamResponse:
 @public
 async def get_preview(request: web.Request) -> web.StreamResponse:
     return await _image_or_logo(request, "preview", "image/gif")
+
+
+ROBOTS_ALWAYS = ("User-agent: *", "Disallow: /admin", "Disallow: /api")
+
+
+@routes.get("/robots.txt")
+@public
+async def robots(request: web.Request) -> web.Response:
+    """Newer Owncast's text exactly (0.1.1): no trailing newline; `Disallow: /` while the admin turned
+    search indexing off."""
+    lines = list(ROBOTS_ALWAYS)
+    if services(request).config.current.disable_search_indexing:
+        lines.append("Disallow: /")
+    return web.Response(text="\n".join(lines), content_type="text/plain", charset="utf-8")
 
 
 @routes.get("/customjavascript")

@@ -322,6 +322,13 @@ export function General() {
           help="Words people search for. Separate several with commas."
           onSaved={(tags) => details(patchConfig, { tags })}
         />
+        <ToggleSetting
+          label="Hide from search engines"
+          path="disablesearchindexing"
+          value={config.disableSearchIndexing}
+          help="Asks search engines not to list your page (robots.txt). Well-behaved crawlers follow it; it is not a lock."
+          onSaved={(disableSearchIndexing) => patchConfig((c) => ({ ...c, disableSearchIndexing }))}
+        />
       </Section>
       <Section title="Social handles" description="Links to your other pages, shown as icons under your logo.">
         <SocialHandles handles={info.socialHandles} patch={patchConfig} />

@@ -252,6 +252,18 @@ export function ServerSetup() {
           onSaved={(ffmpegPath) => patchConfig((c) => ({ ...c, ffmpegPath }))}
         />
       </Section>
+      <Section title="Chat connection">
+        <TextSetting
+          label="WebSocket host"
+          path="sockethostoverride"
+          type="url"
+          monospace
+          value={config.socketHostOverride ?? ''}
+          placeholder="wss://chat.example.com"
+          help="Leave empty. Only when the chat must connect elsewhere than this server (e.g. behind a proxy that routes WebSockets separately): viewers' pages open the chat there."
+          onSaved={(socketHostOverride) => patchConfig((c) => ({ ...c, socketHostOverride }))}
+        />
+      </Section>
       <Section
         title="Network"
         description={<p class="note">Changes here apply the next time Ownstream starts.</p>}
