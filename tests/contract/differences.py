@@ -292,6 +292,14 @@ NEWER_OWNCAST = {
         "Not in 0.0.11 (Owncast 0.1.0): files of <datadir>/public, byte ranges, index.html or a listing for "
         "a folder (a folder without `/` is redirected 301), nothing outside the folder (symlinks out: 404)."
     ),
+    ("POST", "/api/admin/config/favicon"): (
+        'Not in 0.0.11 (Owncast 0.2.5): multipart part `favicon` or JSON `{"value": data URI}` (the later '
+        "revision); PNG or ICO up to 200 KB, checked by its bytes too; Owncast's messages. /favicon.ico "
+        "serves it (image/png or image/x-icon)."
+    ),
+    ("DELETE", "/api/admin/config/favicon"): (
+        "Not in 0.0.11 (Owncast 0.2.5): `favicon reset to default`; /favicon.ico is the logo's again."
+    ),
     ("*", "/api/integrations/* (Authorization)"): (
         "The `Bearer` scheme is matched in any case (Owncast 0.1.2); as in 0.0.11, a bare token and every "
         "further `Bearer ` removed keep working (0.1.2 refused a bare token: we keep 0.0.11's)."

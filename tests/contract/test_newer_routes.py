@@ -37,6 +37,8 @@ NEWER_ROUTES: dict[tuple[str, str], Requirement] = {
     ("POST", "/api/admin/config/sockethostoverride"): Admin(),
     ("POST", "/api/admin/config/appearance"): Admin(),
     ("GET", "/public/{path}"): Public(),
+    ("POST", "/api/admin/config/favicon"): Admin(),
+    ("DELETE", "/api/admin/config/favicon"): Admin(),
 }
 _ = ChatUser
 

@@ -16,6 +16,7 @@ from ownstream.api.errors import error_middleware
 from ownstream.api.routes import (
     admin_chat,
     admin_config,
+    admin_favicon,
     admin_ip_bans,
     admin_preview,
     admin_server,
@@ -134,6 +135,7 @@ def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None
     app.add_routes(admin_ip_bans.routes)
     app.add_routes(playback_metrics.routes)
     app.add_routes(public_files.routes)
+    app.add_routes(admin_favicon.routes)
     app.add_routes(chat_socket.routes)
     app.add_routes(metrics.routes)
 

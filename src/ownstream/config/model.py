@@ -88,6 +88,8 @@ class RuntimeConfig(BaseModel):
     welcome_message: StrictStr = ""
     extra_page_content: StrictStr = DEFAULT_PAGE_CONTENT
     logo_path: StrictStr = "logo.svg"
+    favicon_path: StrictStr = ""
+    """A custom favicon's file in the data dir (config/favicon.py); empty: drawn from the logo."""
     server_url: StrictStr = ""
     tags: tuple[StrictStr, ...] = ("owncast", "streaming")
     nsfw: StrictBool = False

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from ownstream.api.responses import json_response
 from ownstream.api.state import services
 from ownstream.auth.requirements import public
 from ownstream.clock import rfc3339_seconds
+from ownstream.config.favicon import read_favicon
 from ownstream.config.model import SocialHandle
 from ownstream.net.client_address import client_address
 from ownstream.social import platform_icon, social_platforms
@@ -154,8 +156,18 @@ async def get_external_logo(request: web.Request) -> web.Response:
 @routes.get("/favicon.ico")
 @public
 async def get_favicon(request: web.Request) -> web.Response:
-    """The logo as the site's icon (16 to 64 pixels in one ICO)."""
-    renditions = await services(request).logo_images.current()
+    """The admin's favicon when one was uploaded (newer Owncast 0.2.5), else the logo as the site's icon
+    (16 to 64 pixels in one ICO)."""
+    svc = services(request)
+    if name := svc.config.current.favicon_path:
+        custom = await asyncio.to_thread(read_favicon, svc.settings.data_dir, name)
+        if custom is not None:
+            return web.Response(
+                body=custom.data,
+                content_type=custom.content_type,
+                headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+            )
+    renditions = await svc.logo_images.current()
     return web.Response(
         body=renditions.ico, content_type="image/x-icon", headers={"Cache-Control": "public, max-age=3600"}
     )

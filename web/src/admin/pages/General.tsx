@@ -12,6 +12,7 @@ import { LIMITS, LOGO_TYPES } from '../limits';
 import { isHttpUrl, safeHttpUrl } from '../safe';
 import { useAdmin, useConfig } from '../state';
 import type { ServerConfig, SocialHandle, SocialPlatform } from '../types';
+import { FaviconSetting } from '../components/FaviconSetting';
 
 type Patch = (change: (config: ServerConfig) => ServerConfig) => void;
 
@@ -286,6 +287,7 @@ export function General() {
           below={(draft) => <MarkdownPreview source={draft} label="About, as viewers will see it" />}
         />
         <LogoSetting />
+        <FaviconSetting />
       </Section>
       <Section title="Discovery">
         <ToggleSetting
