@@ -179,6 +179,7 @@ WRONG_VALUES: dict[str, st.SearchStrategy[Any]] = {
     # Newer Owncast's key list and admin password (reference newer §3).
     "streamkeys": st.just([]) | bad_object_lists({"key": "string", "comment": "string"}),
     "adminpass": st.none() | wrong_for("string") | st.just(""),
+    "videoservingendpoint": st.none() | wrong_for("string") | st.sampled_from(["cdn.example", "ftp://a.b"]),
     "sockethostoverride": st.none() | wrong_for("string") | st.sampled_from(["host.example", "ftp://a.b"]),
     "appearance": json_values.filter(lambda value: not isinstance(value, dict))
     | st.dictionaries(st.sampled_from(["accent", "page-bg"]), wrong_for("string"), min_size=1),

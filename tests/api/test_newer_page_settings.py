@@ -96,3 +96,25 @@ async def test_public_files(admin: AdminConfigClient) -> None:
         "/public/%2e%2e/secret.txt",
     ):
         assert (await get_text(admin, missing))[0] == 404, missing
+
+
+async def test_video_serving_endpoint_rewrites_the_master_playlist(admin: AdminConfigClient) -> None:
+    hls = admin.server.data_dir / "hls"
+    (hls / "0").mkdir(parents=True, exist_ok=True)
+    master = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1200000\n0/stream.m3u8\n"
+    (hls / "stream.m3u8").write_text(master)
+    (hls / "0" / "stream.m3u8").write_text("#EXTM3U\n#EXTINF:2.0,\nsegment-1.ts\n")
+    assert (await get_text(admin, "/hls/stream.m3u8"))[1] == master
+    await admin.expect_ok(
+        "videoservingendpoint", "https://cdn.example.com/", "custom video serving endpoint updated"
+    )
+    assert (await admin.server_config())["videoServingEndpoint"] == "https://cdn.example.com"
+    rewritten = (await get_text(admin, "/hls/stream.m3u8"))[1]
+    assert rewritten == master.replace("0/stream.m3u8", "https://cdn.example.com/hls/0/stream.m3u8")
+    assert "segment-1.ts\n" in (await get_text(admin, "/hls/0/stream.m3u8"))[1], "variants stay relative"
+    for bad in (5, "cdn.example.com", "ftp://cdn.example.com"):
+        assert (await admin.expect_rejected("videoservingendpoint", bad)).startswith(
+            "unable to update custom video serving endpoint"
+        )
+    await admin.expect_ok("videoservingendpoint", "", "custom video serving endpoint updated")
+    assert (await get_text(admin, "/hls/stream.m3u8"))[1] == master

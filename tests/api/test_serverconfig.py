@@ -29,7 +29,7 @@ async def test_default_document(server: RunningServer, http: aiohttp.ClientSessi
         "forbiddenUsernames", "suggestedUsernames", "federation", "adminOrigins", "hideViewerCount",
         "adminPassword", "streamKeys", "streamKeyOverridden", "chatJoinMessagesEnabled",
         "chatEstablishedUserMode", "chatSpamProtectionEnabled", "chatSlurFilterEnabled",
-        "disableSearchIndexing",
+        "disableSearchIndexing", "videoServingEndpoint",
     }  # fmt: skip
     details = config["instanceDetails"]
     assert set(details) == {
@@ -94,6 +94,7 @@ SETTINGS: list[tuple[str, Any]] = [
     ("chat/slurfilterenabled", True),
     ("disablesearchindexing", True),
     ("sockethostoverride", "wss://chat.kept"),
+    ("videoservingendpoint", "https://cdn.kept"),
     ("appearance", {"accent": "#123456"}),
     ("webserverport", 9191),
     ("webserverip", "::1"),

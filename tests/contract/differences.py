@@ -292,6 +292,12 @@ NEWER_OWNCAST = {
         "Not in 0.0.11 (Owncast 0.1.0): files of <datadir>/public, byte ranges, index.html or a listing for "
         "a folder (a folder without `/` is redirected 301), nothing outside the folder (symlinks out: 404)."
     ),
+    ("POST", "/api/admin/config/videoservingendpoint"): (
+        "Not in 0.0.11 (Owncast 0.1.1; any method, as there): `videoServingEndpoint` in serverconfig; the "
+        "master playlist's variant lines become `<endpoint>/hls/<variant>/stream.m3u8`. We require an "
+        "http(s) address (Owncast stored any string). With S3 on, the S3 serving endpoint still applies "
+        "(0.1.1 moved it into this setting; not done here)."
+    ),
     ("POST", "/api/admin/config/favicon"): (
         'Not in 0.0.11 (Owncast 0.2.5): multipart part `favicon` or JSON `{"value": data URI}` (the later '
         "revision); PNG or ICO up to 200 KB, checked by its bytes too; Owncast's messages. /favicon.ico "

@@ -38,6 +38,7 @@ NEWER_ROUTES: dict[tuple[str, str], Requirement] = {
     ("POST", "/api/admin/config/appearance"): Admin(),
     ("GET", "/public/{path}"): Public(),
     ("POST", "/api/admin/config/favicon"): Admin(),
+    ("POST", "/api/admin/config/videoservingendpoint"): Admin(),
     ("DELETE", "/api/admin/config/favicon"): Admin(),
 }
 _ = ChatUser

@@ -108,6 +108,8 @@ class RuntimeConfig(BaseModel):
     """`/robots.txt` asks crawlers to stay away from everything (newer Owncast's setting)."""
     socket_host_override: StrictStr = ""
     """Where the viewer page opens the chat socket instead of this server (newer Owncast's setting)."""
+    video_serving_endpoint: StrictStr = ""
+    """Newer Owncast's: the master playlist points players at this host's /hls/ (hls/serving_endpoint.py)."""
     appearance_variables: dict[StrictStr, StrictStr] | None = None
     """CSS custom properties the viewer page sets (newer Owncast's `appearance`); None: never set."""
 

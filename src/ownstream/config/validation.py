@@ -211,6 +211,22 @@ _CSS_NAME = re.compile(r"^-{0,2}[A-Za-z0-9_][A-Za-z0-9_-]*$")
 APPEARANCE_REFUSED = "unable to update appearance variable values"
 
 
+VIDEO_ENDPOINT_REFUSED = "unable to update custom video serving endpoint"
+
+
+def parse_video_serving_endpoint(value: Any) -> str:
+    """Empty, or an absolute http(s) URL without query or fragment (Owncast stored any string)."""
+    if not isinstance(value, str):
+        raise Invalid(VIDEO_ENDPOINT_REFUSED)
+    text = value.strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise Invalid(f"{VIDEO_ENDPOINT_REFUSED}: it must be an http:// or https:// address")
+    return text
+
+
 def parse_socket_host_override(value: Any) -> str:
     """Empty, or an absolute ws(s)/http(s) address with a host (a path is ignored by the page)."""
     text = expect_string(value, "websocket host override").strip().rstrip("/")

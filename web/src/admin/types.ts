@@ -67,6 +67,7 @@ export interface ServerConfig {
   streamKeys: StreamKeyEntry[];
   streamKeyOverridden: boolean;
   disableSearchIndexing: boolean;
+  videoServingEndpoint?: string;
   socketHostOverride?: string;
   chatJoinMessagesEnabled: boolean;
   chatEstablishedUserMode: boolean;

@@ -168,6 +168,12 @@ SETTERS: tuple[Setter, ...] = (
         stores("socket_host_override", v.parse_socket_host_override),
     ),
     Setter(
+        "videoservingendpoint",
+        "custom video serving endpoint updated",
+        stores("video_serving_endpoint", v.parse_video_serving_endpoint),
+        any_method=True,
+    ),
+    Setter(
         "appearance",
         "custom appearance variables updated",
         stores("appearance_variables", v.parse_appearance_variables),

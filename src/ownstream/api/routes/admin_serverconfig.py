@@ -71,6 +71,7 @@ def server_config_document(
         "chatDisabled": config.chat_disabled,
         "hideViewerCount": config.hide_viewer_count,
         "disableSearchIndexing": config.disable_search_indexing,
+        "videoServingEndpoint": config.video_serving_endpoint,
         "chatJoinMessagesEnabled": config.chat_join_messages_enabled,
         "chatEstablishedUserMode": config.chat_established_user_mode,
         "chatSpamProtectionEnabled": config.chat_spam_protection_enabled,

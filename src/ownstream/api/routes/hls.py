@@ -17,6 +17,7 @@ from ownstream.api.responses import NO_CACHE_HEADERS, json_response
 from ownstream.api.state import Services, services
 from ownstream.auth.requirements import public
 from ownstream.hls.last_good import is_complete_playlist
+from ownstream.hls.serving_endpoint import rewrite_master_playlist
 from ownstream.net.client_address import client_address
 
 routes = web.RouteTableDef()
@@ -25,6 +26,7 @@ PLAYLIST_TYPE = "application/x-mpegURL"
 SEGMENT_TYPE = "video/mp2t"
 SEGMENT_CACHE = "public, max-age=31557600"
 CORS = {"Access-Control-Allow-Origin": "*"}
+MASTER_PLAYLIST = PurePosixPath("stream.m3u8")
 
 
 def served_locally(svc: Services, relative: PurePosixPath) -> bool:
@@ -60,6 +62,9 @@ async def get_hls(request: web.Request) -> web.StreamResponse:
             unavailable = "the playlist is not available right now; try again"
             return json_response(error_body("error", unavailable), status=503, headers=CORS)
         headers["Content-Type"] = PLAYLIST_TYPE
+        endpoint = svc.config.current.video_serving_endpoint
+        if endpoint and relative == MASTER_PLAYLIST:
+            body = rewrite_master_playlist(body, endpoint)
         return web.Response(body=body, headers=headers)
     headers["Cache-Control"] = SEGMENT_CACHE
     headers["Content-Type"] = SEGMENT_TYPE
