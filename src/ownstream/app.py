@@ -17,11 +17,13 @@ from ownstream.api.access_log import access_observer
 from ownstream.api.app import create_web_app
 from ownstream.api.routes.public import VERSION_STRING
 from ownstream.api.state import Services
+from ownstream.auth.admin_password import store_admin_password
 from ownstream.auth.login_throttle import LoginThrottle, ThrottlePolicy
 from ownstream.auth.session import AdminSessions
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.auth.weak_key import weak_key_warning
 from ownstream.chat.hub import ChatHub
+from ownstream.chat.ip_bans import IpBans
 from ownstream.chat.service import ChatService
 from ownstream.chat.ws import default_socket_limit
 from ownstream.clock import Clock, SystemClock
@@ -36,6 +38,7 @@ from ownstream.database.repos.activities import AcceptedActivityRepository
 from ownstream.database.repos.config import ConfigRepository
 from ownstream.database.repos.deliveries import DeliveryRepository
 from ownstream.database.repos.followers import FollowerRepository
+from ownstream.database.repos.ip_bans import IpBansRepository
 from ownstream.database.repos.messages import MessagesRepository
 from ownstream.database.repos.notifications import NotificationRepository
 from ownstream.database.repos.outbox import OutboxRepository
@@ -90,6 +93,7 @@ from ownstream.stream.hardware import HardwareMonitor
 from ownstream.stream.history import ViewerHistory
 from ownstream.stream.lifecycle import StreamLifecycle
 from ownstream.stream.logo import LogoFiles
+from ownstream.stream.playback import PlaybackMetrics
 from ownstream.stream.stats import StreamStats
 from ownstream.web.logo_images import LogoImages
 from ownstream.webhooks.dispatcher import DeliveryPolicy, WebhookDispatcher, describe_server
@@ -188,9 +192,21 @@ class Ownstream:
         await admin_sessions.load()
         if not config.current.stream_key:
             raise StartupError("the stream key is empty: set --streamkey / OWNSTREAM_STREAMKEY")
+        if settings.overrides.admin_password == "":
+            raise StartupError(
+                "the admin password is empty: set a non-empty --adminpassword / OWNSTREAM_ADMINPASSWORD"
+            )
+        if settings.overrides.admin_password is not None:
+            await store_admin_password(config, settings.overrides.admin_password)
         if self._log_safety is not None:
-            self._log_safety.watch_secrets(lambda: (config.current.stream_key, config.current.s3.secret))
-        if (weak_key := weak_key_warning(config.current.stream_key)) is not None:
+            self._log_safety.watch_secrets(
+                lambda: (
+                    config.current.stream_key,
+                    *config.current.publishing_keys(),
+                    config.current.s3.secret,
+                )
+            )
+        if (weak_key := weak_key_warning(config.current)) is not None:
             log.warning("%s", weak_key)
         logo = LogoFiles(settings.data_dir, config)
         await asyncio.to_thread(logo.ensure_default)
@@ -223,6 +239,12 @@ class Ownstream:
                 lambda: (config.current.stream_key, config.current.s3.secret, *simulcast.secrets())
             )
         viewer_history = ViewerHistory(stats, self.clock, timings.viewer_sample_interval)
+        playback = PlaybackMetrics(
+            self.clock,
+            timings.playback_metrics_interval,
+            lambda: stats.viewer_count,
+            lambda: lifecycle.online,
+        )
         hardware = HardwareMonitor(
             settings.data_dir,
             self.clock,
@@ -292,6 +314,7 @@ class Ownstream:
             clock=self.clock,
             users=UsersRepository(self._engine),
             messages=MessagesRepository(self._engine),
+            ip_bans=IpBans(IpBansRepository(self._engine), self.clock),
             hub=ChatHub(max_sockets=default_socket_limit(), process_slot=settings.process_slot),
             last_disconnect=stats.last_disconnect_time,
             disk_full=disk_full,
@@ -356,6 +379,7 @@ class Ownstream:
             logo_images=LogoImages(logo.logo_path),
             logs=self.log_buffer,
             viewer_history=viewer_history,
+            playback=playback,
             hardware=hardware,
             federation=federation,
             inbox=inbox,
@@ -377,6 +401,7 @@ class Ownstream:
                 messages=MessagesRepository(self._engine),
                 webhooks=dispatcher,
                 monotonic=self.clock.monotonic,
+                playback_errors=lambda: playback.last_window_errors,
             ),
             health=HealthChecks(self._engine, settings.data_dir, lambda: config.current.ffmpeg_path),
             disk_full=disk_full,
@@ -407,6 +432,7 @@ class Ownstream:
         self.services.metrics.start()
         stats.start()
         viewer_history.start()
+        playback.start()
         await hardware.start()
         await self._directory.start()
         await webfinger.start()
@@ -482,6 +508,7 @@ class Ownstream:
             await self.services.webfinger.stop()
             await self.services.hardware.stop()
             await self.services.viewer_history.stop()
+            await self.services.playback.stop()
             await self.services.chat.stop()
             await self.services.notifications.stop()
             await self.services.stats.stop()

@@ -86,6 +86,12 @@ class Timings:
     chat_prune_interval: float = 300.0
     welcome_delay: float = 7.0
     join_suppression: float = 300.0
+    part_delay: float = 10.0
+    playback_metrics_interval: float = 120.0
+    """How often players' playback reports are folded into the stream-health series (Owncast: 2 min)."""
+    """USER_PARTED goes out this long after a user's last socket closed, unless they came back."""
+    established_user_age: float = 900.0
+    """Established-user mode: how old a chat user must be to take part (newer Owncast: 15 min)."""
     """No second USER_JOINED for a user who joined or chatted within this many seconds."""
     chat_offline_grace: float = 300.0
     """While offline, chat is accepted only this long after the last disconnect."""
@@ -146,6 +152,8 @@ class RuntimeOverrides:
     """Flags that override and persist runtime configuration (None = not given)."""
 
     stream_key: str | None = None
+    admin_password: str | None = None
+    """Stored hashed (auth/admin_password.py): resets a forgotten admin password."""
     web_server_port: int | None = None
     web_server_ip: str | None = None
     rtmp_port: int | None = None
@@ -240,7 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--logdir", type=Path, help="log directory (default <datadir>/logs)")
     parser.add_argument("--loglevel", choices=LOG_LEVELS, help="log level (default info)")
-    parser.add_argument("--streamkey", help="set and persist the stream key (also the admin password)")
+    parser.add_argument(
+        "--streamkey", help="set and persist the stream key (also the admin password until one is set)"
+    )
+    parser.add_argument("--adminpassword", help="set and persist the admin password (stored hashed)")
     parser.add_argument("--webserverport", type=_port, help="set and persist the HTTP port")
     parser.add_argument("--webserverip", help="set and persist the HTTP listen address")
     parser.add_argument("--rtmpport", type=_port, help="set and persist the RTMP port")
@@ -404,6 +415,7 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         process_slot=process_slot,
         overrides=RuntimeOverrides(
             stream_key=pick("streamkey"),
+            admin_password=pick("adminpassword"),
             web_server_port=pick_port("webserverport"),
             web_server_ip=pick("webserverip"),
             rtmp_port=pick_port("rtmpport"),

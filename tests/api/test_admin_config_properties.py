@@ -147,6 +147,11 @@ BOOL_SETTERS = (
     "federation/private",
     "federation/showengagement",
     "hideviewercount",
+    "chat/joinmessagesenabled",
+    "chat/establishedusermode",
+    "chat/spamprotectionenabled",
+    "chat/slurfilterenabled",
+    "disablesearchindexing",
 )
 
 WRONG_VALUES: dict[str, st.SearchStrategy[Any]] = {
@@ -177,6 +182,13 @@ WRONG_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "notifications/discord": json_values.filter(lambda value: not isinstance(value, dict))
     | objects_with_a_wrong_field({"enabled": "bool", "webhook": "string", "goLiveMessage": "string"})
     | st.just({"enabled": True, "webhook": "not a url"}),
+    # Newer Owncast's key list and admin password (reference newer §3).
+    "streamkeys": st.just([]) | bad_object_lists({"key": "string", "comment": "string"}),
+    "adminpass": st.none() | wrong_for("string") | st.just(""),
+    "videoservingendpoint": st.none() | wrong_for("string") | st.sampled_from(["cdn.example", "ftp://a.b"]),
+    "sockethostoverride": st.none() | wrong_for("string") | st.sampled_from(["host.example", "ftp://a.b"]),
+    "appearance": json_values.filter(lambda value: not isinstance(value, dict))
+    | st.dictionaries(st.sampled_from(["accent", "page-bg"]), wrong_for("string"), min_size=1),
 }
 
 
@@ -225,7 +237,7 @@ async def test_bodies_that_are_not_a_value_object_are_rejected(
     await assert_rejected_and_unchanged(admin, setter, body)
 
 
-@pytest.mark.parametrize("setter", sorted(set(WRONG_VALUES) - {"key"}))
+@pytest.mark.parametrize("setter", sorted(set(WRONG_VALUES) - {"key", "adminpass"}))
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=json_values)
 async def test_any_value_is_stored_or_rejected_cleanly(

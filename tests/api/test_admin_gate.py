@@ -31,6 +31,7 @@ async def test_admin_status_offline_shape(server: RunningServer, http: aiohttp.C
         "sessionPeakViewerCount": 0,
         "streamTitle": "",
         "versionNumber": "0.0.11",
+        "health": None,  # newer Owncast's players' health (issue 15): null until players report while live
     }
 
 

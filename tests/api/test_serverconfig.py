@@ -28,11 +28,15 @@ async def test_default_document(server: RunningServer, http: aiohttp.ClientSessi
         "videoSettings", "yp", "chatDisabled", "externalActions", "supportedCodecs", "videoCodec",
         "forbiddenUsernames", "suggestedUsernames", "federation", "adminOrigins", "hideViewerCount",
         "notifications",
+        "adminPassword", "streamKeys", "streamKeyOverridden", "chatJoinMessagesEnabled",
+        "chatEstablishedUserMode", "chatSpamProtectionEnabled", "chatSlurFilterEnabled",
+        "disableSearchIndexing", "videoServingEndpoint",
     }  # fmt: skip
     details = config["instanceDetails"]
     assert set(details) == {
         "name", "summary", "welcomeMessage", "logo", "tags", "version", "nsfw", "extraPageContent",
         "streamTitle", "socialHandles", "customStyles", "offlineMessage", "customJavascript",
+        "appearanceVariables",
     }  # fmt: skip
     assert details["version"] == "" and details["logo"] == "logo.svg"
     assert not details["summary"].startswith("<p>"), "raw Markdown, not rendered"
@@ -85,6 +89,14 @@ SETTINGS: list[tuple[str, Any]] = [
     ("offlinemessage", "Back *soon*"),
     ("customjavascript", "console.log('kept')"),
     ("hideviewercount", True),
+    ("chat/joinmessagesenabled", False),
+    ("chat/establishedusermode", True),
+    ("chat/spamprotectionenabled", False),
+    ("chat/slurfilterenabled", True),
+    ("disablesearchindexing", True),
+    ("sockethostoverride", "wss://chat.kept"),
+    ("videoservingendpoint", "https://cdn.kept"),
+    ("appearance", {"accent": "#123456"}),
     ("webserverport", 9191),
     ("webserverip", "::1"),
     ("rtmpserverport", 1999),
@@ -129,19 +141,26 @@ async def test_restart_keeps_every_setting(tmp_path: Path) -> None:
             reply = await admin.set(setter, value)
             assert reply.status == 200, (setter, reply.body)
         admin.stream_key = "kept-key"
+        # Newer Owncast's key list and admin password (the list keeps kept-key as the password first).
+        keys = [{"key": "kept-key", "comment": "kept"}, {"key": "second-kept", "comment": ""}]
+        for setter, value in [("streamkeys", keys), ("adminpass", "kept-password")]:
+            reply = await admin.set(setter, value)
+            assert reply.status == 200, (setter, reply.body)
+        admin.stream_key = "kept-password"
         before = await admin.server_config()
         public_before = await admin.public_config()
-    changed = {key for key in before if before[key] != defaults[key]}
+    changed = {key for key in before if before[key] != defaults.get(key)}
     unchanged_here = {"videoCodec"} if codec == "libx264" else set()
     assert changed >= set(defaults) - unchanged_here - {
         "chatDisabled",
         "forbiddenUsernames",
         "suggestedUsernames",
         "supportedCodecs",
+        "streamKeyOverridden",  # the --streamkey flag's, not stored
     }
 
     async with running_server(data_dir) as server, aiohttp.ClientSession() as http:
-        admin = AdminConfigClient(http, server, stream_key="kept-key")
+        admin = AdminConfigClient(http, server, stream_key="kept-password")
         assert await admin.server_config() == before
         assert await admin.public_config() == public_before
         async with http.get(admin.url("/logo")) as response:

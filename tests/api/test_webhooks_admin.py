@@ -62,7 +62,7 @@ async def test_create_list_delete(server: RunningServer, http: aiohttp.ClientSes
     ("body", "message"),
     [
         (
-            {"url": "https://x.example", "events": ["CHAT", "USER_PARTED"]},
+            {"url": "https://x.example", "events": ["CHAT", "USER_LEFT"]},
             "one or more invalid event provided",
         ),
         ({"url": "https://x.example", "events": ["chat"]}, "one or more invalid event provided"),

@@ -3,16 +3,29 @@ import base64
 import pytest
 
 from ownstream.auth.admin import credentials_valid, is_admin_path
+from ownstream.auth.admin_password import AdminPassword
+from ownstream.config.model import RuntimeConfig
+
+
+class Config:
+    def __init__(self, stream_key: str) -> None:
+        self.current = RuntimeConfig(stream_key=stream_key)
+
+
+def key(stream_key: str) -> AdminPassword:
+    """The admin password while none is set: the stream key (tests/api/test_stream_keys_admin_password.py
+    covers a stored one)."""
+    return AdminPassword(Config(stream_key))  # type: ignore[arg-type]
 
 
 def basic(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
-def test_valid_credentials() -> None:
-    assert credentials_valid(basic("admin", "abc123"), "abc123")
-    assert credentials_valid(basic("admin", "p:with:colons"), "p:with:colons")
-    assert credentials_valid("basic " + basic("admin", "k")[6:], "k")
+async def test_valid_credentials() -> None:
+    assert await credentials_valid(basic("admin", "abc123"), key("abc123"))
+    assert await credentials_valid(basic("admin", "p:with:colons"), key("p:with:colons"))
+    assert await credentials_valid("basic " + basic("admin", "k")[6:], key("k"))
 
 
 @pytest.mark.parametrize(
@@ -29,12 +42,12 @@ def test_valid_credentials() -> None:
         basic("admin", ""),
     ],
 )
-def test_invalid_credentials(header: str | None) -> None:
-    assert not credentials_valid(header, "abc123")
+async def test_invalid_credentials(header: str | None) -> None:
+    assert not await credentials_valid(header, key("abc123"))
 
 
-def test_empty_stream_key_never_authorises() -> None:
-    assert not credentials_valid(basic("admin", ""), "")
+async def test_empty_stream_key_never_authorises() -> None:
+    assert not await credentials_valid(basic("admin", ""), key(""))
 
 
 def test_admin_paths() -> None:

@@ -29,6 +29,7 @@ class StubConfig:
 
     class current:  # mirrors ConfigService.current
         stream_key = "the-stream-key"
+        admin_password_hash = ""
 
 
 class RecordingGuard(OpenGuard):

@@ -39,7 +39,7 @@ class KeyConfig:
     """What AdminAccess reads from the config service, with a key the test can change."""
 
     def __init__(self, stream_key: str) -> None:
-        self.current = SimpleNamespace(stream_key=stream_key)
+        self.current = SimpleNamespace(stream_key=stream_key, admin_password_hash="")
 
 
 async def access_for(config: KeyConfig) -> AdminAccess:
@@ -105,14 +105,14 @@ async def test_the_cookie_is_re_signed_only_when_its_request_changed_the_key() -
         )
         assert await cookie.verify(request)
         if change_key_to is not None:
-            config.current = SimpleNamespace(stream_key=change_key_to)
+            config.current = SimpleNamespace(stream_key=change_key_to, admin_password_hash="")
         response = web.Response(status=status)
         await access.renew_after_key_change(request, response)
         return response
 
     assert "Set-Cookie" not in (await answer(200)).headers
     assert "Set-Cookie" not in (await answer(400, change_key_to="rejected-key")).headers
-    config.current = SimpleNamespace(stream_key="the-key")
+    config.current = SimpleNamespace(stream_key="the-key", admin_password_hash="")
     renewed = (await answer(200, change_key_to="a-new-key")).headers["Set-Cookie"]
     value = SimpleCookie(renewed)[COOKIE_NAME].value
     assert access.sessions.verify(value, "a-new-key") is not None
@@ -120,7 +120,7 @@ async def test_the_cookie_is_re_signed_only_when_its_request_changed_the_key() -
 
     # A request the cookie did not admit (Basic, a page) is never given one.
     basic = make_mocked_request("POST", "/api/admin/config/key", headers=basic_auth("admin", "a-new-key"))
-    config.current = SimpleNamespace(stream_key="yet-another-key")
+    config.current = SimpleNamespace(stream_key="yet-another-key", admin_password_hash="")
     response = web.Response()
     await access.renew_after_key_change(basic, response)
     assert "Set-Cookie" not in response.headers

@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestClient
 from ownstream.api.app import create_web_app, security_gates
 from ownstream.api.state import Services
 from ownstream.auth.admin import REALM, AdminGate, BasicPassword
+from ownstream.auth.admin_password import AdminPassword
 from ownstream.auth.requirements import (
     Admin,
     DashboardEntry,
@@ -173,7 +174,8 @@ async def test_a_second_admin_credential_plugs_into_the_admin_gate(
 ) -> None:
     gates = security_gates(services)
     gates[Admin] = AdminGate(
-        services.config, [BasicPassword(services.config, services.login_throttle), HeaderSession("s3cret")]
+        services.config,
+        [BasicPassword(AdminPassword(services.config), services.login_throttle), HeaderSession("s3cret")],
     )
     app = create_web_app(services, gates)
     client = await aiohttp_client(app)

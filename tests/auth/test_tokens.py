@@ -21,7 +21,10 @@ from ownstream.errors import Invalid
         ("abc=", "abc="),
         ("Bearer Bearer abc=", "abc="),
         ("  Bearer abc=  ", "abc="),
-        ("bearer abc=", "bearer abc="),  # Owncast removes exactly `Bearer `
+        # Newer Owncast (0.1.2) matches the scheme in any case; 0.0.11 removed exactly `Bearer `.
+        ("bearer abc=", "abc="),
+        ("BEARER abc=", "abc="),
+        ("bEaReR  abc=", "abc="),
         ("", ""),
         (None, ""),
     ],

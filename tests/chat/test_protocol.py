@@ -6,7 +6,14 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ownstream.chat.protocol import ChatSent, Ignored, Malformed, NameChangeRequested, parse_inbound
+from ownstream.chat.protocol import (
+    ChatSent,
+    ColorChangeRequested,
+    Ignored,
+    Malformed,
+    NameChangeRequested,
+    parse_inbound,
+)
 
 
 # --- inbound ------------------------------------------------------------------------------------------
@@ -32,7 +39,13 @@ def test_missing_payload_reads_as_empty() -> None:
 
 def test_unknown_types_are_ignored() -> None:
     assert parse_inbound('{"type":"PING"}') == Ignored("PING")
-    assert parse_inbound('{"type":"COLOR_CHANGE","newColor":3}') == Ignored("COLOR_CHANGE")
+    assert parse_inbound('{"type":"USER_JOINED"}') == Ignored("USER_JOINED")
+
+
+def test_color_change_newer_owncast() -> None:
+    assert parse_inbound('{"type":"COLOR_CHANGE","newColor":3}') == ColorChangeRequested(3)
+    assert parse_inbound('{"type":"COLOR_CHANGE","newColor":"3"}') == Malformed("newColor is not an integer")
+    assert parse_inbound('{"type":"COLOR_CHANGE","newColor":true}') == Malformed("newColor is not an integer")
 
 
 def test_malformed_frames() -> None:

@@ -240,9 +240,147 @@ NEWER_OWNCAST = {
     ("GET", "/api/moderation/chat/user/{userId}"): (
         "Not in 0.0.11 (Owncast 0.1.0, reference newer §6): a moderator's view of a chat user."
     ),
+    # Issue 15 part A: newer Owncast's API beside 0.0.11 (tests/contract/test_newer_routes.py reads the
+    # security of each route back).
+    ("POST", "/api/admin/config/streamkeys"): (
+        "Not in 0.0.11 (Owncast 0.1.0, newer §3): `[{key, comment}]` replaces the key list; RTMP accepts any "
+        "key in it. `config/key` stays (0.1.0 removed it) and means what it did: the one key, so with a list "
+        "stored the list becomes that key. serverconfig keeps `streamKey` and adds `streamKeys`, "
+        "`adminPassword` and `streamKeyOverridden` (true while `--streamkey` was given; our flag persists, "
+        "0.1.0's was temporary). A key with control characters is refused."
+    ),
+    ("POST", "/api/admin/config/adminpass"): (
+        "Not in 0.0.11 (Owncast 0.1.0): a bcrypt hash (cost 10, SHA-512 first past 72 bytes, as 0.2.4). "
+        "Until "
+        "one is set the admin password is the 0.0.11 stream key; the first `streamkeys` stores the key of "
+        "that moment as the password (newer Owncast's upgrade), so the admin password is never a listed "
+        "key by accident (the reference's §0 recommendation is replaced by issue 15's rule). An empty "
+        'password is refused (Owncast took it). `adminPassword` in serverconfig is the hash, "" while '
+        "unset. `--adminpassword` / OWNSTREAM_ADMINPASSWORD resets it."
+    ),
+    (
+        "GET",
+        "/api/admin/chat/users/ipbans",
+    ): "Not in 0.0.11 (Owncast 0.0.12, newer §5): `[{createdAt, ipAddress, notes}]`.",
+    ("POST", "/api/admin/chat/users/ipbans/create"): (
+        'Not in 0.0.11 (Owncast 0.0.12): `{"value": ip}`. IPv4 or IPv6, stored canonical (IPv4-mapped IPv6 '
+        "as IPv4); Owncast stored any text, we refuse a non-address (`error saving IP address ban: not an IP "
+        "address`). Enforced on /ws (403 before the upgrade), the user-token routes (401 `unauthorized`) "
+        "and — our extension — POST /api/chat/register (403 `this address is banned from chat`; Owncast "
+        "registered a banned address). The client address is the one of --trusted-proxies. Disabling a "
+        "user bans their sockets' addresses (note `Banning of <name>`), never loopback."
+    ),
+    (
+        "POST",
+        "/api/admin/chat/users/ipbans/remove",
+    ): "Not in 0.0.11 (Owncast 0.0.12): `IP address unbanned`, also when it was not banned.",
+    ("POST", "/api/admin/chat/messagevisibility"): (
+        "Newer Owncast's name (0.0.12) for /api/admin/chat/updatemessagevisibility; both are served."
+    ),
+    ("POST", "/api/chat/messagevisibility"): (
+        "Newer Owncast's name (0.0.12) for /api/chat/updatemessagevisibility; both are served."
+    ),
+    ("GET", "/api/integrations/moderation/chat/user/{userId}"): (
+        "Not in 0.0.11 (Owncast 0.2.0): the moderators' user details for a HAS_ADMIN_ACCESS token."
+    ),
+    ("GET", "/api/integrations/status"): (
+        "Not in 0.0.11 (Owncast 0.2.2, newer §10): status with `overallMaxViewerCount` and "
+        "`sessionMaxViewerCount`; `viewerCount` even while hidden."
+    ),
+    ("POST", "/api/admin/config/chat/joinmessagesenabled"): (
+        "Not in 0.0.11 (Owncast 0.0.12): default on; gates the USER_JOINED and USER_PARTED broadcasts, the "
+        "webhooks go out regardless. USER_JOINED keeps 0.0.11's five-minute suppression (newer C15)."
+    ),
+    ("POST", "/api/admin/config/chat/establishedusermode"): (
+        "Not in 0.0.11 (Owncast 0.0.12): users younger than 15 minutes get a notice (our wording) instead "
+        "of taking part, on any frame; moderators exempt."
+    ),
+    ("POST", "/api/admin/config/chat/spamprotectionenabled"): (
+        "Not in 0.0.11 (Owncast 0.2.0): default on; off lifts the per-socket flood limit. /api/config "
+        "carries it as `chatSpamProtectionDisabled` holding the *enabled* value, as Owncast 0.2 does."
+    ),
+    ("POST", "/api/admin/config/chat/slurfilterenabled"): (
+        "Not in 0.0.11 (Owncast 0.2.0): default off; any frame whose words match better-profanity's English "
+        "list (whole words, common digit-for-letter spellings) is dropped with a notice (our wording)."
+    ),
+    ("WS", "/ws COLOR_CHANGE, USER_PARTED"): (
+        "Newer Owncast's socket events: COLOR_CHANGE `{newColor}` 0–7 is stored and answered with "
+        "CONNECTED_USER_INFO to that socket only (others, negatives too, are ignored: Owncast stored "
+        "negatives); USER_PARTED `{type,id,timestamp,user}` 10 s after a user's last socket closed unless "
+        "they reconnect, and the USER_PARTED webhook `{timestamp,id,user,clientId}` (accepted by "
+        "webhooks/create)."
+    ),
+    ("POST", "/api/metrics/playback"): (
+        "Not in 0.0.11 (Owncast 0.0.12): a player's report, 200 with an empty body. Missing `errors` or "
+        "`qualityVariantChanges` is a 400 naming it (0.2 answered 500); a non-number field is a 400. The "
+        "viewer page's player reports every minute."
+    ),
+    ("GET", "/api/admin/metrics/video"): (
+        "Not in 0.0.11 (Owncast 0.0.12): the players' series, folded every 2 minutes, memory only."
+    ),
+    ("GET", "/api/admin/viewers"): (
+        "Not in 0.0.11 (Owncast 0.0.12): active viewers `[{firstSeen, geo, userAgent, ipAddress, "
+        "clientID}]`; `geo` is null (no geo database)."
+    ),
+    ("GET", "/api/admin/status"): (
+        "Adds newer Owncast's `health` (null, or `{healthy, healthPercentage, message, representation}` "
+        "while live with reporting players); `message` is our wording."
+    ),
+    ("GET", "/api/admin/viewersOverTime"): (
+        "Takes newer Owncast's `?windowStart=<unix seconds>`; without it every sample as in 0.0.11 "
+        "(0.0.12 required it: newer C6). Samples stay in memory, as in 0.0.11."
+    ),
+    ("GET", "/api/admin/prometheus"): (
+        "Owncast's gauge names (`owncast_instance_*`, `total_chat_message_count`, labels `version` and "
+        "`host`) beside ours (`ownstream_*`); `owncast_instance_playback_error_count` is the players' "
+        "errors of the last window."
+    ),
+    ("POST", "/api/admin/config/disablesearchindexing"): (
+        "Not in 0.0.11 (Owncast 0.1.1): `disableSearchIndexing` in serverconfig; its only effect is "
+        "`Disallow: /` in /robots.txt."
+    ),
+    ("GET", "/robots.txt"): (
+        "Not in 0.0.11 (Owncast 0.1.1): `User-agent: *`, `Disallow: /admin`, `Disallow: /api` "
+        "(+ `Disallow: /`"
+        " while indexing is off), joined with newlines, none at the end."
+    ),
+    ("POST", "/api/admin/config/sockethostoverride"): (
+        "Not in 0.0.11 (Owncast 0.0.12): `socketHostOverride` in /api/config and serverconfig, omitted when "
+        "empty; the viewer page opens /ws there. We require a ws(s)/http(s) address (Owncast stored any "
+        "text)."
+    ),
+    ("POST", "/api/admin/config/appearance"): (
+        "Not in 0.0.11 (Owncast 0.1.0): `{name: value}` strings; `appearanceVariables` in /api/config (null "
+        "while never set) and in serverconfig's instanceDetails; the viewer page sets each as `--name`. "
+        "Names must be CSS custom property names, values may not contain `;{}<>\\` or control characters "
+        "(Owncast took anything); at most 200, 500 characters each."
+    ),
+    ("GET", "/public/{path}"): (
+        "Not in 0.0.11 (Owncast 0.1.0): files of <datadir>/public, byte ranges, index.html or a listing for "
+        "a folder (a folder without `/` is redirected 301), nothing outside the folder (symlinks out: 404)."
+    ),
+    ("POST", "/api/admin/config/videoservingendpoint"): (
+        "Not in 0.0.11 (Owncast 0.1.1; any method, as there): `videoServingEndpoint` in serverconfig; the "
+        "master playlist's variant lines become `<endpoint>/hls/<variant>/stream.m3u8`. We require an "
+        "http(s) address (Owncast stored any string). With S3 on, the S3 serving endpoint still applies "
+        "(0.1.1 moved it into this setting; not done here)."
+    ),
+    ("POST", "/api/admin/config/favicon"): (
+        'Not in 0.0.11 (Owncast 0.2.5): multipart part `favicon` or JSON `{"value": data URI}` (the later '
+        "revision); PNG or ICO up to 200 KB, checked by its bytes too; Owncast's messages. /favicon.ico "
+        "serves it (image/png or image/x-icon)."
+    ),
+    ("DELETE", "/api/admin/config/favicon"): (
+        "Not in 0.0.11 (Owncast 0.2.5): `favicon reset to default`; /favicon.ico is the logo's again."
+    ),
+    ("*", "/api/integrations/* (Authorization)"): (
+        "The `Bearer` scheme is matched in any case (Owncast 0.1.2); as in 0.0.11, a bare token and every "
+        "further `Bearer ` removed keep working (0.1.2 refused a bare token: we keep 0.0.11's)."
+    ),
 }
 """Routes and fields of newer Owncast (and our renditions of 0.0.11's images) that the viewer page uses;
-tests/api/test_viewer_page_settings.py, test_logo_images.py and test_moderation_user_details.py."""
+tests/api/test_viewer_page_settings.py, test_logo_images.py and test_moderation_user_details.py; issue
+15's routes in tests/contract/test_newer_routes.py and the tests named in each entry's area."""
 # Issue 15 part B: go-live notifications (reference newer §8); tests/notifications/test_go_live.py.
 NEWER_OWNCAST |= {
     ("POST", "/api/notifications/register"): (

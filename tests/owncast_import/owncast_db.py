@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import bcrypt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
@@ -122,6 +123,9 @@ VAPID_SCALAR = bytes(range(1, 33))
 MODERATOR_TOKEN = "bW9kZXJhdG9yLXRva2VuLWZvci10aGUtaW1wb3J0LXRlc3Q="
 VIEWER_TOKEN = "dmlld2VyLXRva2VuLWZvci10aGUtaW1wb3J0LXRlc3QhIQ=="
 INTEGRATION_TOKEN = "aW50ZWdyYXRpb24tdG9rZW4tZm9yLXRoZS1pbXBvcnQ/IQ=="
+ADMIN_PASSWORD = "owncast-admin-password"
+ADMIN_PASSWORD_HASH = bcrypt.hashpw(ADMIN_PASSWORD.encode(), bcrypt.gensalt(4, prefix=b"2a")).decode()
+"""As Owncast 0.2 stores it (Go's bcrypt writes `$2a$`; a low cost keeps the test fast)."""
 INIT_DATE = datetime(2022, 1, 15, 10, 30, tzinfo=UTC)
 NOW = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
 """Recent enough that the chat history retention (5 h) keeps the imported messages."""
@@ -154,7 +158,9 @@ class OwncastData:
     private_key: rsa.RSAPrivateKey
 
 
-def _settings(newer: bool, private_pem: str, public_pem: str) -> dict[str, tuple[Any, Any]]:
+def _settings(
+    newer: bool, private_pem: str, public_pem: str, plain_password: bool
+) -> dict[str, tuple[Any, Any]]:
     values: dict[str, tuple[Any, Any]] = {
         "server_name": ("string", "Old Owncast Place"),
         "server_summary": ("string", "We stream **things**."),
@@ -219,7 +225,8 @@ def _settings(newer: bool, private_pem: str, public_pem: str) -> dict[str, tuple
                     {"Key": "second-key-2", "Comment": "phone"},
                 ],
             ),
-            "admin_password_key": ("string", "$2a$10$abcdefghijklmnopqrstuu5Hh0wZ5cN7V2u3Y4o5p6q7r8s9t0uv"),
+            # Owncast 0.1 stored the admin password as typed, 0.2 as a bcrypt hash.
+            "admin_password_key": ("string", ADMIN_PASSWORD if plain_password else ADMIN_PASSWORD_HASH),
             "blocked_usernames": (STRINGS, ["badname", "admin"]),
             "server_metadata_tags": ("string", "music,coding"),
             "hide_viewer_count": ("bool", True),
@@ -251,7 +258,9 @@ def _settings(newer: bool, private_pem: str, public_pem: str) -> dict[str, tuple
     return values
 
 
-def build_owncast(folder: Path, *, newer: bool, messages: int = 3, users: int = 0) -> OwncastData:
+def build_owncast(
+    folder: Path, *, newer: bool, messages: int = 3, users: int = 0, plain_password: bool = False
+) -> OwncastData:
     """An Owncast install folder: `data/owncast.db`, `data/logo.png` and custom emoji."""
     data = folder / "data"
     data.mkdir(parents=True)
@@ -275,7 +284,7 @@ def build_owncast(folder: Path, *, newer: bool, messages: int = 3, users: int = 
             "INSERT INTO datastore (key, value) VALUES (?, ?)",
             [
                 (name, encode(kind, value))
-                for name, (kind, value) in _settings(newer, private_pem, public_pem).items()
+                for name, (kind, value) in _settings(newer, private_pem, public_pem, plain_password).items()
             ],
         )
         _users(connection, newer, users)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import bcrypt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
@@ -17,6 +18,7 @@ from ownstream.cli import main
 from ownstream.database.lock import DatabaseLock
 from tests.harness import admin_auth, running_server
 from tests.owncast_import.owncast_db import (
+    ADMIN_PASSWORD,
     INTEGRATION_TOKEN,
     MODERATOR_TOKEN,
     VIEWER_TOKEN,
@@ -52,11 +54,15 @@ def count(database: Path, table: str) -> int:
         return int(connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
-@pytest.mark.parametrize("newer", [False, True], ids=["owncast-0.0.11", "owncast-0.1-and-later"])
+@pytest.mark.parametrize(
+    ("newer", "plain_password"),
+    [(False, False), (True, False), (True, True)],
+    ids=["owncast-0.0.11", "owncast-0.2-and-later", "owncast-0.1-plain-admin-password"],
+)
 async def test_an_imported_owncast_server_is_served_by_ownstream(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], newer: bool
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], newer: bool, plain_password: bool
 ) -> None:
-    owncast = build_owncast(tmp_path / "owncast", newer=newer, messages=5)
+    owncast = build_owncast(tmp_path / "owncast", newer=newer, messages=5, plain_password=plain_password)
     ours = tmp_path / "ours"
     code, out, err = await run_import_async(capsys, owncast.folder, "--datadir", ours)
     assert code == 0, err
@@ -79,11 +85,19 @@ async def test_an_imported_owncast_server_is_served_by_ownstream(
         assert config["externalActions"][0]["url"] == "https://tip.example"
         assert config["externalActions"][0]["openExternally"] is True
 
-        admin = admin_auth(stream_key)
+        # Newer Owncast's admin password (hashed or as typed) stays the admin password; 0.0.11's is the key.
+        admin = admin_auth(ADMIN_PASSWORD if newer else stream_key)
         async with http.get("/api/admin/serverconfig", headers=admin) as response:
             assert response.status == 200
             server_config = await response.json()
         assert server_config["streamKey"] == stream_key
+        if newer:
+            assert server_config["streamKeys"] == [
+                {"key": "first-key-1", "comment": "OBS at home"},
+                {"key": "second-key-2", "comment": "phone"},
+            ]
+            async with http.get("/api/admin/serverconfig", headers=admin_auth(stream_key)) as response:
+                assert response.status == 401
         assert server_config["videoSettings"]["latencyLevel"] == 3
         variants = server_config["videoSettings"]["videoQualityVariants"]
         assert variants[0]["videoBitrate"] == 2500 and variants[1]["videoPassthrough"] is True
@@ -157,7 +171,7 @@ def check_stored(database: Path, owncast: OwncastData, newer: bool) -> None:
             {"key": "first-key-1", "comment": "OBS at home"},
             {"key": "second-key-2", "comment": "phone"},
         ]
-        assert stored(database, "owncast_admin_password").startswith("$2a$10$")
+        assert bcrypt.checkpw(ADMIN_PASSWORD.encode(), stored(database, "admin_password_hash").encode())
         assert stored(database, "offline_message") == "Back **soon**"
         assert stored(database, "hide_viewer_count") is True
 

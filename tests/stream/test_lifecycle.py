@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 import pytest
 
 from ownstream.clock import SystemClock
-from ownstream.config.model import RuntimeConfig
+from ownstream.config.model import RuntimeConfig, StreamKeyEntry
 from ownstream.events import EventBus, StreamOnline, StreamStarted, StreamStopped
 from ownstream.ingest.flv import FlvTag
 from ownstream.ingest.publish import PublishRefusal, PublishRequest, StreamSink
@@ -122,6 +122,26 @@ async def test_refusals_start_nothing(
 ) -> None:
     assert await stage.lifecycle.open_publish(request_) is refusal
     assert stage.primary.contexts == [] and stage.events == []
+
+
+async def test_any_listed_stream_key_publishes_and_the_one_key_no_longer_does() -> None:
+    config = Config()
+    config.current = RuntimeConfig(
+        stream_keys=(StreamKeyEntry(key="first-key"), StreamKeyEntry(key="second-key", comment="guest"))
+    )
+    stats = StreamStats(MemoryStats(), SystemClock(), TIMINGS)
+    await stats.load()
+    lifecycle = StreamLifecycle(TIMINGS, config, stats, EventBus(), SystemClock(), FakePrimary(), [])
+    try:
+        assert await lifecycle.open_publish(REQUEST) is PublishRefusal.WRONG_STREAM_KEY, "abc123 is unlisted"
+        assert await lifecycle.open_publish(replace(REQUEST, stream_key="first")) is (
+            PublishRefusal.WRONG_STREAM_KEY
+        )
+        assert not isinstance(
+            await lifecycle.open_publish(replace(REQUEST, stream_key="second-key")), PublishRefusal
+        )
+    finally:
+        await lifecycle.stop()
 
 
 async def test_a_second_publisher_is_refused_while_one_is_live(stage: Stage) -> None:

@@ -264,3 +264,34 @@ async def test_small_helpers(units: Page) -> None:
         "moderator": [True, False, False, False],
         "sent": True,
     }
+
+
+async def test_socket_url_and_newer_owncasts_host_override(units: Page) -> None:
+    """The chat socket goes to this server, or to newer Owncast's `socketHostOverride` (http → ws)."""
+    here = await run(units, "return u.socketUrl('t k');")
+    assert here.endswith("/ws?accessToken=t%20k") and here.startswith("ws")
+    assert await run(units, "return u.socketUrl('t', 'wss://chat.example.com/x');") == (
+        "wss://chat.example.com/ws?accessToken=t"
+    )
+    assert await run(units, "return u.socketUrl('t', 'https://chat.example.com');") == (
+        "wss://chat.example.com/ws?accessToken=t"
+    )
+    assert await run(units, "return u.socketUrl('t', 'http://chat.example.com:8080');") == (
+        "ws://chat.example.com:8080/ws?accessToken=t"
+    )
+    assert await run(units, "return u.socketUrl('t', 'not a url');") == await run(
+        units, "return u.socketUrl('t');"
+    ), "not an address: this server"
+
+
+async def test_user_parted_is_listed(units: Page) -> None:
+    kinds = await run(
+        units,
+        """
+        const log = new u.ChatLog();
+        log.addEvents([{type: 'USER_PARTED', id: 'p', timestamp: '2024-01-01T00:00:10Z',
+                        user: {id: 'u', displayName: 'ann'}}]);
+        return log.visibleTail().map(i => i.kind);
+        """,
+    )
+    assert kinds == ["parted"]

@@ -26,6 +26,7 @@ def test_known_event_types() -> None:
         "STREAM_TITLE_UPDATED",
         "RESTREAM_STARTED",
         "RESTREAM_FAILED",
+        "USER_PARTED",  # newer Owncast (0.1.2, accepted by webhooks/create from 0.1.3)
     } == WEBHOOK_EVENTS
 
 

@@ -48,7 +48,7 @@ async def test_create_use_delete_and_reload(tmp_path: Path) -> None:
     ("url", "events"),
     [
         ("https://a.example", ["CHAT", "STREAM_ENDED"]),
-        ("https://a.example", ["USER_PARTED"]),
+        ("https://a.example", ["USER_LEFT"]),
         ("javascript:alert(1)", ["CHAT"]),
         ("https://", ["CHAT"]),
         ("https://a.example/with space", ["CHAT"]),

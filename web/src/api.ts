@@ -36,6 +36,10 @@ export interface ServerConfig {
   hideViewerCount: boolean;
   /** Newer Owncast: browser notifications offered, and the server's VAPID key to subscribe with. */
   notifications: { browser: { enabled: boolean; publicKey?: string } };
+  /** Newer Owncast: where to open the chat socket instead of this server ("" for here). */
+  socketHostOverride: string;
+  /** Newer Owncast: CSS custom properties (names without `--`) the page sets; null when never set. */
+  appearanceVariables: Record<string, string> | null;
 }
 
 export interface StreamStatus {
@@ -89,6 +93,9 @@ export async function fetchConfig(): Promise<ServerConfig> {
         publicKey: str(raw.notifications?.browser?.publicKey) || undefined,
       },
     },
+    socketHostOverride: str(raw.socketHostOverride),
+    appearanceVariables:
+      raw.appearanceVariables && typeof raw.appearanceVariables === 'object' ? raw.appearanceVariables : null,
   };
 }
 

@@ -6,7 +6,7 @@ import { isModerator, parseTimestamp, splitFrame } from '../src/chat/events';
 import { announcementFor } from '../src/chat/hooks';
 import { ChatLog } from '../src/chat/log';
 import { userHue } from '../src/chat/MessageView';
-import { reconnectDelay } from '../src/chat/session';
+import { reconnectDelay, socketUrl } from '../src/chat/session';
 import { findMentions, highlightMentions, plainText } from '../src/chat/text';
 import { formatSentAt } from '../src/format';
 import { embedChatMode } from '../src/page/EmbedChat';
@@ -33,6 +33,7 @@ window.chatUnits = {
   parseTimestamp,
   plainText,
   reconnectDelay,
+  socketUrl,
   splitFrame,
   titleFor,
   userHue,

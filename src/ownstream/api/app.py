@@ -16,6 +16,8 @@ from ownstream.api.errors import error_middleware
 from ownstream.api.routes import (
     admin_chat,
     admin_config,
+    admin_favicon,
+    admin_ip_bans,
     admin_preview,
     admin_restream,
     admin_server,
@@ -37,7 +39,9 @@ from ownstream.api.routes import (
     integrations,
     metrics,
     notifications,
+    playback_metrics,
     public,
+    public_files,
 )
 from ownstream.api.routes.admin_pages import AdminPages, setup_admin_pages
 from ownstream.api.state import SERVICES, Services
@@ -88,12 +92,13 @@ def admin_pages(svc: Services) -> AdminPages:
 def security_gates(svc: Services, pages: AdminPages | None = None) -> dict[type[Requirement], Gate]:
     """Which gate enforces each kind of declaration."""
     pages = pages if pages is not None else admin_pages(svc)
-    chat_users = ChatUserGate(svc.chat.user_for_token)
+    chat_users = ChatUserGate(svc.chat.user_for_token, svc.chat.ip_bans.is_banned)
     open_gate = OpenGate()
     return {
         Public: open_gate,
         Admin: AdminGate(
-            svc.config, [BasicPassword(svc.config, svc.login_throttle), SessionCookie(pages.access)]
+            svc.config,
+            [BasicPassword(pages.access.password, svc.login_throttle), SessionCookie(pages.access)],
         ),
         DashboardPage: DashboardPageGate(pages.access, pages.login_required),
         DashboardEntry: open_gate,
@@ -138,6 +143,10 @@ def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None
     app.on_response_prepare.append(integration_any_origin)
     app.add_routes(chat.routes)
     app.add_routes(admin_chat.routes)
+    app.add_routes(admin_ip_bans.routes)
+    app.add_routes(playback_metrics.routes)
+    app.add_routes(public_files.routes)
+    app.add_routes(admin_favicon.routes)
     app.add_routes(chat_socket.routes)
     app.add_routes(metrics.routes)
     app.add_routes(notifications.routes)

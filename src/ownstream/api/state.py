@@ -34,6 +34,7 @@ from ownstream.stream.hardware import HardwareMonitor
 from ownstream.stream.history import ViewerHistory
 from ownstream.stream.lifecycle import StreamLifecycle
 from ownstream.stream.logo import LogoFiles
+from ownstream.stream.playback import PlaybackMetrics
 from ownstream.stream.stats import StreamStats
 from ownstream.web.logo_images import LogoImages
 from ownstream.webhooks.registry import WebhookRegistry
@@ -69,6 +70,8 @@ class Services:
     ffmpeg: FfmpegSettings
     simulcast: SimulcastService
     notifications: NotificationService
+    playback: PlaybackMetrics
+    """Newer Owncast's player-reported metrics and stream health."""
     disk_full: DiskFullReporter = field(default_factory=DiskFullReporter)
     """The process's one reporter: "the disk is full" at most once a minute."""
     playlists: LastGoodPlaylists = field(default_factory=LastGoodPlaylists)

@@ -1,5 +1,6 @@
 """The admin gate: what the `Admin` requirement means (reference §2). HTTP Basic with user `admin` and
-the current stream key as password, or the admin dashboard's session cookie.
+the admin password (the stream key until one is set, auth/admin_password.py), or the admin dashboard's
+session cookie.
 
 In order: CORS headers (the request's `Origin` echoed with credentials allowed, unless it is foreign,
 see auth/origins.py), `OPTIONS` answered 204 before any auth check, no credentials at all 401 with the
@@ -24,10 +25,10 @@ from typing import Protocol
 
 from aiohttp import web
 
+from ownstream.auth.admin_password import AdminPassword
 from ownstream.auth.login_throttle import LoginThrottle
 from ownstream.auth.origins import cross_site_source, is_foreign, refuses_credentialed
 from ownstream.auth.requirements import Requirement
-from ownstream.auth.stream_key import stream_key_matches
 from ownstream.config.model import RuntimeConfig
 from ownstream.config.service import ConfigService
 from ownstream.errors import Forbidden
@@ -58,19 +59,19 @@ def presents_basic(header: str | None) -> bool:
     return header is not None and header[:6].lower() == "basic "
 
 
-def credentials_valid(header: str | None, stream_key: str) -> bool:
-    """Constant-time check of a `Basic` Authorization header against admin / stream key."""
+async def credentials_valid(header: str | None, password: AdminPassword) -> bool:
+    """Constant-time check of a `Basic` Authorization header against `admin` / the admin password."""
     if header is None or not presents_basic(header):
         return False
     try:
         decoded = base64.b64decode(header[6:].strip(), validate=True)
     except (binascii.Error, ValueError):
         return False
-    user, sep, password = decoded.partition(b":")
+    user, sep, offered = decoded.partition(b":")
     if not sep:
         return False
     user_ok = hmac.compare_digest(user, ADMIN_USER.encode())
-    password_ok = stream_key_matches(password, stream_key)
+    password_ok = await password.matches(offered)
     return user_ok & password_ok
 
 
@@ -108,10 +109,10 @@ class AdminCredential(Protocol):
 
 
 class BasicPassword:
-    """HTTP Basic `admin` / the stream key; wrong passwords braked per client address."""
+    """HTTP Basic `admin` / the admin password; wrong passwords braked per client address."""
 
-    def __init__(self, config: ConfigService, throttle: LoginThrottle) -> None:
-        self._config = config
+    def __init__(self, password: AdminPassword, throttle: LoginThrottle) -> None:
+        self._password = password
         self._throttle = throttle
 
     def presented(self, request: web.Request) -> bool:
@@ -120,7 +121,7 @@ class BasicPassword:
     async def verify(self, request: web.Request) -> bool:
         address = client_address(request)
         await self._throttle.wait_turn(address)
-        if not credentials_valid(request.headers.get("Authorization"), self._config.current.stream_key):
+        if not await credentials_valid(request.headers.get("Authorization"), self._password):
             self._throttle.failed(address)
             return False
         self._throttle.succeeded(address)

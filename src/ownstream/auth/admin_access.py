@@ -3,7 +3,7 @@
 `AdminAccess` is the one place that checks admin credentials for the dashboard: the Basic header on
 `/admin/…` pages, the password of `POST /admin/login`, and the session cookie on pages and on
 `/api/admin/…` (where it also wants a CSRF token on anything that changes state, and hands out a fresh
-cookie when the request changed the password). The gates that use it are in auth/dashboard_gates.py.
+cookie when the request changed the admin password). The gates that use it are in auth/dashboard_gates.py.
 The brute-force back-off and the cross-site (Origin / Referer) rule of the defects issue plug in as a
 `CredentialGuard` (auth/dashboard_guard.py); `OpenGuard` applies neither.
 """
@@ -18,8 +18,8 @@ from typing import Literal, Protocol
 
 from aiohttp import hdrs, web
 
+from ownstream.auth.admin_password import AdminPassword
 from ownstream.auth.session import COOKIE_NAME, AdminSessions, IssuedSession, Session
-from ownstream.auth.stream_key import stream_key_matches
 from ownstream.config.service import ConfigService
 
 ADMIN_USER = "admin"
@@ -115,18 +115,17 @@ class AdminAccess:
         self._config = config
         self.sessions = sessions
         self.guard = guard
+        self.password = AdminPassword(config)
 
     @property
     def _password(self) -> str:
-        return self._config.current.stream_key
-
-    def password_matches(self, password: str) -> bool:
-        return stream_key_matches(password, self._password)
+        """What sessions are signed for (changes with the admin password)."""
+        return self.password.fingerprint
 
     async def check_password(self, request: web.Request, password: str) -> bool:
         """The admin password check, with the back-off per client address around it."""
         await self.guard.wait_turn(request)
-        if self.password_matches(password):
+        if await self.password.matches(password):
             self.guard.succeeded(request)
             return True
         self.guard.failed(request)

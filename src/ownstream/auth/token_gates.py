@@ -17,12 +17,14 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from ownstream.auth.requirements import Integration, Moderator, Requirement
+from ownstream.auth.requirements import ChatUser, Integration, Moderator, Requirement
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.domain.users import User
+from ownstream.net.client_address import client_address
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 UserForToken = Callable[[str], Awaitable[User | None]]
+IsBanned = Callable[[str], Awaitable[bool]]
 
 CALLER = web.RequestKey("caller", User)
 """The chat user or integration a gate admitted."""
@@ -47,14 +49,22 @@ def caller(request: web.Request) -> User:
 
 class ChatUserGate:
     """`ChatUser` and `Moderator`: the token in `?accessToken=` names a user who is not disabled (and,
-    for `Moderator`, is a moderator)."""
+    for `Moderator`, is a moderator). A `ChatUser` route also refuses a banned client address (newer
+    Owncast §5; moderator routes do not check bans, as there)."""
 
-    def __init__(self, user_for_token: UserForToken) -> None:
+    def __init__(self, user_for_token: UserForToken, is_banned: IsBanned | None = None) -> None:
         self._user_for_token = user_for_token
+        self._is_banned = is_banned
 
     async def serve(
         self, request: web.Request, requirement: Requirement, handler: Handler
     ) -> web.StreamResponse:
+        if (
+            isinstance(requirement, ChatUser)
+            and self._is_banned is not None
+            and await self._is_banned(client_address(request))
+        ):
+            return unauthorized()
         user = await self._user_for_token(request.query.get("accessToken", ""))
         if user is None or user.disabled:
             return unauthorized()

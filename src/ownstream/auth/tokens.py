@@ -21,9 +21,13 @@ UNKNOWN_TOKEN = "token not found"
 
 
 def bearer_token(authorization: str | None) -> str:
-    """The token from an Authorization header. As Owncast does, every `Bearer ` is removed, so a bare
-    token works as well."""
-    return (authorization or "").replace("Bearer ", "").strip()
+    """The token from an Authorization header. The scheme is matched in any case (`bearer `, as Owncast
+    0.1.2 does); beyond that, as Owncast 0.0.11 does, every `Bearer ` is removed, so a bare token works
+    as well."""
+    text = authorization or ""
+    if text[:7].lower() == "bearer ":
+        text = text[7:]
+    return text.replace("Bearer ", "").strip()
 
 
 def may_use(user: User | None, scope: str) -> bool:

@@ -22,6 +22,17 @@ def name_too_long_notice(limit: int) -> str:
     return f"Names can be at most {limit} characters long. Please pick a shorter one."
 
 
+def slur_notice() -> str:
+    return "That message contains language this chat does not allow, so it was not sent."
+
+
+def not_established_notice() -> str:
+    return (
+        "This chat is open only to people who have been here a while. Enjoy the stream, and try again "
+        "in a few minutes."
+    )
+
+
 def user_removed_notice(escaped_name: str) -> str:
     return f"**{escaped_name}** was removed from the chat."
 

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 from ownstream.chat.text import well_formed
 from ownstream.domain.chat_events import ConnectionRefused
-from ownstream.domain.event_types import CHAT, ERROR_NEEDS_REGISTRATION, ERROR_USER_DISABLED, NAME_CHANGE
+from ownstream.domain.event_types import (
+    CHAT,
+    COLOR_CHANGE,
+    ERROR_NEEDS_REGISTRATION,
+    ERROR_USER_DISABLED,
+    NAME_CHANGE,
+)
 
 MAX_MESSAGE_BYTES = 2048
 """Bigger frames are dropped with a notice."""
@@ -34,6 +40,13 @@ class NameChangeRequested:
 
 
 @dataclass(frozen=True)
+class ColorChangeRequested:
+    """Newer Owncast (0.1.0): `{"type": "COLOR_CHANGE", "newColor": int}`."""
+
+    new_color: int
+
+
+@dataclass(frozen=True)
 class Ignored:
     """A well-formed event of a type clients may not send; dropped without a reply."""
 
@@ -47,7 +60,7 @@ class Malformed:
     reason: str
 
 
-Inbound = ChatSent | NameChangeRequested | Ignored | Malformed
+Inbound = ChatSent | NameChangeRequested | ColorChangeRequested | Ignored | Malformed
 
 
 def parse_inbound(frame: str) -> Inbound:
@@ -72,4 +85,9 @@ def parse_inbound(frame: str) -> Inbound:
         if not isinstance(new_name, str):
             return Malformed("newName is not a string")
         return NameChangeRequested(well_formed(new_name))
+    if event_type == COLOR_CHANGE:
+        new_color = document.get("newColor")
+        if not isinstance(new_color, int) or isinstance(new_color, bool):
+            return Malformed("newColor is not an integer")
+        return ColorChangeRequested(new_color)
     return Ignored(event_type)

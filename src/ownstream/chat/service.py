@@ -19,6 +19,7 @@ from typing import Any
 from ownstream.chat.emoji import EmojiCatalog
 from ownstream.chat.fanout import ChatFanout
 from ownstream.chat.hub import ChatClient, ChatHub, Outlet
+from ownstream.chat.ip_bans import IpBans
 from ownstream.chat.names import MAX_NAME_LENGTH, clean_name, registration_name, rename_allowed
 from ownstream.chat.notices import (
     flood_notice,
@@ -26,6 +27,8 @@ from ownstream.chat.notices import (
     name_not_saved_notice,
     name_refused_notice,
     name_too_long_notice,
+    not_established_notice,
+    slur_notice,
     stream_ended_notice,
     stream_starting_notice,
     title_changed_notice,
@@ -33,6 +36,7 @@ from ownstream.chat.notices import (
     user_removed_notice,
 )
 from ownstream.chat.render import RenderedOnce, markdown_literal, render_chat_body, render_system_body
+from ownstream.chat.slur_filter import SlurFilter, load_wordlist
 from ownstream.chat.stream_view import StreamView
 from ownstream.clock import Clock, PeriodicTimer, rfc3339
 from ownstream.config.service import ConfigService
@@ -53,6 +57,8 @@ from ownstream.domain.chat_events import (
     UserDisabled,
     UserJoined,
     UserJoinedWebhookData,
+    UserParted,
+    UserPartedWebhookData,
     VisibilityUpdate,
 )
 from ownstream.domain.ids import short_id
@@ -75,6 +81,8 @@ from ownstream.settings import Settings
 log = logging.getLogger(__name__)
 
 HISTORY_LIMIT = 50
+MAX_CHOSEN_COLOR = 7
+"""Newer Owncast's clients pick one of 8 colours (0–7) with COLOR_CHANGE."""
 
 
 class ChatService:
@@ -87,6 +95,7 @@ class ChatService:
         clock: Clock,
         users: UsersRepository,
         messages: MessagesRepository,
+        ip_bans: IpBans,
         hub: ChatHub | None = None,
         fanout: ChatFanout | None = None,
         last_disconnect: datetime | None = None,
@@ -101,6 +110,7 @@ class ChatService:
         self._clock = clock
         self._users = users
         self._messages = messages
+        self.ip_bans = ip_bans
         self._rng = rng or random.SystemRandom()
         self.hub = hub or ChatHub(process_slot=settings.process_slot)
         self.fanout: ChatFanout = fanout or self.hub
@@ -110,6 +120,9 @@ class ChatService:
         self._last_seen: dict[str, float] = {}
         """user id → monotonic time of their last join or message, for USER_JOINED suppression."""
         self._welcome_timers: dict[int, asyncio.TimerHandle] = {}
+        self._part_timers: dict[str, asyncio.TimerHandle] = {}
+        """user id → the pending USER_PARTED of a user whose last socket closed."""
+        self._slur_filter = SlurFilter(frozenset())
         self._welcome_html = RenderedOnce(render_system_body)
         self._unsubscribe: list[Callable[[], None]] = []
         self._pruner = PeriodicTimer("chat-prune", self._timings.chat_prune_interval, self.prune)
@@ -117,6 +130,7 @@ class ChatService:
     # --- lifecycle ----------------------------------------------------------------------------------
     async def start(self) -> None:
         await asyncio.to_thread(self.emoji.ensure_defaults)
+        self._slur_filter = SlurFilter(await asyncio.to_thread(load_wordlist))
         await self.prune()
         self._pruner.start()
         self._unsubscribe = [
@@ -128,9 +142,10 @@ class ChatService:
 
     async def close_sockets(self, timeout: float = 1.0) -> None:
         """Server shutdown: close this process's chat sockets (politely for up to `timeout`, then cut off)."""
-        for handle in self._welcome_timers.values():
+        for handle in [*self._welcome_timers.values(), *self._part_timers.values()]:
             handle.cancel()
         self._welcome_timers.clear()
+        self._part_timers.clear()
         await self.hub.close_all(timeout)
 
     async def stop(self) -> None:
@@ -202,6 +217,8 @@ class ChatService:
             outlet, user, ip_address=ip_address, user_agent=user_agent, connected_at=now
         )
         self.fanout.send_to_client(client.id, encode(ConnectedUserInfo(short_id(), now, user)))
+        if (pending_part := self._part_timers.pop(user.id, None)) is not None:
+            pending_part.cancel()  # back within the part delay: they never left
         if self.stream.online:
             self._announce_join(client)
             self._welcome_timers[client.id] = asyncio.get_running_loop().call_later(
@@ -214,6 +231,22 @@ class ChatService:
         if handle is not None:
             handle.cancel()
         await self.hub.disconnect(client)
+        user_id = client.user.id
+        if not self.hub.clients_of(user_id) and user_id not in self._part_timers:
+            self._part_timers[user_id] = asyncio.get_running_loop().call_later(
+                self._timings.part_delay, self._announce_part, client
+            )
+
+    def _announce_part(self, client: ChatClient) -> None:
+        """Newer Owncast's USER_PARTED: broadcast while join messages are on; integrations hear it always."""
+        user = client.user
+        self._part_timers.pop(user.id, None)
+        if self.hub.clients_of(user.id):
+            return
+        event_id, now = short_id(), self._clock.now()
+        if self._config.current.chat_join_messages_enabled:
+            self.fanout.broadcast(encode(UserParted(event_id, now, user)))
+        self._tell_integrations(UserPartedWebhookData(event_id, now, user, client.id))
 
     def _announce_join(self, client: ChatClient) -> None:
         user = client.user
@@ -223,7 +256,8 @@ class ChatService:
         if seen is not None and now_mono - seen < self._timings.join_suppression:
             return
         event_id, now = short_id(), self._clock.now()
-        self.fanout.broadcast(encode(UserJoined(event_id, now, user)))
+        if self._config.current.chat_join_messages_enabled:  # newer Owncast's switch; webhooks regardless
+            self.fanout.broadcast(encode(UserJoined(event_id, now, user)))
         self._tell_integrations(UserJoinedWebhookData(event_id, now, user, client.id))
 
     def _tell_integrations(self, payload: ChatWebhookPayload) -> None:
@@ -251,6 +285,37 @@ class ChatService:
 
     def notify_too_large(self, client: ChatClient) -> None:
         self.notify(client, too_large_notice())
+
+    @property
+    def spam_protection(self) -> bool:
+        """Newer Owncast's `chat/spamprotectionenabled`: off, no socket is rate limited."""
+        return self._config.current.chat_spam_protection_enabled
+
+    def admits_frame(self, client: ChatClient, frame: str) -> bool:
+        """Newer Owncast's gates on any inbound frame (reference newer §9.3), after the size limit: the
+        slur filter over the raw frame, then established-user mode (moderators exempt). A refused frame
+        gets its sender a notice and is dropped."""
+        config = self._config.current
+        if config.chat_slur_filter_enabled and self._slur_filter.matches(frame):
+            self.notify(client, slur_notice())
+            return False
+        if config.chat_established_user_mode and not client.user.is_moderator:
+            age = (self._clock.now() - client.user.created_at).total_seconds()
+            if age < self._timings.established_user_age:
+                self.notify(client, not_established_notice())
+                return False
+        return True
+
+    async def change_color(self, client: ChatClient, new_color: int) -> None:
+        """Newer Owncast's COLOR_CHANGE: colours 0–7 are stored (others ignored); only this socket hears
+        back, with a fresh CONNECTED_USER_INFO."""
+        if client.user.disabled or not 0 <= new_color <= MAX_CHOSEN_COLOR:
+            return
+        user = await self._users.set_color(client.user.id, new_color)
+        if user is None:
+            return
+        self.fanout.update_user(user)
+        self._resend_user_info(client)
 
     def _chat_open(self) -> bool:
         if self._config.current.chat_disabled:
@@ -418,6 +483,9 @@ class ChatService:
         self.fanout.update_user(user)
         if enabled:
             return
+        for client in await self.fanout.connected_clients():
+            if client.user.id == user_id:
+                await self.ip_bans.ban_automatically(client.ip_address, f"Banning of {user.display_name}")
         ids = await self._messages.ids_by_user(user_id)
         if ids:
             await self._messages.set_hidden(ids, now)

@@ -107,7 +107,7 @@ class _InboundFrames:
         if kind not in (WSMsgType.TEXT, WSMsgType.BINARY):
             return
         client = self._client
-        if not client.user.is_moderator:
+        if not client.user.is_moderator and self._chat.spam_protection:
             verdict = self._flood.check(self._now())
             if verdict is Verdict.MUTE:
                 self._chat.notify_flooding(client)
@@ -119,12 +119,16 @@ class _InboundFrames:
         if len(data.encode("utf-8", "surrogatepass")) > protocol.MAX_MESSAGE_BYTES:
             self._chat.notify_too_large(client)
             return
+        if not self._chat.admits_frame(client, data):
+            return
         event = protocol.parse_inbound(data)
         try:
             if isinstance(event, protocol.ChatSent):
                 await self._chat.receive_chat(client, event.body)
             elif isinstance(event, protocol.NameChangeRequested):
                 await self._chat.request_rename(client, event.new_name)
+            elif isinstance(event, protocol.ColorChangeRequested):
+                await self._chat.change_color(client, event.new_color)
             else:
                 log.debug("chat socket %d: ignored %s", client.id, event)
         except Exception:

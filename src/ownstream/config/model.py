@@ -40,6 +40,18 @@ class ExternalAction(BaseModel):
         return self.model_dump(by_alias=True)
 
 
+class StreamKeyEntry(BaseModel):
+    """One of several stream keys (newer Owncast's `config/streamkeys`), with the streamer's note."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    key: StrictStr
+    comment: StrictStr = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {"key": self.key, "comment": self.comment}
+
+
 class S3Config(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
 
@@ -85,12 +97,18 @@ class RuntimeConfig(BaseModel):
 
     # Server and page
     stream_key: StrictStr = "abc123"
+    stream_keys: tuple[StreamKeyEntry, ...] = ()
+    """Newer Owncast's several keys; empty: `stream_key` is the one key, as in 0.0.11."""
+    admin_password_hash: StrictStr = ""
+    """bcrypt of the admin password; empty: the admin password is `stream_key` (auth/admin_password.py)."""
     stream_title: StrictStr = ""
     server_name: StrictStr = "Ownstream"
     server_summary: StrictStr = DEFAULT_SUMMARY
     welcome_message: StrictStr = ""
     extra_page_content: StrictStr = DEFAULT_PAGE_CONTENT
     logo_path: StrictStr = "logo.svg"
+    favicon_path: StrictStr = ""
+    """A custom favicon's file in the data dir (config/favicon.py); empty: drawn from the logo."""
     server_url: StrictStr = ""
     tags: tuple[StrictStr, ...] = ("owncast", "streaming")
     nsfw: StrictBool = False
@@ -105,6 +123,14 @@ class RuntimeConfig(BaseModel):
     """Served at `/customjavascript` and loaded by the viewer page only (newer Owncast's setting)."""
     hide_viewer_count: StrictBool = False
     """`/api/status` leaves `viewerCount` out and the page shows no count (newer Owncast's setting)."""
+    disable_search_indexing: StrictBool = False
+    """`/robots.txt` asks crawlers to stay away from everything (newer Owncast's setting)."""
+    socket_host_override: StrictStr = ""
+    """Where the viewer page opens the chat socket instead of this server (newer Owncast's setting)."""
+    video_serving_endpoint: StrictStr = ""
+    """Newer Owncast's: the master playlist points players at this host's /hls/ (hls/serving_endpoint.py)."""
+    appearance_variables: dict[StrictStr, StrictStr] | None = None
+    """CSS custom properties the viewer page sets (newer Owncast's `appearance`); None: never set."""
 
     # Network
     web_server_port: StrictInt = Field(default=8080, ge=1, le=65535)
@@ -129,6 +155,11 @@ class RuntimeConfig(BaseModel):
     chat_disabled: StrictBool = False
     forbidden_usernames: tuple[StrictStr, ...] = DEFAULT_FORBIDDEN_USERNAMES
     suggested_usernames: tuple[StrictStr, ...] = ()
+    # Newer Owncast's chat settings (reference newer §4.1, §9.3)
+    chat_join_messages_enabled: StrictBool = True
+    chat_established_user_mode: StrictBool = False
+    chat_spam_protection_enabled: StrictBool = True
+    chat_slur_filter_enabled: StrictBool = False
 
     # Federation (the feature comes with a later issue; its settings exist now)
     federation_enabled: StrictBool = False
@@ -144,3 +175,9 @@ class RuntimeConfig(BaseModel):
 
     # Written once, at the first start (the viewer peaks and connect times live in `stream_stats`)
     server_init_date: datetime | None = None
+
+    def publishing_keys(self) -> tuple[str, ...]:
+        """Every key RTMP accepts: the stored list, else the one 0.0.11 key."""
+        if self.stream_keys:
+            return tuple(entry.key for entry in self.stream_keys)
+        return (self.stream_key,)

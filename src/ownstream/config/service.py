@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ownstream.config.model import RuntimeConfig
+from ownstream.config.stream_keys import single_key_changes
 from ownstream.database.repos.config import ConfigRepository
 from ownstream.errors import Invalid
 from ownstream.events import ConfigChanged, EventBus
@@ -21,7 +22,9 @@ log = logging.getLogger(__name__)
 audit = logging.getLogger("ownstream.audit")
 
 FIELDS = tuple(RuntimeConfig.model_fields)
-SECRET_SETTINGS = frozenset({"stream_key", "s3", "directory_registration_key"})
+SECRET_SETTINGS = frozenset(
+    {"stream_key", "stream_keys", "admin_password_hash", "s3", "directory_registration_key"}
+)
 """Audited by name only: their values never reach a log."""
 
 
@@ -106,7 +109,7 @@ class ConfigService:
     async def _apply_overrides(self, overrides: RuntimeOverrides) -> None:
         changes: dict[str, Any] = {}
         if overrides.stream_key is not None:
-            changes["stream_key"] = overrides.stream_key
+            changes.update(single_key_changes(self._current, overrides.stream_key))
         if overrides.web_server_port is not None:
             changes["web_server_port"] = overrides.web_server_port
         if overrides.web_server_ip is not None:

@@ -196,6 +196,63 @@ def parse_stream_key(value: Any) -> str:
     return key
 
 
+def parse_admin_password(value: Any) -> str:
+    """Owncast takes any string; an empty one would let anyone in, so it is refused (a listed difference)."""
+    password = expect_string(value, "admin password")
+    if not password:
+        raise Invalid("admin password can not be empty")
+    return password
+
+
+SOCKET_HOST_SCHEMES = ("ws", "wss", "http", "https")
+MAX_APPEARANCE_VARIABLES = 200
+MAX_APPEARANCE_TEXT = 500
+_CSS_NAME = re.compile(r"^-{0,2}[A-Za-z0-9_][A-Za-z0-9_-]*$")
+APPEARANCE_REFUSED = "unable to update appearance variable values"
+
+
+VIDEO_ENDPOINT_REFUSED = "unable to update custom video serving endpoint"
+
+
+def parse_video_serving_endpoint(value: Any) -> str:
+    """Empty, or an absolute http(s) URL without query or fragment (Owncast stored any string)."""
+    if not isinstance(value, str):
+        raise Invalid(VIDEO_ENDPOINT_REFUSED)
+    text = value.strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise Invalid(f"{VIDEO_ENDPOINT_REFUSED}: it must be an http:// or https:// address")
+    return text
+
+
+def parse_socket_host_override(value: Any) -> str:
+    """Empty, or an absolute ws(s)/http(s) address with a host (a path is ignored by the page)."""
+    text = expect_string(value, "websocket host override").strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in SOCKET_HOST_SCHEMES or not parts.hostname or parts.query or parts.fragment:
+        raise Invalid("websocket host override must be a ws://, wss://, http:// or https:// address")
+    return text
+
+
+def parse_appearance_variables(value: Any) -> dict[str, str]:
+    """`{name: value}`, all strings: CSS custom property names (with or without `--`), values without
+    the characters that end a declaration; Owncast's failure message for anything else."""
+    if not isinstance(value, dict) or len(value) > MAX_APPEARANCE_VARIABLES:
+        raise Invalid(APPEARANCE_REFUSED)
+    variables: dict[str, str] = {}
+    for name, text in value.items():
+        if not isinstance(text, str) or not _CSS_NAME.match(name) or len(text) > MAX_APPEARANCE_TEXT:
+            raise Invalid(APPEARANCE_REFUSED)
+        if any(char in text for char in ";{}<>\\") or any(ord(char) < 32 for char in text):
+            raise Invalid(APPEARANCE_REFUSED)
+        variables[name.lstrip("-")] = text.strip()
+    return variables
+
+
 def parse_tags(value: Any) -> tuple[str, ...]:
     """Leading `#` and surrounding spaces removed, empty entries dropped, duplicates dropped.
 

@@ -165,3 +165,11 @@ notifications = sa.Table(
 )
 """Go-live notification subscriptions (Owncast's `notifications`): for `BROWSER_PUSH_NOTIFICATION` the
 destination is the browser's PushSubscription JSON. The same subscription registered twice is one row."""
+ip_bans = sa.Table(
+    "ip_bans",
+    metadata,
+    sa.Column("ip_address", sa.String, primary_key=True),
+    sa.Column("notes", sa.String, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Banned client addresses (newer Owncast §5), in the canonical text form of `ipaddress`."""

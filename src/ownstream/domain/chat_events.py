@@ -82,6 +82,16 @@ class UserJoined:
 
 
 @dataclass(frozen=True)
+class UserParted:
+    """Newer Owncast (0.1.2): a user's last socket closed and they did not come back."""
+
+    type: ClassVar[str] = event_types.USER_PARTED
+    id: str
+    timestamp: datetime
+    user: User
+
+
+@dataclass(frozen=True)
 class NameChanged:
     type: ClassVar[str] = event_types.NAME_CHANGE
     id: str
@@ -155,6 +165,15 @@ class UserJoinedWebhookData:
 
 
 @dataclass(frozen=True)
+class UserPartedWebhookData:
+    type: ClassVar[str] = event_types.USER_PARTED
+    id: str
+    timestamp: datetime
+    user: User
+    client_id: int
+
+
+@dataclass(frozen=True)
 class NameChangeWebhookData:
     """Owncast never fills in this event's id and timestamp: they go out empty and as Go's zero time."""
 
@@ -164,7 +183,9 @@ class NameChangeWebhookData:
     new_name: str
 
 
-ChatWebhookPayload = ChatWebhookData | UserJoinedWebhookData | NameChangeWebhookData | VisibilityUpdate
+ChatWebhookPayload = (
+    ChatWebhookData | UserJoinedWebhookData | UserPartedWebhookData | NameChangeWebhookData | VisibilityUpdate
+)
 
 
 @dataclass(frozen=True)

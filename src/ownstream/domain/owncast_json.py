@@ -29,6 +29,8 @@ from ownstream.domain.chat_events import (
     UserDisabled,
     UserJoined,
     UserJoinedWebhookData,
+    UserParted,
+    UserPartedWebhookData,
     VisibilityUpdate,
     WebhookBody,
 )
@@ -48,12 +50,14 @@ OwncastObject = (
     | ChatAction
     | FediverseEngagement
     | UserJoined
+    | UserParted
     | NameChanged
     | VisibilityUpdate
     | UserDisabled
     | ConnectionRefused
     | ChatWebhookData
     | UserJoinedWebhookData
+    | UserPartedWebhookData
     | NameChangeWebhookData
     | StreamWebhookData
     | WebhookBody
@@ -109,7 +113,7 @@ def integration_user_json(user: User) -> Document:
 def to_json(value: OwncastObject) -> Document:
     """The JSON document of `value`, keys in Owncast's order."""
     match value:
-        case ConnectedUserInfo() | UserJoined():
+        case ConnectedUserInfo() | UserJoined() | UserParted():
             return {**_head(value.type, value.id, value.timestamp), "user": user_json(value.user)}
         case ChatMessage():
             author = integration_user_json(value.user) if value.by_integration else user_json(value.user)
@@ -165,6 +169,10 @@ def to_json(value: OwncastObject) -> Document:
             return document
         case UserJoinedWebhookData():
             document = {"id": value.id, "timestamp": rfc3339(value.timestamp), "user": user_json(value.user)}
+            return _client_id(document, value.client_id)
+        case UserPartedWebhookData():
+            # Owncast 0.1.2's field order for USER_PARTED.
+            document = {"timestamp": rfc3339(value.timestamp), "id": value.id, "user": user_json(value.user)}
             return _client_id(document, value.client_id)
         case NameChangeWebhookData():
             document = {"type": NAME_CHANGE, "id": "", "timestamp": ZERO_TIME, "user": user_json(value.user)}

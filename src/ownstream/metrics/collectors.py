@@ -3,7 +3,9 @@
 `OwncastInstanceCollector` reproduces newer Owncast's gauges (reference newer-api §11) under our prefix:
 `owncast_instance_active_viewer_count` → `ownstream_instance_active_viewer_count`, same help texts,
 same const labels `version` and `host` (the server URL, or `unknown`); `total_chat_message_count` keeps
-Owncast's labels with the raw server URL as `host`. `ServerStateCollector` adds what Owncast lacks.
+Owncast's labels with the raw server URL as `host`. The same gauges also go out under Owncast's own
+names (`owncast_instance_…` and a bare `total_chat_message_count`), so dashboards made for Owncast work
+unchanged (issue 15). `ServerStateCollector` adds what Owncast lacks.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from prometheus_client.registry import Collector
 from ownstream import __version__
 
 PREFIX = "ownstream_"
+OWNCAST_PREFIX = "owncast_"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class InstanceSource(Protocol):
 
     def cpu_usage(self) -> float: ...
 
+    def playback_errors(self) -> int: ...
+
 
 class OwncastInstanceCollector(Collector):
     def __init__(self, source: InstanceSource) -> None:
@@ -54,12 +59,26 @@ class OwncastInstanceCollector(Collector):
         labels = ["version", "host"]
         values = [__version__, url or "unknown"]
 
+        counts = source.stored_counts()
+        for prefix in (PREFIX, OWNCAST_PREFIX):
+            yield from self._instance_gauges(prefix, labels, values, counts)
+        for name in (PREFIX + "total_chat_message_count", "total_chat_message_count"):
+            total = GaugeMetricFamily(
+                name, "The number of chat messages incremented over time.", labels=labels
+            )
+            total.add_metric([__version__, url], source.chat_messages_sent())
+            yield total
+
+    def _instance_gauges(
+        self, prefix: str, labels: list[str], values: list[str], counts: StoredCounts
+    ) -> Iterable[Metric]:
+        source = self._source
+
         def gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
-            family = GaugeMetricFamily(PREFIX + name, documentation, labels=labels)
+            family = GaugeMetricFamily(prefix + name, documentation, labels=labels)
             family.add_metric(values, value)
             return family
 
-        counts = source.stored_counts()
         yield gauge("instance_active_viewer_count", "The number of viewers.", source.viewer_count())
         yield gauge(
             "instance_active_chat_client_count",
@@ -76,16 +95,12 @@ class OwncastInstanceCollector(Collector):
             "The number of chat messages currently saved before cleanup.",
             counts.chat_messages,
         )
-        # No player reports playback errors to this server (Owncast's player metrics are not built).
-        yield gauge("instance_playback_error_count", "Errors collected from players within this window", 0)
-        yield gauge("instance_cpu_usage", "CPU usage as seen internally to Owncast.", source.cpu_usage())
-        total = GaugeMetricFamily(
-            PREFIX + "total_chat_message_count",
-            "The number of chat messages incremented over time.",
-            labels=labels,
+        yield gauge(
+            "instance_playback_error_count",
+            "Errors collected from players within this window",
+            source.playback_errors(),
         )
-        total.add_metric([__version__, url], source.chat_messages_sent())
-        yield total
+        yield gauge("instance_cpu_usage", "CPU usage as seen internally to Owncast.", source.cpu_usage())
 
 
 class StateSource(Protocol):

@@ -80,6 +80,7 @@ class ServerMetrics:
         messages: MessageCountStore,
         webhooks: WebhookStats,
         monotonic: Callable[[], float],
+        playback_errors: Callable[[], int] = lambda: 0,
     ) -> None:
         self._config = config
         self._bus = bus
@@ -91,6 +92,7 @@ class ServerMetrics:
         self._messages = messages
         self._webhooks = webhooks
         self._monotonic = monotonic
+        self.playback_errors = playback_errors
         self._counts = StoredCounts()
         self._chat_messages_sent = 0
         self._last_segment_at: dict[int, float] = {}

@@ -33,7 +33,7 @@ from ownstream.database.lock import DatabaseInUse, DatabaseLock
 from ownstream.database.repos.notifications import BROWSER_PUSH
 from ownstream.domain.ids import new_access_token, token_hash
 from ownstream.domain.users import MAX_DISPLAY_COLOR
-from ownstream.owncast_import.settings_map import map_settings, unmapped_keys
+from ownstream.owncast_import.settings_map import imported_password_hash, map_settings, unmapped_keys
 from ownstream.owncast_import.source import (
     OwncastDatabase,
     OwncastPaths,
@@ -298,6 +298,9 @@ async def _write(
 ) -> None:
     datastore = await asyncio.to_thread(source.datastore)
     settings = map_settings(datastore.values)
+    if settings.admin_password is not None:
+        hashed = await asyncio.to_thread(imported_password_hash, settings.admin_password)
+        settings.config["admin_password_hash"] = hashed
     for key in datastore.unreadable:
         report.notes.append(f"setting {key} could not be decoded; not imported")
     report.notes += [f"setting {item}; not imported" for item in settings.skipped]

@@ -8,6 +8,7 @@ out of range, say) is reported and left at its default instead of spoiling the r
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from pydantic import ValidationError
 
+from ownstream.auth.admin_password import hash_password
 from ownstream.config.model import RuntimeConfig
 from ownstream.owncast_import.gob import GobError, Opaque, go_time
 from ownstream.owncast_import.source import parse_timestamp
@@ -62,15 +64,11 @@ LISTS = {
 
 FEDERATION_KEY_SETTING = "federation_private_key"
 """Where the federation feature keeps the actor's private key (PKCS#8 PEM), outside `RuntimeConfig`."""
-STREAM_KEYS_SETTING = "stream_keys"
-"""Owncast 0.1's stream keys with their comments, `[{"key", "comment"}]`, kept for the stream-keys
-feature; the first one also becomes `stream_key`."""
 VAPID_KEY_SETTING = "browser_push_private_key"
 """Where the Web Push key is kept (notifications/vapid_keys.py): importing Owncast's keeps every browser
 subscription working."""
-ADMIN_PASSWORD_SETTING = "owncast_admin_password"
-"""Owncast 0.1's admin password as stored there (a bcrypt hash from 0.2), kept for the admin-password
-feature. Until that exists the admin password is the stream key, as in 0.0.11."""
+BCRYPT_HASH = re.compile(r"\$2[abxy]\$\d\d\$[./A-Za-z0-9]{53}")
+"""How Owncast 0.2 stores the admin password (Go's bcrypt, `$2a$10$…`); 0.1 stored it as typed."""
 
 KNOWN_ELSEWHERE = frozenset(
     {
@@ -103,7 +101,10 @@ class MappedSettings:
     config: dict[str, Any] = field(default_factory=dict)
     """`RuntimeConfig` fields, in their JSON form."""
     extra: dict[str, Any] = field(default_factory=dict)
-    """Config-table keys outside `RuntimeConfig` (federation key, stream keys, admin password)."""
+    """Config-table keys outside `RuntimeConfig` (federation key, Web Push key)."""
+    admin_password: str | None = None
+    """Owncast 0.1's admin password as stored there (a bcrypt hash from 0.2, as typed before); the
+    importer makes it `admin_password_hash` (`imported_password_hash`, in a thread: bcrypt is slow)."""
     overall_peak_viewers: int | None = None
     last_disconnect_time: datetime | None = None
     skipped: list[str] = field(default_factory=list)
@@ -268,7 +269,7 @@ def map_settings(datastore: dict[str, Any]) -> MappedSettings:
 
     _stream_keys(datastore, mapped)
     if isinstance(datastore.get("admin_password_key"), str) and datastore["admin_password_key"]:
-        mapped.extra[ADMIN_PASSWORD_SETTING] = datastore["admin_password_key"]
+        mapped.admin_password = datastore["admin_password_key"]
     if isinstance(datastore.get("private_key"), str) and datastore["private_key"]:
         try:
             mapped.extra[FEDERATION_KEY_SETTING] = _pkcs8(datastore["private_key"])
@@ -295,7 +296,8 @@ def map_settings(datastore: dict[str, Any]) -> MappedSettings:
 
 def _stream_keys(datastore: dict[str, Any], mapped: MappedSettings) -> None:
     """0.0.11 has one `stream_key`; 0.1 and later a `stream_keys` list (and the old key became the admin
-    password). The first key of the list is the one Ownstream's single stream key takes."""
+    password). The list becomes `stream_keys` (any of them publishes); its first key is also the single
+    `stream_key` that `config/key` shows."""
     keys = datastore.get("stream_keys")
     if isinstance(keys, list) and keys:
         listed = [
@@ -304,12 +306,22 @@ def _stream_keys(datastore: dict[str, Any], mapped: MappedSettings) -> None:
             if isinstance(item, dict) and _go(item, "Key")
         ]
         if listed:
-            mapped.extra[STREAM_KEYS_SETTING] = listed
-            mapped.config["stream_key"] = listed[0]["key"]
-            return
+            try:
+                mapped.config["stream_keys"] = _accepts("stream_keys", listed)
+            except ValueError as error:
+                mapped.skipped.append(f"stream_keys: {error}")
+            else:
+                mapped.config["stream_key"] = listed[0]["key"]
+                return
     key = datastore.get("stream_key")
     if isinstance(key, str) and key:
         mapped.config["stream_key"] = key
+
+
+def imported_password_hash(password: str) -> str:
+    """`admin_password_hash` for Owncast's stored admin password: a bcrypt hash (0.2) is kept, so the same
+    password keeps working; a plain one (0.1) is hashed as `config/adminpass` would (slow: in a thread)."""
+    return password if BCRYPT_HASH.fullmatch(password) else hash_password(password)
 
 
 def _whole_number(value: Any) -> int:

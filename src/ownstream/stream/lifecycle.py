@@ -194,7 +194,11 @@ class StreamLifecycle:
         prefix = LIVE_APP + "/"
         if not path.startswith(prefix):
             return PublishRefusal.UNKNOWN_APPLICATION
-        if not stream_key_matches(path[len(prefix) :], self._config.current.stream_key):
+        offered = path[len(prefix) :]
+        matched = False
+        for key in self._config.current.publishing_keys():
+            matched |= stream_key_matches(offered, key)  # every key compared: no early exit to time
+        if not matched:
             return PublishRefusal.WRONG_STREAM_KEY
         if self._state is not StreamState.OFFLINE:
             return PublishRefusal.ALREADY_LIVE

@@ -36,7 +36,7 @@ class StreamStats:
     ) -> None:
         self._store = store
         self._clock = clock
-        self.viewers = ViewerRegistry(timings.viewer_expiry, clock.monotonic)
+        self.viewers = ViewerRegistry(timings.viewer_expiry, clock.monotonic, clock.now)
         self._online = False
         self.session_peak = 0
         self.overall_peak = 0

@@ -49,6 +49,17 @@ async function request(path: string, init: RequestInit = {}): Promise<Response> 
   return response;
 }
 
+/** DELETE; answers the server's `{success, message}`. */
+export async function deleteForResult(path: string): Promise<SimpleResult> {
+  const response = await request(path, { method: 'DELETE' });
+  try {
+    const body = (await response.json()) as { success?: boolean; message?: string };
+    return { success: body.success === true && response.ok, message: String(body.message ?? '') };
+  } catch {
+    return { success: response.ok, message: response.ok ? '' : `HTTP ${response.status}` };
+  }
+}
+
 export async function getJson<T>(path: string): Promise<T> {
   const response = await request(path);
   if (!response.ok) throw new ApiError(await errorText(response), response.status);

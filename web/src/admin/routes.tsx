@@ -24,6 +24,7 @@ import { StreamHealth } from './pages/StreamHealth';
 import { Video } from './pages/Video';
 import { Viewers } from './pages/Viewers';
 import { Webhooks } from './pages/Webhooks';
+import { Appearance } from './pages/Appearance';
 
 export interface RouteDef {
   path: string;
@@ -65,6 +66,7 @@ export const NAV_GROUPS: NavGroup[] = [
     title: 'Configuration',
     routes: [
       route('/admin/config/general/', 'General', 'sliders', General, 'General settings'),
+      route('/admin/config/appearance/', 'Appearance', 'sliders', Appearance),
       route('/admin/config/server/', 'Server Setup', 'server', ServerSetup, 'Server setup'),
       route('/admin/config-video', 'Video', 'video', Video, 'Video settings'),
       route('/admin/config-chat/', 'Chat', 'chat', ChatConfig, 'Chat settings'),

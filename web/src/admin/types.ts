@@ -40,6 +40,11 @@ export interface S3Settings {
   forcePathStyle: boolean;
 }
 
+export interface StreamKeyEntry {
+  key: string;
+  comment: string;
+}
+
 export interface ServerConfig {
   instanceDetails: {
     name: string;
@@ -53,9 +58,21 @@ export interface ServerConfig {
     streamTitle: string;
     socialHandles: SocialHandle[];
     customStyles: string;
+    appearanceVariables?: Record<string, string> | null;
   };
   ffmpegPath: string;
   streamKey: string;
+  /** Newer Owncast: the bcrypt hash of the admin password, "" while the stream key is the password. */
+  adminPassword: string;
+  streamKeys: StreamKeyEntry[];
+  streamKeyOverridden: boolean;
+  disableSearchIndexing: boolean;
+  videoServingEndpoint?: string;
+  socketHostOverride?: string;
+  chatJoinMessagesEnabled: boolean;
+  chatEstablishedUserMode: boolean;
+  chatSpamProtectionEnabled: boolean;
+  chatSlurFilterEnabled: boolean;
   webServerPort: number;
   webServerIP: string;
   rtmpServerPort: number;
@@ -103,6 +120,42 @@ export interface AdminStatus {
   sessionPeakViewerCount: number;
   streamTitle: string;
   versionNumber: string;
+  /** Newer Owncast: the players' health, null until players report while live. */
+  health?: PlayerHealth | null;
+}
+
+export interface PlayerHealth {
+  healthy: boolean;
+  healthPercentage: number;
+  message: string;
+  representation: number;
+}
+
+/** Newer Owncast's `/api/admin/metrics/video`. */
+export interface VideoMetrics {
+  errors: Sample[];
+  qualityVariantChanges: Sample[];
+  highestLatency: Sample[];
+  medianLatency: Sample[];
+  lowestLatency: Sample[];
+  medianSegmentDownloadDuration: Sample[];
+  maximumSegmentDownloadDuration: Sample[];
+  minimumSegmentDownloadDuration: Sample[];
+  minPlayerBitrate: Sample[];
+  medianPlayerBitrate: Sample[];
+  maxPlayerBitrate: Sample[];
+  availableBitrates: number[];
+  segmentLength: number;
+  representation: number;
+}
+
+/** Newer Owncast's `/api/admin/viewers`. */
+export interface ActiveViewer {
+  firstSeen: string;
+  geo: { countryCode?: string; regionName?: string; timeZone?: string } | null;
+  userAgent: string;
+  ipAddress: string;
+  clientID: string;
 }
 
 /** `/api/status` (public): the admin needs `lastConnectTime` for the online timer. */
@@ -150,6 +203,13 @@ export interface ChatMessage {
   user?: ChatUser;
   visible?: boolean;
   hiddenAt?: string | null;
+}
+
+/** Newer Owncast's IP ban (`/api/admin/chat/users/ipbans`). */
+export interface IpBan {
+  ipAddress: string;
+  notes: string;
+  createdAt: string;
 }
 
 export interface ChatClient {

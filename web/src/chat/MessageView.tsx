@@ -119,6 +119,12 @@ export class MessageView extends Component<MessageViewProps> {
           </div>
         );
       }
+      case 'parted':
+        return (
+          <div class="chat-event chat-event_parted" data-message-id={item.id} title={sentAt}>
+            <strong class="chat-event-name">{event.user?.displayName ?? ''}</strong> left the chat.
+          </div>
+        );
       case 'rename':
         return (
           <div class="chat-event chat-event_rename" data-message-id={item.id} title={sentAt}>

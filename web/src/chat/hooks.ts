@@ -15,8 +15,8 @@ function outline(session: ChatSession): string {
  * outline changes (phase, own name, moderator), not for every message: the chat panel subscribes to
  * those itself (useChatUpdates), so a busy chat never re-renders the player and the page around it.
  */
-export function useChatSession(identity: ChatIdentity, active: boolean): ChatSession {
-  const session = useMemo(() => new ChatSession(identity), [identity]);
+export function useChatSession(identity: ChatIdentity, active: boolean, socketHost = ''): ChatSession {
+  const session = useMemo(() => new ChatSession(identity, socketHost), [identity, socketHost]);
   const [, setOutline] = useState(() => outline(session));
   useEffect(() => session.subscribe(() => setOutline(outline(session))), [session]);
   useEffect(() => {

@@ -9,7 +9,7 @@ export const KEEP_LIMIT = 1000;
 /** Ids hidden by a VISIBILITY-UPDATE we had no message for yet (history may still bring it). */
 const HIDDEN_IDS_LIMIT = 500;
 
-export type ItemKind = 'chat' | 'system' | 'joined' | 'rename' | 'action' | 'social' | 'notice';
+export type ItemKind = 'chat' | 'system' | 'joined' | 'parted' | 'rename' | 'action' | 'social' | 'notice';
 
 export interface ChatItem {
   id: string;
@@ -28,6 +28,7 @@ const KIND_BY_TYPE: Record<string, ItemKind> = {
   CHAT: 'chat',
   SYSTEM: 'system',
   USER_JOINED: 'joined',
+  USER_PARTED: 'parted', // newer Owncast (0.1.2)
   NAME_CHANGE: 'rename',
   CHAT_ACTION: 'action',
   FEDIVERSE_ENGAGEMENT_FOLLOW: 'social',

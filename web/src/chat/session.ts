@@ -70,9 +70,21 @@ function randomSuffix(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function socketUrl(token: string): string {
+/** The chat socket's address: this server, or newer Owncast's `socketHostOverride` (a ws(s):// or
+ * http(s):// address; http maps to ws). */
+export function socketUrl(token: string, hostOverride = ''): string {
+  const query = `/ws?accessToken=${encodeURIComponent(token)}`;
+  if (hostOverride) {
+    try {
+      const url = new URL(hostOverride);
+      const scheme = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
+      return `${scheme}//${url.host}${query}`;
+    } catch {
+      // not an address: use this server
+    }
+  }
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/ws?accessToken=${encodeURIComponent(token)}`;
+  return `${scheme}//${location.host}${query}`;
 }
 
 async function refusalReason(token: string): Promise<string | null> {
@@ -110,7 +122,10 @@ export class ChatSession {
   private readonly listeners = new Set<() => void>();
   private readonly liveListeners = new Set<(items: ChatItem[]) => void>();
 
-  constructor(private readonly identity: ChatIdentity) {}
+  constructor(
+    private readonly identity: ChatIdentity,
+    private readonly socketHost = '',
+  ) {}
 
   get moderator(): boolean {
     return isModerator(this.me);
@@ -214,7 +229,7 @@ export class ChatSession {
     }
     if (!this.running || this.ws) return;
     let opened = false;
-    const ws = new WebSocket(socketUrl(token));
+    const ws = new WebSocket(socketUrl(token, this.socketHost));
     this.ws = ws;
     // The socket counts as joined once the server introduces us (CONNECTED_USER_INFO, its first event):
     // a token it does not know, or a removed user, gets an error event instead, and no history request.

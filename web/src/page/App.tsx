@@ -35,6 +35,17 @@ export function rootClasses(parts: Record<string, boolean>): string {
 
 const NO_PLAYER: PlayerState = { showingVideo: false, ended: false, autoMuted: false };
 
+/** Newer Owncast's appearance variables: each becomes a CSS custom property on the page's root. */
+function useAppearance(variables: Record<string, string> | null): void {
+  useEffect(() => {
+    if (!variables) return undefined;
+    const root = document.documentElement.style;
+    const names = Object.keys(variables).map((name) => `--${name.replace(/^-+/, '')}`);
+    names.forEach((name, index) => root.setProperty(name, String(Object.values(variables)[index])));
+    return () => names.forEach((name) => root.removeProperty(name));
+  }, [JSON.stringify(variables)]);
+}
+
 export function App() {
   const config = useConfig();
   const status = useStreamStatus();
@@ -47,7 +58,8 @@ export function App() {
   // Chat runs while the server has it on and the stream is live (or ended less than five minutes ago).
   const chatEnabled = config !== null && !config.chatDisabled;
   const chatOpen = isChatOpen(status, Date.now());
-  const session = useChatSession(VIEWER_IDENTITY, chatEnabled && chatOpen);
+  const session = useChatSession(VIEWER_IDENTITY, chatEnabled && chatOpen, config?.socketHostOverride ?? '');
+  useAppearance(config?.appearanceVariables ?? null);
   const chatAvailable = chatEnabled && chatOpen && session.phase !== 'disabled';
   const [chatWanted, setChatWanted] = useState(() => readStored(CHAT_SHOWN_KEY) !== 'false');
   const phone = layout.singleColumn;

@@ -3,6 +3,7 @@
 import Hls from 'hls.js/light';
 import { liveHlsConfig, tuneLiveSync, withCacheBust } from './hls-config';
 import { LatencyCompensator } from './latency-compensator';
+import { PlaybackReporter } from './playback-report';
 import type { LiveTimeline } from './live-edge';
 
 /** What went wrong, in the viewer's terms: the network (or the server), or the video itself. */
@@ -29,6 +30,7 @@ export function canPlayHls(video: HTMLVideoElement): boolean {
 export class StreamAttachment implements LiveTimeline {
   private hls: Hls | null = null;
   private compensator: LatencyCompensator | null = null;
+  private reporter: PlaybackReporter | null = null;
   private destroyed = false;
   private lastMediaRecovery = 0;
   private readonly onNativeError = (): void => {
@@ -100,6 +102,8 @@ export class StreamAttachment implements LiveTimeline {
     this.destroyed = true;
     this.compensator?.destroy();
     this.compensator = null;
+    this.reporter?.stop();
+    this.reporter = null;
     if (this.hls) {
       this.hls.destroy();
       this.hls = null;
@@ -116,6 +120,7 @@ export class StreamAttachment implements LiveTimeline {
     tuneLiveSync(hls);
     this.hls = hls;
     this.compensator = new LatencyCompensator(hls, this.video);
+    this.reporter = new PlaybackReporter(hls, this.video);
     hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) => {
       this.callbacks.onLevels(data.levels.map((level) => level.uri));
       this.callbacks.onReady();

@@ -63,6 +63,7 @@ async def moderators(request: web.Request) -> web.Response:
 
 # --- moderation actions -------------------------------------------------------------------------------
 @routes.route("*", "/api/admin/chat/updatemessagevisibility")
+@routes.route("*", "/api/admin/chat/messagevisibility")  # newer Owncast's name for it (0.0.12)
 @requires(Admin())
 @error_shape("simple")
 async def admin_update_visibility(request: web.Request) -> web.Response:

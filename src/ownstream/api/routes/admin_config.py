@@ -19,10 +19,12 @@ from aiohttp import web
 from ownstream.api.errors import error_shape, read_json
 from ownstream.api.responses import simple_response
 from ownstream.api.state import Services, services
+from ownstream.auth.admin_password import store_admin_password, store_stream_keys
 from ownstream.auth.requirements import Admin, requires
 from ownstream.config import validation as v
 from ownstream.config import video_validation as video
 from ownstream.config.logo_upload import decode_logo, install_logo
+from ownstream.config.stream_keys import parse_stream_keys, single_key_changes
 from ownstream.errors import Invalid
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,18 @@ async def set_logo(svc: Services, value: Any) -> None:
     await svc.config.update(logo_path=file_name)
 
 
+async def set_stream_key(svc: Services, value: Any) -> None:
+    await svc.config.update(**single_key_changes(svc.config.current, v.parse_stream_key(value)))
+
+
+async def set_stream_keys(svc: Services, value: Any) -> None:
+    await store_stream_keys(svc.config, {"stream_keys": parse_stream_keys(value)})
+
+
+async def set_admin_password(svc: Services, value: Any) -> None:
+    await store_admin_password(svc.config, v.parse_admin_password(value))
+
+
 async def set_ffmpeg_path(svc: Services, value: Any) -> None:
     await svc.ffmpeg.set_path(value)
 
@@ -93,7 +107,10 @@ async def set_federation_enabled(svc: Services, value: Any) -> None:
 
 SETTERS: tuple[Setter, ...] = (
     # Server and page
-    Setter("key", "changed", stores("stream_key", v.parse_stream_key)),
+    Setter("key", "changed", set_stream_key),
+    # Newer Owncast's several keys and separate admin password (reference newer §3)
+    Setter("streamkeys", "changed", set_stream_keys),
+    Setter("adminpass", "changed", set_admin_password),
     Setter("pagecontent", "changed", stores("extra_page_content", v.parse_page_content)),
     Setter("name", "changed", stores("server_name", v.parse_server_name)),
     Setter("serversummary", "changed", stores("server_summary", v.parse_server_summary)),
@@ -132,6 +149,48 @@ SETTERS: tuple[Setter, ...] = (
         "hideviewercount",
         "hide viewer count setting updated",
         stores("hide_viewer_count", v.bool_setting("hide viewer count")),
+    ),
+    # Newer Owncast's chat settings (reference newer §4.1, §9)
+    Setter(
+        "chat/joinmessagesenabled",
+        "chat join message status updated",
+        stores("chat_join_messages_enabled", v.bool_setting("chat join messages enabled")),
+    ),
+    Setter(
+        "chat/establishedusermode",
+        "chat established users only mode updated",
+        stores("chat_established_user_mode", v.bool_setting("chat established user mode")),
+    ),
+    Setter(
+        "chat/spamprotectionenabled",
+        "chat spam protection changed",
+        stores("chat_spam_protection_enabled", v.bool_setting("chat spam protection enabled")),
+    ),
+    Setter(
+        "chat/slurfilterenabled",
+        "chat message slur filter changed",
+        stores("chat_slur_filter_enabled", v.bool_setting("chat slur filter enabled")),
+    ),
+    Setter(
+        "disablesearchindexing",
+        "search indexing support updated",
+        stores("disable_search_indexing", v.bool_setting("disable search indexing")),
+    ),
+    Setter(
+        "sockethostoverride",
+        "websocket host override set",
+        stores("socket_host_override", v.parse_socket_host_override),
+    ),
+    Setter(
+        "videoservingendpoint",
+        "custom video serving endpoint updated",
+        stores("video_serving_endpoint", v.parse_video_serving_endpoint),
+        any_method=True,
+    ),
+    Setter(
+        "appearance",
+        "custom appearance variables updated",
+        stores("appearance_variables", v.parse_appearance_variables),
     ),
     # Network (used at the next start)
     Setter("webserverport", "HTTP port set", stores("web_server_port", v.parse_port)),

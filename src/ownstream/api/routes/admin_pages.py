@@ -39,6 +39,7 @@ ADMIN_PAGES: Final = (
     "/admin/chat/users/",
     "/admin/federation/followers/",
     "/admin/config/general/",
+    "/admin/config/appearance/",
     "/admin/config/server/",
     "/admin/config-video",
     "/admin/config-chat/",

@@ -32,6 +32,8 @@ async def admin_status(request: web.Request) -> web.Response:
             "sessionPeakViewerCount": svc.stats.session_peak,
             "streamTitle": svc.config.current.stream_title,
             "versionNumber": OWNCAST_API_VERSION,
+            # Newer Owncast (0.0.12): the players' health, null until a window with reports while online.
+            "health": svc.playback.health.to_json() if svc.playback.health is not None else None,
         },
         no_cache=True,
     )
@@ -59,7 +61,7 @@ async def admin_log_warnings(request: web.Request) -> web.Response:
     """The buffered warnings, and a standing one at the end while the stream key is weak (logged copies
     of it are left out, so it shows once and goes away when the key is changed)."""
     svc = services(request)
-    standing = weak_key_warning(svc.config.current.stream_key)
+    standing = weak_key_warning(svc.config.current)
     entries = [entry for entry in svc.logs.warnings if entry.message != standing]
     if standing is not None:
         entries.append(LogEntry(message=standing, level="warning", time=svc.clock.now()))

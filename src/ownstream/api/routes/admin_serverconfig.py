@@ -15,6 +15,7 @@ from ownstream.api.responses import json_response
 from ownstream.api.state import services
 from ownstream.auth.requirements import Admin, requires
 from ownstream.config.model import RuntimeConfig
+from ownstream.config.stream_keys import listed_keys
 
 routes = web.RouteTableDef()
 
@@ -24,7 +25,10 @@ routes = web.RouteTableDef()
 async def get_server_config(request: web.Request) -> web.Response:
     svc = services(request)
     ffmpeg = await svc.ffmpeg.in_use()
-    document = server_config_document(svc.config.current, ffmpeg.path, ffmpeg.supported_codecs)
+    key_overridden = svc.settings.overrides.stream_key is not None
+    document = server_config_document(
+        svc.config.current, ffmpeg.path, ffmpeg.supported_codecs, key_overridden=key_overridden
+    )
     return json_response(document, no_cache=True)
 
 
@@ -41,7 +45,9 @@ def notifications_document(config: RuntimeConfig) -> dict[str, Any]:
     return {"browser": browser, "discord": discord}
 
 
-def server_config_document(config: RuntimeConfig, ffmpeg_path: str, codecs: list[str]) -> dict[str, Any]:
+def server_config_document(
+    config: RuntimeConfig, ffmpeg_path: str, codecs: list[str], *, key_overridden: bool = False
+) -> dict[str, Any]:
     return {
         "instanceDetails": {
             "name": config.server_name,
@@ -57,9 +63,14 @@ def server_config_document(config: RuntimeConfig, ffmpeg_path: str, codecs: list
             "customStyles": config.custom_styles,
             "offlineMessage": config.offline_message,
             "customJavascript": config.custom_javascript,
+            "appearanceVariables": config.appearance_variables,
         },
         "ffmpegPath": ffmpeg_path,
         "streamKey": config.stream_key,
+        # Newer Owncast (reference newer §3): the stored bcrypt hash, "" while the stream key is the password.
+        "adminPassword": config.admin_password_hash,
+        "streamKeys": listed_keys(config),
+        "streamKeyOverridden": key_overridden,
         "webServerPort": config.web_server_port,
         "webServerIP": config.web_server_ip,
         "rtmpServerPort": config.rtmp_server_port,
@@ -72,6 +83,12 @@ def server_config_document(config: RuntimeConfig, ffmpeg_path: str, codecs: list
         "yp": {"enabled": config.directory_enabled, "instanceUrl": config.server_url},
         "chatDisabled": config.chat_disabled,
         "hideViewerCount": config.hide_viewer_count,
+        "disableSearchIndexing": config.disable_search_indexing,
+        "videoServingEndpoint": config.video_serving_endpoint,
+        "chatJoinMessagesEnabled": config.chat_join_messages_enabled,
+        "chatEstablishedUserMode": config.chat_established_user_mode,
+        "chatSpamProtectionEnabled": config.chat_spam_protection_enabled,
+        "chatSlurFilterEnabled": config.chat_slur_filter_enabled,
         "externalActions": [action.to_json() for action in config.external_actions],
         "supportedCodecs": codecs,
         "videoCodec": config.video_codec,
@@ -86,4 +103,4 @@ def server_config_document(config: RuntimeConfig, ffmpeg_path: str, codecs: list
             "blockedDomains": list(config.federation_blocked_domains),
         },
         "notifications": notifications_document(config),
-    }
+    } | ({"socketHostOverride": config.socket_host_override} if config.socket_host_override else {})

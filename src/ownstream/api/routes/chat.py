@@ -18,8 +18,10 @@ from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
 from ownstream.auth.requirements import ChatUser, Moderator, public, requires
 from ownstream.errors import Invalid
+from ownstream.net.client_address import client_address
 
 routes = web.RouteTableDef()
+BANNED_REGISTRATION = "this address is banned from chat"
 M = TypeVar("M", bound=BaseModel)
 
 _EMOJI_HEADERS = {
@@ -77,6 +79,10 @@ async def update_user_enabled(request: web.Request) -> web.Response:
 async def register(request: web.Request) -> web.Response:
     if request.method != "POST":
         return method_not_supported(request)
+    chat = services(request).chat
+    if await chat.ip_bans.is_banned(client_address(request)):
+        # Our extension (newer Owncast registers a banned address): no fresh name to get around a ban.
+        return json_response({"success": False, "message": BANNED_REGISTRATION}, status=403)
     requested: str | None = None
     try:
         document: Any = await read_json(request)
@@ -84,7 +90,6 @@ async def register(request: web.Request) -> web.Response:
         document = None  # a body that is not JSON still registers, under a generated name
     if isinstance(document, dict) and isinstance(document.get("displayName"), str):
         requested = document["displayName"]
-    chat = services(request).chat
     user, token = await chat.register(requested, request.headers.get("X-Forwarded-User"))
     return json_response(
         {"id": user.id, "accessToken": token, "displayName": user.display_name}, no_cache=True
@@ -101,6 +106,7 @@ async def history(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/chat/updatemessagevisibility")
+@routes.route("*", "/api/chat/messagevisibility")  # newer Owncast's name for it (0.0.12)
 @requires(Moderator())
 @error_shape("simple")
 async def moderator_update_visibility(request: web.Request) -> web.Response:

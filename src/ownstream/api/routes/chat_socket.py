@@ -2,8 +2,9 @@
 the chat shell (chat/ws.py), which applies the frame limits and talks to the chat service.
 
 Public at the HTTP level: a chat that is off, a full server or a foreign `Origin` are answered before
-the upgrade (as 0.0.11 did); a missing, unknown or disabled token only after it, inside the chat
-protocol (`ERROR_NEEDS_REGISTRATION`, `ERROR_USER_DISABLED`), which is what Owncast's clients expect.
+the upgrade (as 0.0.11 did), and so is a banned client address (403, newer Owncast); a missing, unknown
+or disabled token only after it, inside the chat protocol (`ERROR_NEEDS_REGISTRATION`,
+`ERROR_USER_DISABLED`), which is what Owncast's clients expect.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
         return web.Response(text="ERROR_MAX_CONNECTIONS_EXCEEDED")
     if (refusal := socket_origin_refusal(request, svc.config.current)) is not None:
         return refusal
+    if await chat.ip_bans.is_banned(client_address(request)):
+        return web.Response(status=403)  # newer Owncast §5: before the upgrade, empty body
     token = request.query.get("accessToken", "")
     # Who it is, before the upgrade: once the client has its 101 it may ask the admin API for the
     # socket list, and the socket must already be on it.

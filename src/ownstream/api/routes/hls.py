@@ -26,6 +26,7 @@ from ownstream.hls.blocking import BLOCK_TARGET_DURATIONS, BadDirectives, parse_
 from ownstream.hls.last_good import is_complete_playlist
 from ownstream.hls.live_store import LiveHls, Resource, first_bytes_of, part_chunks
 from ownstream.hls.playlist import PLAYLIST_NAME
+from ownstream.hls.serving_endpoint import rewrite_master_playlist
 from ownstream.net.client_address import client_address
 
 routes = web.RouteTableDef()
@@ -39,6 +40,7 @@ BLOCKED_PLAYLIST_CACHE = "public, max-age=1"
 front may keep it briefly, which is what lets a proxy collapse the viewers' identical blocking requests."""
 CORS = {"Access-Control-Allow-Origin": "*"}
 _TYPES: Final = {".m3u8": PLAYLIST_TYPE, ".ts": SEGMENT_TYPE, ".m4s": MP4_TYPE, ".mp4": MP4_TYPE}
+MASTER_PLAYLIST = PurePosixPath(PLAYLIST_NAME)
 
 
 def served_locally(svc: Services, relative: PurePosixPath) -> bool:
@@ -180,6 +182,9 @@ async def _from_disk(svc: Services, relative: PurePosixPath, suffix: str) -> web
             unavailable = "the playlist is not available right now; try again"
             return json_response(error_body("error", unavailable), status=503, headers=CORS)
         headers["Content-Type"] = PLAYLIST_TYPE
+        endpoint = svc.config.current.video_serving_endpoint
+        if endpoint and relative == MASTER_PLAYLIST:
+            body = rewrite_master_playlist(body, endpoint)
         return web.Response(body=body, headers=headers)
     headers["Cache-Control"] = SEGMENT_CACHE
     headers["Content-Type"] = _TYPES[suffix]

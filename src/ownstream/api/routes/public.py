@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ from ownstream.api.routes.notifications import browser_notifications_document
 from ownstream.api.state import services
 from ownstream.auth.requirements import public
 from ownstream.clock import rfc3339_seconds
+from ownstream.config.favicon import read_favicon
 from ownstream.config.model import SocialHandle
 from ownstream.net.client_address import client_address
 from ownstream.social import platform_icon, social_platforms
@@ -97,7 +99,12 @@ async def get_config(request: web.Request) -> web.Response:
         "offlineMessage": html.offline_message,
         "hideViewerCount": config.hide_viewer_count,
         "notifications": browser_notifications_document(request),
+        # Holds spam protection *enabled*, under Owncast 0.2's (mis)name for it (reference newer §4.2).
+        "chatSpamProtectionDisabled": config.chat_spam_protection_enabled,
+        "appearanceVariables": config.appearance_variables,
     }
+    if config.socket_host_override:
+        document["socketHostOverride"] = config.socket_host_override
     if config.stream_title:
         document["streamTitle"] = config.stream_title
     return json_response(document, headers=CORS_ANY, no_cache=True)
@@ -151,8 +158,18 @@ async def get_external_logo(request: web.Request) -> web.Response:
 @routes.get("/favicon.ico")
 @public
 async def get_favicon(request: web.Request) -> web.Response:
-    """The logo as the site's icon (16 to 64 pixels in one ICO)."""
-    renditions = await services(request).logo_images.current()
+    """The admin's favicon when one was uploaded (newer Owncast 0.2.5), else the logo as the site's icon
+    (16 to 64 pixels in one ICO)."""
+    svc = services(request)
+    if name := svc.config.current.favicon_path:
+        custom = await asyncio.to_thread(read_favicon, svc.settings.data_dir, name)
+        if custom is not None:
+            return web.Response(
+                body=custom.data,
+                content_type=custom.content_type,
+                headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+            )
+    renditions = await svc.logo_images.current()
     return web.Response(
         body=renditions.ico, content_type="image/x-icon", headers={"Cache-Control": "public, max-age=3600"}
     )
@@ -180,6 +197,20 @@ async def get_thumbnail(request: web.Request) -> web.StreamResponse:
 @public
 async def get_preview(request: web.Request) -> web.StreamResponse:
     return await _image_or_logo(request, "preview", "image/gif")
+
+
+ROBOTS_ALWAYS = ("User-agent: *", "Disallow: /admin", "Disallow: /api")
+
+
+@routes.get("/robots.txt")
+@public
+async def robots(request: web.Request) -> web.Response:
+    """Newer Owncast's text exactly (0.1.1): no trailing newline; `Disallow: /` while the admin turned
+    search indexing off."""
+    lines = list(ROBOTS_ALWAYS)
+    if services(request).config.current.disable_search_indexing:
+        lines.append("Disallow: /")
+    return web.Response(text="\n".join(lines), content_type="text/plain", charset="utf-8")
 
 
 @routes.get("/customjavascript")

@@ -144,6 +144,9 @@ class UsersRepository:
             updated = (await conn.execute(sa.select(*USER_COLUMNS).where(users.c.id == user_id))).one()
         return user_from_row(updated)
 
+    async def set_color(self, user_id: str, color: int) -> User | None:
+        return await self._update(user_id, display_color=color)
+
     async def set_disabled(self, user_id: str, when: datetime | None) -> User | None:
         return await self._update(user_id, disabled_at=for_db(when))
 

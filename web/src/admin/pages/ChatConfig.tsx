@@ -1,4 +1,5 @@
-// Configuration → Chat (reference §2.3).
+// Configuration → Chat (reference §2.3), with newer Owncast's join/part messages, spam protection, slur
+// filter and established-user mode (reference newer §4.1, §9.3).
 
 import { saveSetting } from '../api';
 import { PageHeading } from '../components/bits';
@@ -34,6 +35,36 @@ export function ChatConfig() {
             patchConfig((c) => ({ ...c, instanceDetails: { ...c.instanceDetails, welcomeMessage: welcomeMessage.trim() } }))
           }
           below={(draft) => (draft.trim() ? <MarkdownPreview source={draft} label="Welcome message preview" /> : null)}
+        />
+      </Section>
+      <Section title="Moderation">
+        <ToggleSetting
+          label="Join and leave messages"
+          path="chat/joinmessagesenabled"
+          value={config.chatJoinMessagesEnabled}
+          help="Tell the chat when someone joins while you are live, and when they leave."
+          onSaved={(chatJoinMessagesEnabled) => patchConfig((c) => ({ ...c, chatJoinMessagesEnabled }))}
+        />
+        <ToggleSetting
+          label="Spam protection"
+          path="chat/spamprotectionenabled"
+          value={config.chatSpamProtectionEnabled}
+          help="Pause viewers who send messages too fast for a few seconds. Moderators are never paused."
+          onSaved={(chatSpamProtectionEnabled) => patchConfig((c) => ({ ...c, chatSpamProtectionEnabled }))}
+        />
+        <ToggleSetting
+          label="Filter slurs"
+          path="chat/slurfilterenabled"
+          value={config.chatSlurFilterEnabled}
+          help="Messages with words from an English list of slurs and swear words are not sent; the sender is told why."
+          onSaved={(chatSlurFilterEnabled) => patchConfig((c) => ({ ...c, chatSlurFilterEnabled }))}
+        />
+        <ToggleSetting
+          label="Established chat users only"
+          path="chat/establishedusermode"
+          value={config.chatEstablishedUserMode}
+          help="Only viewers who joined the chat at least 15 minutes ago can send messages. Useful during a raid of new accounts. Moderators always can."
+          onSaved={(chatEstablishedUserMode) => patchConfig((c) => ({ ...c, chatEstablishedUserMode }))}
         />
       </Section>
       <Section title="Names">

@@ -1,15 +1,17 @@
-// Chat → Users: connected, banned, moderators and everyone (searched, paged, deletable), refreshed every 10 s; details with ban and moderator
-// actions (reference §2.3).
+// Chat → Users: connected, banned, moderators and everyone (searched, paged, deletable), refreshed every
+// 10 s; details with ban and moderator actions (reference §2.3); banned IP addresses (newer Owncast §5) with
+// ban and unban.
 
 import { useState } from 'preact/hooks';
-import { getJson } from '../api';
+import { getJson, postJson } from '../api';
 import { DataTable, ErrorBanner, PageHeading } from '../components/bits';
 import { Tabs } from '../components/Tabs';
 import { UserDetails, UserName } from '../components/UserDetails';
 import { describeUserAgent, formatDateTime, formatDuration, parseTime } from '../format';
 import { usePoll } from '../poll';
 import { useAdmin } from '../state';
-import type { ChatClient, ChatUser } from '../types';
+import { SaveStatus, useSave } from '../components/save';
+import type { ChatClient, ChatUser, IpBan } from '../types';
 import { AllUsers } from './AllUsers';
 import { CHAT_INTERVAL_MS } from './ChatMessages';
 
@@ -17,15 +19,75 @@ interface Lists {
   clients: ChatClient[];
   banned: ChatUser[];
   moderators: ChatUser[];
+  ipBans: IpBan[];
 }
 
 async function loadLists(): Promise<Lists> {
-  const [clients, banned, moderators] = await Promise.all([
+  const [clients, banned, moderators, ipBans] = await Promise.all([
     getJson<ChatClient[]>('/api/admin/chat/clients'),
     getJson<ChatUser[]>('/api/admin/chat/users/disabled'),
     getJson<ChatUser[]>('/api/admin/chat/users/moderators'),
+    getJson<IpBan[]>('/api/admin/chat/users/ipbans'),
   ]);
-  return { clients, banned, moderators };
+  return { clients, banned, moderators, ipBans };
+}
+
+function IpBans({ bans, onChanged }: { bans: IpBan[]; onChanged: () => void }) {
+  const [address, setAddress] = useState('');
+  const { state, run, fail } = useSave();
+  const ban = async (event: Event) => {
+    event.preventDefault();
+    if (!address.trim()) return fail('Type an IPv4 or IPv6 address.');
+    if (await run(() => postJson('/api/admin/chat/users/ipbans/create', { value: address.trim() }), 'Address banned')) {
+      setAddress('');
+      onChanged();
+    }
+  };
+  const unban = async (row: IpBan) => {
+    if (await run(() => postJson('/api/admin/chat/users/ipbans/remove', { value: row.ipAddress }), `${row.ipAddress} unbanned`)) {
+      onChanged();
+    }
+  };
+  return (
+    <>
+      <p class="help">
+        A banned address cannot open the chat, read its history or register a name. Banning a user also bans the addresses they
+        are connected from.
+      </p>
+      <DataTable
+        caption="Banned IP addresses"
+        rows={bans}
+        rowKey={(row) => row.ipAddress}
+        empty="No address is banned."
+        columns={[
+          { label: 'Address', render: (row) => <code>{row.ipAddress}</code> },
+          { label: 'Note', render: (row) => row.notes },
+          { label: 'Banned', render: (row) => formatDateTime(row.createdAt) },
+          {
+            label: 'Actions',
+            hideLabel: true,
+            render: (row) => (
+              <button type="button" class="button small" onClick={() => void unban(row)}>
+                Unban<span class="visually-hidden"> {row.ipAddress}</span>
+              </button>
+            ),
+          },
+        ]}
+      />
+      <form class="inline-form" onSubmit={(event) => void ban(event)} aria-label="Ban an IP address">
+        <label>
+          IP address
+          <input value={address} placeholder="203.0.113.7 or 2001:db8::7" onInput={(event) => setAddress((event.target as HTMLInputElement).value)} />
+        </label>
+        <div class="setting-actions">
+          <button type="submit" class="button primary">
+            Ban address
+          </button>
+        </div>
+        <SaveStatus id="ip-ban-status" state={state} />
+      </form>
+    </>
+  );
 }
 
 function DetailsButton({ user, onOpen }: { user: ChatUser; onOpen: (user: ChatUser) => void }) {
@@ -43,7 +105,7 @@ export function ChatUsers() {
   const [tab, setTab] = useState('connected');
   const [user, setUser] = useState<ChatUser | null>(null);
   const [refresh, setRefresh] = useState(0);
-  const data = lists.data ?? { clients: [], banned: [], moderators: [] };
+  const data = lists.data ?? { clients: [], banned: [], moderators: [], ipBans: [] };
   const userColumns = [
     { label: 'Name', render: (row: ChatUser) => <DetailsButton user={row} onOpen={setUser} /> },
     { label: 'First seen', render: (row: ChatUser) => formatDateTime(row.createdAt) },
@@ -51,7 +113,7 @@ export function ChatUsers() {
 
   return (
     <>
-      <PageHeading title="Chat users" intro="Who is in the chat, who is banned and who moderates." />
+      <PageHeading title="Chat users" intro="Who is in the chat, who and which addresses are banned, and who moderates." />
       {config?.chatDisabled && (
         <p class="banner">
           Chat is disabled. <a href="/admin/config-chat/">Turn it on in the chat settings</a>.
@@ -68,6 +130,7 @@ export function ChatUsers() {
             { key: 'banned', label: `Banned (${data.banned.length})` },
             { key: 'moderators', label: `Moderators (${data.moderators.length})` },
             { key: 'everyone', label: 'Everyone' },
+            { key: 'ipbans', label: `IP bans (${data.ipBans.length})` },
           ]}
         >
           {tab === 'connected' && (
@@ -118,6 +181,7 @@ export function ChatUsers() {
             />
           )}
           {tab === 'everyone' && <AllUsers onOpen={setUser} refresh={refresh} />}
+          {tab === 'ipbans' && <IpBans bans={data.ipBans} onChanged={() => void lists.reload()} />}
         </Tabs>
       </section>
       {user && (

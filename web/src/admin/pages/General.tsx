@@ -12,6 +12,7 @@ import { LIMITS, LOGO_TYPES } from '../limits';
 import { isHttpUrl, safeHttpUrl } from '../safe';
 import { useAdmin, useConfig } from '../state';
 import type { ServerConfig, SocialHandle, SocialPlatform } from '../types';
+import { FaviconSetting } from '../components/FaviconSetting';
 
 type Patch = (change: (config: ServerConfig) => ServerConfig) => void;
 
@@ -286,6 +287,7 @@ export function General() {
           below={(draft) => <MarkdownPreview source={draft} label="About, as viewers will see it" />}
         />
         <LogoSetting />
+        <FaviconSetting />
       </Section>
       <Section title="Discovery">
         <ToggleSetting
@@ -321,6 +323,13 @@ export function General() {
           placeholder="music, live coding"
           help="Words people search for. Separate several with commas."
           onSaved={(tags) => details(patchConfig, { tags })}
+        />
+        <ToggleSetting
+          label="Hide from search engines"
+          path="disablesearchindexing"
+          value={config.disableSearchIndexing}
+          help="Asks search engines not to list your page (robots.txt). Well-behaved crawlers follow it; it is not a lock."
+          onSaved={(disableSearchIndexing) => patchConfig((c) => ({ ...c, disableSearchIndexing }))}
         />
       </Section>
       <Section title="Social handles" description="Links to your other pages, shown as icons under your logo.">

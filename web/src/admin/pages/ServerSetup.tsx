@@ -1,14 +1,15 @@
-// Configuration → Server Setup: the stream key (also the admin password), ffmpeg, ports and listen
-// address, and the directory registration (reference §2.3).
+// Configuration → Server Setup: the stream keys and the admin password (newer Owncast §3: the password is
+// the stream key until one is set), ffmpeg, ports and listen address, the directory registration.
 
 import { useState } from 'preact/hooks';
 import { postJson, saveSetting } from '../api';
-import { PageHeading } from '../components/bits';
+import { DataTable, PageHeading } from '../components/bits';
 import { CopyButton } from '../components/CopyButton';
 import { Section, TextSetting } from '../components/fields';
 import { useConfirm } from '../components/Modal';
 import { SaveStatus, useSave } from '../components/save';
 import { useAdmin, useConfig } from '../state';
+import type { StreamKeyEntry } from '../types';
 
 const KEY_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 export const MIN_KEY_LENGTH = 8;
@@ -32,76 +33,177 @@ function validatePort(value: string): string | null {
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? null : 'A port is a whole number from 1 to 65535.';
 }
 
-function StreamKey() {
+function StreamKeys() {
   const config = useConfig();
   const { patchConfig } = useAdmin();
-  const [show, setShow] = useState(false);
-  const [generated, setGenerated] = useState<{ value: string; serial: number } | undefined>();
+  const [shown, setShown] = useState<Set<string>>(new Set());
+  const [draftKey, setDraftKey] = useState('');
+  const [draftComment, setDraftComment] = useState('');
+  const { state, run, fail } = useSave();
   const [confirm, dialog] = useConfirm();
-  const save = async (key: string) => {
+  const keys = config.streamKeys;
+  const passwordIsKey = !config.adminPassword;
+
+  const store = async (next: StreamKeyEntry[], done: string) => {
+    const ok = await run(() => saveSetting('streamkeys', next), done);
+    if (ok) {
+      // The first list stored keeps the key of that moment as the admin password (the server hashes it).
+      patchConfig((c) => ({ ...c, streamKeys: next, streamKey: next[0].key, adminPassword: c.adminPassword || 'set' }));
+    }
+    return ok;
+  };
+  const add = async (event: Event) => {
+    event.preventDefault();
+    const key = draftKey;
+    if (!key) return fail('Type a key or press Generate.');
+    if (key.length < MIN_KEY_LENGTH) return fail(`Use at least ${MIN_KEY_LENGTH} characters.`);
+    if (keys.some((entry) => entry.key === key)) return fail('That key is already in the list.');
+    if (await store([...keys, { key, comment: draftComment.trim() }], 'Key added')) {
+      setDraftKey('');
+      setDraftComment('');
+    }
+  };
+  const remove = async (entry: StreamKeyEntry) => {
     const ok = await confirm({
-      title: 'Change the stream key?',
-      message: (
-        <>
-          <p>
-            The stream key is also the <strong>admin password</strong>. After the change:
-          </p>
-          <ul>
-            <li>your broadcasting software must use the new key, or it cannot go live;</li>
-            <li>you stay logged in here, but other browsers and scripts using the old password are logged out.</li>
-          </ul>
-        </>
-      ),
-      confirmLabel: 'Change the key',
+      title: 'Remove this stream key?',
+      message: <p>Broadcasting software using it can no longer go live. A stream already live continues.</p>,
+      confirmLabel: 'Remove the key',
       danger: true,
     });
-    if (!ok) return { success: false, message: 'Not changed.' };
-    return saveSetting('key', key);
+    if (ok) await store(keys.filter((each) => each !== entry), 'Key removed');
+  };
+  const toggle = (key: string) => {
+    const next = new Set(shown);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    setShown(next);
   };
   return (
     <Section
-      title="Stream key"
+      title="Stream keys"
+      description={
+        <>
+          <p>Your broadcasting software sends one of these keys to go live. Give each encoder or person its own key, so you can remove one without changing the others.</p>
+          {passwordIsKey && (
+            <p class="note">
+              The admin password is still your stream key. Adding or removing a key keeps your current key as the admin password;
+              set a password of its own below.
+            </p>
+          )}
+          {config.streamKeyOverridden && <p class="note">This run was started with <code>--streamkey</code>, which replaced the list with that key.</p>}
+        </>
+      }
+    >
+      <DataTable
+        caption="Stream keys"
+        rows={keys}
+        rowKey={(entry) => entry.key}
+        empty="No stream keys."
+        columns={[
+          {
+            label: 'Key',
+            render: (entry) => (
+              <code class="stream-key">{shown.has(entry.key) ? entry.key : '•'.repeat(Math.min(entry.key.length, 24))}</code>
+            ),
+          },
+          { label: 'Comment', render: (entry) => entry.comment || <span class="muted">none</span> },
+          {
+            label: 'Actions',
+            hideLabel: true,
+            render: (entry) => (
+              <div class="row-actions">
+                <button type="button" class="button" aria-pressed={shown.has(entry.key)} onClick={() => toggle(entry.key)}>
+                  {shown.has(entry.key) ? 'Hide' : 'Show'}
+                </button>
+                <CopyButton text={entry.key} what="stream key" />
+                <button
+                  type="button"
+                  class="button danger"
+                  disabled={keys.length < 2}
+                  title={keys.length < 2 ? 'The last key cannot be removed.' : undefined}
+                  onClick={() => void remove(entry)}
+                >
+                  Remove
+                </button>
+              </div>
+            ),
+          },
+        ]}
+      />
+      <form class="setting inline-form" onSubmit={(event) => void add(event)} aria-label="Add a stream key">
+        <label>
+          New key
+          <input
+            class="monospace"
+            value={draftKey}
+            autoComplete="off"
+            onInput={(event) => setDraftKey((event.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label>
+          Comment
+          <input value={draftComment} placeholder="e.g. OBS at home" onInput={(event) => setDraftComment((event.target as HTMLInputElement).value)} />
+        </label>
+        <div class="setting-actions">
+          <button type="button" class="button" onClick={() => setDraftKey(generateStreamKey())}>
+            Generate
+          </button>
+          <button type="submit" class="button primary">
+            Add key
+          </button>
+        </div>
+        <SaveStatus id="stream-keys-status" state={state} />
+      </form>
+      {dialog}
+    </Section>
+  );
+}
+
+function AdminPassword() {
+  const config = useConfig();
+  const { patchConfig } = useAdmin();
+  const [password, setPassword] = useState('');
+  const [again, setAgain] = useState('');
+  const { state, run, fail } = useSave();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (password.length < MIN_KEY_LENGTH) return fail(`Use at least ${MIN_KEY_LENGTH} characters.`);
+    if (password !== again) return fail('The two passwords differ.');
+    const ok = await run(() => saveSetting('adminpass', password), 'Password changed');
+    if (ok) {
+      setPassword('');
+      setAgain('');
+      patchConfig((c) => ({ ...c, adminPassword: 'set' }));
+    }
+  };
+  return (
+    <Section
+      title="Admin password"
       description={
         <p>
-          Your broadcasting software sends this key to go live, and you log in to this admin with it as the password (user{' '}
-          <code>admin</code>).
+          {config.adminPassword
+            ? 'The admin (user admin) has a password of its own, stored hashed.'
+            : 'Until you set one, the admin password is your stream key.'}{' '}
+          After a change you stay logged in here; other browsers and scripts using the old password are logged out.
         </p>
       }
     >
-      <TextSetting
-        label="Stream key"
-        type={show ? 'text' : 'password'}
-        autoComplete="new-password"
-        monospace
-        value={config.streamKey}
-        required
-        draftOverride={generated}
-        validate={(value) =>
-          value.length < MIN_KEY_LENGTH ? `Use at least ${MIN_KEY_LENGTH} characters: it is also your password.` : null
-        }
-        save={save}
-        help="Changing it takes effect at once. Use a long random key: Generate makes one."
-        onSaved={(streamKey) => patchConfig((c) => ({ ...c, streamKey }))}
-        extra={
-          <>
-            <button type="button" class="button" aria-pressed={show} onClick={() => setShow(!show)}>
-              {show ? 'Hide' : 'Show'}
-            </button>
-            <button
-              type="button"
-              class="button"
-              onClick={() => {
-                setShow(true);
-                setGenerated({ value: generateStreamKey(), serial: Date.now() });
-              }}
-            >
-              Generate
-            </button>
-            <CopyButton text={config.streamKey} what="stream key" />
-          </>
-        }
-      />
-      {dialog}
+      <form class="setting inline-form" onSubmit={(event) => void submit(event)} aria-label="Change the admin password">
+        <label>
+          New password
+          <input type="password" autoComplete="new-password" value={password} onInput={(event) => setPassword((event.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Repeat it
+          <input type="password" autoComplete="new-password" value={again} onInput={(event) => setAgain((event.target as HTMLInputElement).value)} />
+        </label>
+        <div class="setting-actions">
+          <button type="submit" class="button primary">
+            Set password
+          </button>
+        </div>
+        <SaveStatus id="admin-password-status" state={state} />
+      </form>
     </Section>
   );
 }
@@ -136,8 +238,9 @@ export function ServerSetup() {
   const { patchConfig } = useAdmin();
   return (
     <>
-      <PageHeading title="Server setup" intro="The stream key, the encoder program and the network ports." />
-      <StreamKey />
+      <PageHeading title="Server setup" intro="The stream keys, the admin password, the encoder program and the network ports." />
+      <StreamKeys />
+      <AdminPassword />
       <Section title="Video encoder">
         <TextSetting
           label="FFmpeg path"
@@ -147,6 +250,18 @@ export function ServerSetup() {
           placeholder="/usr/bin/ffmpeg"
           help="The ffmpeg program used for the next stream. Leave empty to use the one that comes with Ownstream."
           onSaved={(ffmpegPath) => patchConfig((c) => ({ ...c, ffmpegPath }))}
+        />
+      </Section>
+      <Section title="Chat connection">
+        <TextSetting
+          label="WebSocket host"
+          path="sockethostoverride"
+          type="url"
+          monospace
+          value={config.socketHostOverride ?? ''}
+          placeholder="wss://chat.example.com"
+          help="Leave empty. Only when the chat must connect elsewhere than this server (e.g. behind a proxy that routes WebSockets separately): viewers' pages open the chat there."
+          onSaved={(socketHostOverride) => patchConfig((c) => ({ ...c, socketHostOverride }))}
         />
       </Section>
       <Section

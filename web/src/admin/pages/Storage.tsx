@@ -4,7 +4,7 @@
 import { useId, useState } from 'preact/hooks';
 import { postJson, saveSetting } from '../api';
 import { PageHeading } from '../components/bits';
-import { Section } from '../components/fields';
+import { Section, TextSetting } from '../components/fields';
 import { SaveStatus, useSave } from '../components/save';
 import { isHttpUrl } from '../safe';
 import { useAdmin, useConfig } from '../state';
@@ -161,6 +161,19 @@ export function Storage() {
           <SaveStatus id={`${base}-save`} state={saving.state} />
         </Section>
       </form>
+      <Section title="Video serving endpoint">
+        <TextSetting
+          label="Serving endpoint"
+          path="videoservingendpoint"
+          type="url"
+          monospace
+          value={config.videoServingEndpoint ?? ''}
+          placeholder="https://cdn.example.com"
+          validate={(value) => (value && !isHttpUrl(value) ? 'Use a full http:// or https:// address.' : null)}
+          help="Leave empty. Set it when a CDN in front of this server serves your video: players then fetch /hls/ from there."
+          onSaved={(videoServingEndpoint) => patchConfig((c) => ({ ...c, videoServingEndpoint }))}
+        />
+      </Section>
     </>
   );
 }

@@ -1,25 +1,75 @@
 // Utilities → Stream Health: how the stream looks from the server — what the encoder sends, what goes
-// out, how busy the machine is, and recent warnings. (Owncast 0.0.12 also charts players' own
-// measurements; Ownstream's players do not report those.)
+// out, how busy the machine is, recent warnings — and from the players (newer Owncast's
+// /api/admin/metrics/video and the `health` of /api/admin/status, fed by /api/metrics/playback).
 
 import { getJson } from '../api';
 import { ErrorBanner, PageHeading, Stat } from '../components/bits';
 import { formatKbps } from '../format';
 import { usePoll } from '../poll';
 import { STATUS_INTERVAL_MS, useAdmin } from '../state';
-import type { HardwareStats, LogEntry } from '../types';
+import { TimeChart } from '../components/Chart';
+import type { HardwareStats, LogEntry, VideoMetrics } from '../types';
 
 interface Health {
   hardware: HardwareStats;
   warnings: LogEntry[];
+  video: VideoMetrics;
 }
 
 async function loadHealth(): Promise<Health> {
-  const [hardware, warnings] = await Promise.all([
+  const [hardware, warnings, video] = await Promise.all([
     getJson<HardwareStats>('/api/admin/hardwarestats'),
     getJson<LogEntry[]>('/api/admin/logs/warnings'),
+    getJson<VideoMetrics>('/api/admin/metrics/video'),
   ]);
-  return { hardware, warnings };
+  return { hardware, warnings, video };
+}
+
+function PlayerCharts({ video }: { video: VideoMetrics }) {
+  return (
+    <section class="card" aria-labelledby="player-charts">
+      <h2 id="player-charts">What the players report</h2>
+      <p class="help">
+        Viewers' players send their measurements every minute; {video.representation} % of current viewers reported in the last window.
+      </p>
+      <TimeChart
+        title="Player errors and quality changes"
+        integer
+        series={[
+          { label: 'Errors', color: '#d4380d', samples: video.errors },
+          { label: 'Quality changes', color: '#4f7cff', samples: video.qualityVariantChanges },
+        ]}
+      />
+      <TimeChart
+        title="Latency behind live"
+        unit=" s"
+        series={[
+          { label: 'Lowest', color: '#389e0d', samples: video.lowestLatency },
+          { label: 'Median', color: '#4f7cff', samples: video.medianLatency },
+          { label: 'Highest', color: '#d4380d', samples: video.highestLatency },
+        ]}
+      />
+      <TimeChart
+        title="Player bandwidth"
+        unit=" kbit/s"
+        integer
+        series={[
+          { label: 'Lowest', color: '#d4380d', samples: video.minPlayerBitrate },
+          { label: 'Median', color: '#4f7cff', samples: video.medianPlayerBitrate },
+          { label: 'Highest', color: '#389e0d', samples: video.maxPlayerBitrate },
+        ]}
+      />
+      <TimeChart
+        title="Segment download time"
+        unit=" s"
+        series={[
+          { label: 'Fastest', color: '#389e0d', samples: video.minimumSegmentDownloadDuration },
+          { label: 'Median', color: '#4f7cff', samples: video.medianSegmentDownloadDuration },
+          { label: 'Slowest', color: '#d4380d', samples: video.maximumSegmentDownloadDuration },
+        ]}
+      />
+    </section>
+  );
 }
 
 function advice(online: boolean, cpu: number | null, expected: number, actual: number, recentWarnings: number): string[] {
@@ -56,6 +106,11 @@ export function StreamHealth() {
         <Stat label="Inbound video" value={details ? formatKbps(details.videoBitrate) : '—'} hint={details ? `${details.width}×${details.height} at ${Math.round(details.framerate)} fps` : undefined} />
         <Stat label="Renditions" value={online ? outputs.length : '—'} />
         <Stat label="CPU" value={cpu === null ? '—' : `${cpu.toFixed(0)} %`} />
+        <Stat
+          label="Players without errors"
+          value={status?.health ? `${status.health.healthPercentage} %` : '—'}
+          hint={status?.health?.message || undefined}
+        />
       </div>
       <section class="card" aria-labelledby="health-advice">
         <h2 id="health-advice">What to look at</h2>
@@ -65,6 +120,7 @@ export function StreamHealth() {
           ))}
         </ul>
       </section>
+      {health.data && <PlayerCharts video={health.data.video} />}
     </>
   );
 }

@@ -1,17 +1,21 @@
-// Viewers: current, this session's and all-time peak, and viewers over time (polled every minute).
+// Viewers: current, this session's and all-time peak, viewers over time (polled every minute), and who is
+// watching now (newer Owncast's /api/admin/viewers, polled every 15 s).
 
 import { getJson } from '../api';
-import { ErrorBanner, PageHeading, Stat } from '../components/bits';
+import { DataTable, ErrorBanner, PageHeading, Stat } from '../components/bits';
 import { TimeChart } from '../components/Chart';
 import { usePoll } from '../poll';
 import { useAdmin } from '../state';
-import type { Sample } from '../types';
+import { describeUserAgent, formatDateTime } from '../format';
+import type { ActiveViewer, Sample } from '../types';
 
 const VIEWERS_INTERVAL_MS = 60_000;
+const ACTIVE_INTERVAL_MS = 15_000;
 
 export function Viewers() {
   const { status } = useAdmin();
   const history = usePoll(() => getJson<Sample[]>('/api/admin/viewersOverTime'), VIEWERS_INTERVAL_MS);
+  const active = usePoll(() => getJson<ActiveViewer[]>('/api/admin/viewers'), ACTIVE_INTERVAL_MS);
   const online = status?.online === true;
   return (
     <>
@@ -31,6 +35,25 @@ export function Viewers() {
           title="Viewers over time"
           integer
           series={[{ label: 'Viewers', color: '#4f7cff', samples: history.data ?? [] }]}
+        />
+      </section>
+      <section class="card" aria-labelledby="active-viewers">
+        <h2 id="active-viewers">Watching now</h2>
+        <ErrorBanner message={active.error} />
+        <DataTable
+          caption="Active viewers"
+          rows={active.data ?? []}
+          rowKey={(row) => row.clientID}
+          empty="Nobody is watching right now."
+          columns={[
+            { label: 'Browser', render: (row) => <span title={row.userAgent}>{describeUserAgent(row.userAgent)}</span> },
+            { label: 'Address', render: (row) => <code>{row.ipAddress}</code> },
+            { label: 'Watching since', render: (row) => formatDateTime(row.firstSeen) },
+            {
+              label: 'Location',
+              render: (row) => (row.geo?.countryCode ? [row.geo.regionName, row.geo.countryCode].filter(Boolean).join(', ') : '—'),
+            },
+          ]}
         />
       </section>
     </>
