@@ -25,7 +25,7 @@ from ownstream.transcode.variants import StreamVariant
 from tests.contract.differences import BEHAVIOUR_DEVIATIONS
 from tests.e2e.waiting import wait_until
 from tests.harness import RunningServer, admin_auth, make_settings, running_server
-from tests.media import Clip, probe_video_size, start_publisher, stop_process
+from tests.media import Clip, probe_video_size, segment_files, start_publisher, stop_process
 from tests.rtmp_peers import FfmpegListener, make_throwaway_ca, tls_front
 
 pytestmark = pytest.mark.e2e
@@ -126,7 +126,7 @@ async def remote_online(http: aiohttp.ClientSession, remote: RunningServer) -> b
 
 
 def first_segment(folder: Path) -> Path:
-    return sorted(folder.glob("*.ts"), key=lambda path: path.stat().st_mtime)[0]
+    return segment_files(folder)[0]
 
 
 async def test_both_destinations_go_live_and_play(

@@ -140,6 +140,7 @@ def temporary_sources() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob("ownstream-thumbnail-*"))
 
 
+@pytest.mark.alone  # counts temporary files in the shared /tmp, which a parallel thumbnail test also makes
 async def test_an_fmp4_segment_is_decoded_with_its_init_segment(fmp4_hls_dir: Path, tmp_path: Path) -> None:
     """The packager's segments (`.m4s`) need their init segment: joined in a temporary file, removed after."""
     newest = newest_segment(fmp4_hls_dir / "0")

@@ -495,6 +495,7 @@ async def test_embed_plays_until_the_stream_ends(browser: Browser, base_url: str
     await context.close()
 
 
+@pytest.mark.alone  # counts status polls per second, which a starved browser does not keep up
 async def test_offline_the_page_looks_every_second_so_a_low_latency_stream_starts_at_once(
     desktop: Page, base_url: str, fake: FakeOwncast
 ) -> None:
