@@ -128,6 +128,12 @@ async def test_two_variants(server: RunningServer, http: aiohttp.ClientSession, 
         second = await first_segment(server, 1)
         assert probe_video_size(first) == (320, 180)
         assert probe_video_size(second) == (160, 90)
+
+        async def master_listed() -> bool:
+            # The packager writes a variant's first segment before its playlists name it.
+            return (await fetch(http, server.base_url + "/hls/stream.m3u8"))[0] == 200
+
+        await wait_until(master_listed, 15, "the master playlist")
         code, body = await fetch(http, server.base_url + "/hls/stream.m3u8")
         assert code == 200
         assert body.count(b"#EXT-X-STREAM-INF") == 2
