@@ -188,12 +188,14 @@ async def ownstream_server(
     command: Sequence[str | Path] | None = None,
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> AsyncIterator[Server]:
-    """Run an Ownstream (by default `python -m ownstream` from this checkout) until the block ends."""
+    """Run an Ownstream (by default `python -m ownstream` from this checkout) until the block ends;
+    `settings` are runtime configuration fields written before it starts."""
     with tempfile.TemporaryDirectory(prefix="ownstream-bench-") as tmp:
         datadir = Path(tmp) / "data"
         datadir.mkdir()
-        changes: dict[str, Any] = {}
+        changes: dict[str, Any] = dict(settings or {})
         if passthrough:
             changes["video_variants"] = passthrough_variants()
         if latency_level is not None:

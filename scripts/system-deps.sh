@@ -4,7 +4,7 @@
 #   --test: chromium (browser tests, driven by Playwright; never a downloaded browser), GStreamer (a second
 #           RTMP client in the ingest tests), a colour emoji font (the emoji picker's test and screenshots),
 #           PostgreSQL (the API, contract and chat suites run on it too; the tests start their own server
-#           in a temporary folder)
+#           in a temporary folder), redis-server (the tests of several processes start their own on loopback)
 set -euo pipefail
 
 need=()
@@ -16,6 +16,7 @@ if [ "${1:-}" = "--test" ]; then
   gst-inspect-1.0 rtmp2sink >/dev/null 2>&1 ||
     need+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 

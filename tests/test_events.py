@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from ownstream.events import EventBus, StreamOnline
+from ownstream.events import ConfigChanged, EventBus, StreamOnline
 
 
 async def test_sync_and_async_handlers_receive_events() -> None:
@@ -54,3 +54,21 @@ async def test_unsubscribe() -> None:
     unsubscribe()
     bus.publish(StreamOnline(stream_id="c"))
     assert seen == []
+
+
+async def test_events_from_other_processes_reach_only_the_subscribers_that_follow_them() -> None:
+    bus = EventBus()
+    everywhere: list[object] = []
+    here_only: list[object] = []
+    unsubscribe = bus.subscribe(ConfigChanged, everywhere.append, from_everywhere=True)
+    bus.subscribe(ConfigChanged, here_only.append)
+    local = ConfigChanged(keys=("server_name",), origin="here")
+    remote = ConfigChanged(keys=("stream_title",), origin="there")
+    bus.publish(local)
+    bus.deliver_from_elsewhere(remote)
+    assert everywhere == [local, remote]
+    assert here_only == [local]
+    unsubscribe()
+    bus.publish(local)
+    bus.deliver_from_elsewhere(remote)
+    assert everywhere == [local, remote]

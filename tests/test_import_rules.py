@@ -24,6 +24,7 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "webhooks": frozenset({"api"}),
     "federation": frozenset({"api"}),
     "directory": frozenset({"api"}),
+    "cluster": frozenset({"api", "ingest", "transcode", "outputs", "hls", "database"}),
 }
 
 

@@ -157,3 +157,110 @@ def test_database_settings_that_contradict_exit_with_one_line(
     with pytest.raises(SystemExit):
         load_settings(argv, environ)
     assert expected in capsys.readouterr().err
+
+
+def test_the_replay_disk_budget_takes_sizes_with_units() -> None:
+    assert load_settings([], environ={}).replay_disk_budget is None
+    assert load_settings(["--replay-disk-budget", "5G"], environ={}).replay_disk_budget == 5 * 1024**3
+    assert (
+        load_settings([], environ={"OWNSTREAM_REPLAY_DISK_BUDGET": "500M"}).replay_disk_budget
+        == 500 * 1024**2
+    )
+    assert load_settings(["--replay-disk-budget", "1048576"], environ={}).replay_disk_budget == 1048576
+
+
+@pytest.mark.parametrize("text", ["0", "-1G", "lots", "5X", "1.5G"])
+def test_a_bad_replay_disk_budget_exits(text: str) -> None:
+    with pytest.raises(SystemExit):
+        load_settings(["--replay-disk-budget", text], environ={})
+
+
+def test_a_redis_url_joins_the_process_to_others_and_stays_out_of_repr() -> None:
+    assert load_settings([], {}).redis_url is None
+    url = "redis://:hunter2@cache:6379/1"
+    assert load_settings(["--redis-url", url], {}).redis_url == url
+    from_env = load_settings([], {"OWNSTREAM_REDIS_URL": "unix:///run/redis.sock"})
+    assert from_env.redis_url == "unix:///run/redis.sock"
+    assert "hunter2" not in repr(load_settings(["--redis-url", url], {}))
+
+
+def test_a_redis_url_that_is_not_one_exits_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        load_settings(["--redis-url", "cache:6379"], {})
+    assert "--redis-url / OWNSTREAM_REDIS_URL: expected a URL such as redis://" in capsys.readouterr().err
+
+
+def test_roles_workers_and_the_media_url() -> None:
+    plain = load_settings([], {})
+    assert (plain.role, plain.workers, plain.media_url, plain.listen_fd) == ("all", 0, None, None)
+    web = load_settings(
+        ["--role", "web", "--media-url", "http://10.0.0.5:8080/", "--redis-url", "redis://r"], {}
+    )
+    assert (web.role, web.media_url) == ("web", "http://10.0.0.5:8080")
+    shared = load_settings(
+        ["--workers", "3", "--redis-url", "redis://r/0", "--database-url", "postgresql://h/d"],
+        {"OWNSTREAM_LISTEN_FD": "7"},
+    )
+    assert (shared.workers, shared.listen_fd) == (3, 7)
+    assert load_settings(["--workers", "1"], {}).workers == 1  # one worker: one process, nothing shared
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--role", "web"], "--role web needs --media-url / OWNSTREAM_MEDIA_URL"),
+        (
+            ["--role", "web", "--media-url", "10.0.0.5:8080"],
+            "--media-url / OWNSTREAM_MEDIA_URL: expected a URL",
+        ),
+        (
+            ["--role", "web", "--media-url", "http://m:8080"],
+            "--role web needs --redis-url / OWNSTREAM_REDIS_URL",
+        ),
+        (["--workers", "2"], "above 1 needs --redis-url / OWNSTREAM_REDIS_URL"),
+        (["--workers", "2", "--redis-url", "redis://r/0"], "above 1 needs --database-url"),
+        (["--workers", "two"], "must be a whole number from 0 to 64"),
+        (
+            [
+                "--workers",
+                "2",
+                "--redis-url",
+                "redis://r/0",
+                "--database-url",
+                "postgresql://h/d",
+                "--role",
+                "media",
+            ],
+            "the parent is the media process; leave --role out",
+        ),
+        (
+            [
+                "--workers",
+                "4",
+                "--redis-url",
+                "redis://r/0",
+                "--database-url",
+                "postgresql://h/d",
+                "--process-slot",
+                "1020",
+            ],
+            "which end at 1023",
+        ),
+    ],
+)
+def test_role_and_worker_settings_that_cannot_work_exit_with_one_line(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        load_settings(argv, {})
+    assert expected in capsys.readouterr().err
+
+
+def test_the_site_wide_chat_socket_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    assert load_settings([], {}).max_chat_sockets == 0
+    assert load_settings(["--max-chat-sockets", "5000"], {}).max_chat_sockets == 5000
+    assert load_settings([], {"OWNSTREAM_MAX_CHAT_SOCKETS": "7"}).max_chat_sockets == 7
+    with pytest.raises(SystemExit):
+        load_settings(["--max-chat-sockets", "-1"], {})
+    error = capsys.readouterr().err
+    assert "--max-chat-sockets / OWNSTREAM_MAX_CHAT_SOCKETS: must be a whole number" in error

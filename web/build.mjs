@@ -32,6 +32,8 @@ const pages = [
   { entry: 'src/main.tsx', template: 'index.html', out: 'index.html' },
   { entry: 'src/embed-video.tsx', template: 'embed-video.html', out: 'embed-video.html' },
   { entry: 'src/embed-chat.tsx', template: 'embed-chat.html', out: 'embed-chat.html' },
+  { entry: 'src/replay.tsx', template: 'replay.html', out: 'replay.html' },
+  { entry: 'src/clip.tsx', template: 'clip.html', out: 'clip.html' },
 ];
 
 rmSync(outRoot, { recursive: true, force: true });

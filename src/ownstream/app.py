@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import sqlite3
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import sqlalchemy.exc
@@ -26,8 +28,15 @@ from ownstream.chat.hub import ChatHub
 from ownstream.chat.ip_bans import IpBans
 from ownstream.chat.service import ChatService
 from ownstream.chat.ws import default_socket_limit
+from ownstream.chat_auth.fediverse_codes import FediverseCodes
+from ownstream.chat_auth.indieauth_client import IndieAuthClient
+from ownstream.chat_auth.indieauth_provider import IndieAuthProvider
+from ownstream.clips.library import ClipLibrary
 from ownstream.clock import Clock, SystemClock
+from ownstream.cluster.media_forward import MediaForwarder
+from ownstream.cluster.redis_cluster import RedisCluster
 from ownstream.config.ffmpeg_settings import FfmpegSettings
+from ownstream.config.model import RuntimeConfig
 from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
 from ownstream.config.stream_title import StreamTitle
@@ -35,6 +44,7 @@ from ownstream.database.backup import DatabaseBackups
 from ownstream.database.db import describe_database, open_database, sqlite_file
 from ownstream.database.lock import DatabaseInUse, DatabaseLock
 from ownstream.database.repos.activities import AcceptedActivityRepository
+from ownstream.database.repos.clips import ClipRepository
 from ownstream.database.repos.config import ConfigRepository
 from ownstream.database.repos.deliveries import DeliveryRepository
 from ownstream.database.repos.followers import FollowerRepository
@@ -42,7 +52,9 @@ from ownstream.database.repos.ip_bans import IpBansRepository
 from ownstream.database.repos.messages import MessagesRepository
 from ownstream.database.repos.notifications import NotificationRepository
 from ownstream.database.repos.outbox import OutboxRepository
+from ownstream.database.repos.replays import ReplayRepository
 from ownstream.database.repos.restream import RestreamRepository
+from ownstream.database.repos.schedule import ScheduleRepository
 from ownstream.database.repos.stats import StatsRepository
 from ownstream.database.repos.users import UsersRepository
 from ownstream.database.repos.webhooks import WebhookRepository
@@ -70,14 +82,20 @@ from ownstream.metrics.restream import RestreamCollector
 from ownstream.metrics.service import ServerMetrics
 from ownstream.net.client_address import TrustedProxies
 from ownstream.net.connection_caps import ConnectionCap
-from ownstream.net.http_guard import GuardedTCPSite, HttpGuard
+from ownstream.net.http_guard import GuardedSocketSite, GuardedTCPSite, HttpGuard
 from ownstream.notifications.service import NotificationService
 from ownstream.notifications.vapid_keys import UnreadableVapidKey, load_vapid_key
 from ownstream.outbound.http import OutboundHttp
 from ownstream.outputs.cmaf import CmafOutput
 from ownstream.outputs.hls import HlsOutput
+from ownstream.outputs.protocol import StreamOutput
 from ownstream.outputs.thumbnails import ThumbnailOutput
-from ownstream.settings import Settings
+from ownstream.replays.files import RecordingFiles, default_disk_budget
+from ownstream.replays.library import ReplayLibrary
+from ownstream.replays.recorder import ReplayRecorder
+from ownstream.replays.retention import ReplayRetention
+from ownstream.schedule.service import ScheduleService
+from ownstream.settings import LISTEN_FD_ENV, Settings
 from ownstream.simulcast.forwarder import default_ca_file
 from ownstream.simulcast.service import SimulcastService
 from ownstream.startup import (
@@ -94,6 +112,7 @@ from ownstream.stream.history import ViewerHistory
 from ownstream.stream.lifecycle import StreamLifecycle
 from ownstream.stream.logo import LogoFiles
 from ownstream.stream.playback import PlaybackMetrics
+from ownstream.stream.server_status import status_source
 from ownstream.stream.stats import StreamStats
 from ownstream.web.logo_images import LogoImages
 from ownstream.webhooks.dispatcher import DeliveryPolicy, WebhookDispatcher, describe_server
@@ -110,6 +129,9 @@ class ListenOverride:
     web_port: int | None = None
     rtmp_host: str | None = None
     rtmp_port: int | None = None
+    web_uncapped: bool = False
+    """No per-address cap on the HTTP listener: it is the internal one the web workers forward `/hls/` to
+    (`--workers`), all from one address."""
 
 
 class Ownstream:
@@ -136,6 +158,8 @@ class Ownstream:
         self._federation_parts: tuple[SignedDelivery, GoLivePoster, ProfileUpdates] | None = None
         self.federation_delivery: SignedDelivery | None = None
         """The signed delivery to inboxes (its queue's counters are what tests and benchmarks read)."""
+        self._recorder: ReplayRecorder | None = None
+        self._retention: ReplayRetention | None = None
         self._outbound = OutboundHttp()
         """The one HTTP client for outbound requests (webhooks, directory pings, remote follow)."""
         database_file = sqlite_file(settings.database_url)
@@ -145,6 +169,8 @@ class Ownstream:
         self.backups: DatabaseBackups | None = None
         self._started = False
         self.services: Services | None = None
+        self.cluster: RedisCluster | None = None
+        """With `--redis-url`: what joins this process to the others serving the site."""
         self.web_port = 0
         self.rtmp_port = 0
 
@@ -184,6 +210,11 @@ class Ownstream:
         settings = self.settings
         await asyncio.to_thread(prepare_directory, settings.data_dir, "data dir", DATADIR_SETTING)
         self._engine = await self._open_database()
+        if settings.redis_url is not None:
+            self.cluster = RedisCluster(
+                settings.redis_url, settings.process_slot, self.bus, settings.timings.presence_interval
+            )
+            await self.cluster.start()
         config_rows = ConfigRepository(self._engine)
         config = ConfigService(config_rows, self.bus)
         await config.load(settings.overrides)
@@ -211,7 +242,10 @@ class Ownstream:
         logo = LogoFiles(settings.data_dir, config)
         await asyncio.to_thread(logo.ensure_default)
         disk_full = DiskFullReporter()  # shared: "the disk is full" at most once a minute in all
-        stats = StreamStats(StatsRepository(self._engine), self.clock, settings.timings, disk_full)
+        web_only = settings.role == "web"
+        stats = StreamStats(
+            StatsRepository(self._engine), self.clock, settings.timings, disk_full, keeps_store=not web_only
+        )
         await stats.load()
         timings = settings.timings
         live_hls = LiveHls()
@@ -221,8 +255,33 @@ class Ownstream:
         else:
             hls = CmafOutput(settings.hls_path, self.bus, timings, disk_full, live_hls)
         thumbnails = ThumbnailOutput(settings.data_dir, hls.directory, self.bus, timings.thumbnail_interval)
-        lifecycle = StreamLifecycle(timings, config, stats, self.bus, self.clock, hls, [thumbnails])
-        await lifecycle.discard_previous_run()
+        recordings = settings.data_dir / "recordings"
+        budget = settings.replay_disk_budget
+        if budget is None:
+            budget = await asyncio.to_thread(default_disk_budget, recordings)
+        replays = ReplayLibrary(ReplayRepository(self._engine), RecordingFiles(recordings), budget)
+        replays.retained_bytes = lambda: config.current.replays_retention_bytes
+        replays.s3_config = lambda: config.current.s3
+        replays.bucket_retry_delay = timings.storage_retry_delay
+        self._recorder = ReplayRecorder(replays, self.bus, config, self.clock)
+        clips = ClipLibrary(
+            ClipRepository(self._engine), RecordingFiles(settings.data_dir / "clips"), replays, self.bus,
+            self.clock,
+        )  # fmt: skip
+        if not web_only:  # the media process records and keeps the recordings within their limits
+            self._retention = ReplayRetention(
+                replays, config, self.bus, self.clock, timings.replay_retention_interval
+            )
+        outputs: list[StreamOutput] = [thumbnails] if web_only else [thumbnails, self._recorder]
+        lifecycle = StreamLifecycle(timings, config, stats, self.bus, self.clock, hls, outputs)
+        if web_only:
+            # The stream is the media process's: its state comes over the bus, its files stay its own.
+            lifecycle.follow_elsewhere()
+            stats.follow_elsewhere(self.bus)
+        else:
+            await lifecycle.discard_previous_run()
+            if self.cluster is not None:
+                lifecycle.obey_elsewhere()
         simulcast = SimulcastService(
             RestreamRepository(self._engine),
             config,
@@ -307,6 +366,8 @@ class Ownstream:
             allow_private=settings.allow_private_addresses,
             http=self._outbound,
         )
+        hub = ChatHub(max_sockets=default_socket_limit(), process_slot=settings.process_slot)
+        hub.site_max_sockets = settings.max_chat_sockets
         chat = ChatService(
             settings=settings,
             config=config,
@@ -315,9 +376,15 @@ class Ownstream:
             users=UsersRepository(self._engine),
             messages=MessagesRepository(self._engine),
             ip_bans=IpBans(IpBansRepository(self._engine), self.clock),
-            hub=ChatHub(max_sockets=default_socket_limit(), process_slot=settings.process_slot),
+            hub=hub,
+            fanout=(
+                self.cluster.chat_fanout(hub, stats.viewers, stats.viewers_elsewhere_changed)
+                if self.cluster is not None
+                else None
+            ),
             last_disconnect=stats.last_disconnect_time,
             disk_full=disk_full,
+            flood_limit=self.cluster.flood_limit() if self.cluster is not None else None,
         )
         inbox = InboxProcessor(
             config=config,
@@ -346,7 +413,7 @@ class Ownstream:
         self._webhook_dispatcher = dispatcher = WebhookDispatcher(
             webhooks,
             self.bus,
-            describe_server(config),
+            describe_server(config, status_source(config, stats, lambda: lifecycle.online)),
             self.clock,
             DeliveryPolicy(
                 timeout=settings.timings.webhook_timeout, retry_delay=settings.timings.webhook_retry_delay
@@ -368,6 +435,17 @@ class Ownstream:
             delay=timings.go_live_notification_delay,
             min_interval=timings.go_live_notification_interval,
         )
+        schedule = ScheduleService(
+            ScheduleRepository(self._engine),
+            config,
+            self.clock,
+            self.bus,
+            online=lambda: lifecycle.online,
+            send_reminder=notifications.send_reminder,
+            send_chat_notice=_chat_notice(chat),
+            interval=timings.schedule_interval,
+        )
+        chat.opened_early = schedule.chat_open
         self.services = Services(
             settings=settings,
             config=config,
@@ -420,6 +498,27 @@ class Ownstream:
             ffmpeg=FfmpegSettings(config),
             simulcast=simulcast,
             notifications=notifications,
+            replays=replays,
+            clips=clips,
+            indieauth=IndieAuthClient(
+                config=config,
+                http=self._outbound,
+                chat=chat,
+                monotonic=self.clock.monotonic,
+                allow_private=settings.allow_private_addresses,
+                timeout=timings.webfinger_timeout,
+            ),
+            fediverse_codes=FediverseCodes(
+                config=config,
+                webfinger=webfinger,
+                actors=remote_actors,
+                delivery=delivery,
+                chat=chat,
+                clock=self.clock,
+            ),
+            indieauth_provider=IndieAuthProvider(config, self.clock.monotonic),
+            media_forward=MediaForwarder(settings.media_url) if web_only and settings.media_url else None,
+            schedule=schedule,
         )
         self.services.metrics.registry.register(RestreamCollector(simulcast))
         self.backups = DatabaseBackups(
@@ -434,17 +533,32 @@ class Ownstream:
         viewer_history.start()
         playback.start()
         await hardware.start()
-        await self._directory.start()
+        if not web_only:  # one directory listing per site, from the process with the stream
+            await self._directory.start()
         await webfinger.start()
         await chat.start()
+        if self.cluster is not None:
+            await self.cluster.start_presence()
+            await self.cluster.share_stream_state(web_only)
+        if self.services.media_forward is not None:
+            await self.services.media_forward.start()
         notifications.start()
+        if not web_only:  # reminders, missed-event notices and webhooks: once, from the media process
+            schedule.start()
         self._webhook_dispatcher.start()
         for part in self._federation_parts:
             part.start()
         self.backups.start()
         simulcast.start()
+        if self._retention is not None:
+            self._retention.start()
 
-        current = config.current
+        if not web_only:
+            await self._start_rtmp(lifecycle)
+        await self._start_web()
+
+    async def _start_rtmp(self, lifecycle: StreamLifecycle) -> None:
+        settings, timings, current = self.settings, self.settings.timings, self._current_config()
         rtmp_host = self._listen.rtmp_host or settings.rtmp_ip
         rtmp_port = self._listen.rtmp_port if self._listen.rtmp_port is not None else current.rtmp_server_port
         self._rtmp = RtmpServer(
@@ -461,7 +575,15 @@ class Ownstream:
             self._rtmp = None
             raise bind_error("RTMP", rtmp_host, rtmp_port, error) from None
         self.rtmp_port = self._rtmp.port
+        log.info("RTMP ingest listening on rtmp://%s:%d/live", rtmp_host, self.rtmp_port)
 
+    def _current_config(self) -> RuntimeConfig:
+        assert self.services is not None
+        return self.services.config.current
+
+    async def _start_web(self) -> None:
+        assert self.services is not None
+        settings, timings, current = self.settings, self.settings.timings, self._current_config()
         web_host = self._listen.web_host or current.web_server_ip
         web_port = self._listen.web_port if self._listen.web_port is not None else current.web_server_port
         self._runner = web.AppRunner(
@@ -478,16 +600,29 @@ class Ownstream:
         await self._runner.setup()
         guard = HttpGuard(
             header_timeout=timings.http_header_timeout,
-            cap=ConnectionCap("HTTP", settings.max_connections_per_address),
+            cap=ConnectionCap(
+                "HTTP", 0 if self._listen.web_uncapped else settings.max_connections_per_address
+            ),
         )
-        site = GuardedTCPSite(self._runner, web_host, web_port, guard)
-        try:
+        site: GuardedSocketSite | GuardedTCPSite
+        if settings.listen_fd is not None:  # a worker: the parent bound the port
+            try:
+                inherited = socket.socket(fileno=settings.listen_fd)
+            except OSError as error:
+                raise StartupError(
+                    f"the listening socket handed down ({LISTEN_FD_ENV}) is unusable: {error}"
+                ) from None
+            site = GuardedSocketSite(self._runner, inherited, guard)
             await site.start()
-        except OSError as error:
-            raise bind_error("HTTP", web_host, web_port, error) from None
+        else:
+            site = GuardedTCPSite(self._runner, web_host, web_port, guard)
+            try:
+                await site.start()
+            except OSError as error:
+                raise bind_error("HTTP", web_host, web_port, error) from None
         self.web_port = site.port
-        log.info("web server listening on http://%s:%d", web_host, self.web_port)
-        log.info("RTMP ingest listening on rtmp://%s:%d/live", rtmp_host, self.rtmp_port)
+        role = "" if settings.role == "all" else f" ({settings.role} process, slot {settings.process_slot})"
+        log.info("web server listening on %s%s", site.name, role)
 
     async def stop(self) -> None:
         """Ordered shutdown: stop ingest, let ffmpeg finish, stop the web server, save stats, close the DB."""
@@ -500,6 +635,10 @@ class Ownstream:
             self.services.metrics.stop()
             await self.services.simulcast.stop()  # no more starts or retries; the stream's end stops them
             await self.services.lifecycle.stop()
+        if self._recorder is not None:
+            await self._recorder.close()
+        if self._retention is not None:
+            await self._retention.stop()
         if self._runner is not None:
             await self._runner.cleanup()
         if self._directory is not None:
@@ -511,10 +650,15 @@ class Ownstream:
             await self.services.playback.stop()
             await self.services.chat.stop()
             await self.services.notifications.stop()
+            await self.services.schedule.stop()
             await self.services.stats.stop()
         if self._federation_parts is not None:
             for part in reversed(self._federation_parts):
                 await part.stop()
+        if self.services is not None and self.services.media_forward is not None:
+            await self.services.media_forward.close()
+        if self.cluster is not None:
+            await self.cluster.stop()
         await self.bus.drain()
         if self._webhook_dispatcher is not None:
             await self._webhook_dispatcher.stop()
@@ -525,6 +669,13 @@ class Ownstream:
             self._lock.release()
         if self._started:
             log.info("stopped")
+
+
+def _chat_notice(chat: ChatService) -> Callable[[str], Awaitable[None]]:
+    async def send(text: str) -> None:
+        await chat.send_system_message(text)
+
+    return send
 
 
 async def _summary_html(page_texts: RenderedPageTexts) -> str:

@@ -19,6 +19,7 @@ from ownstream.app import Ownstream
 from ownstream.database.restore import RestoreError, restore_into
 from ownstream.logsetup import LoggingSetup, LogOptions, configure_logging
 from ownstream.owncast_import.importer import ImportFailed, import_owncast
+from ownstream.serve_workers import serve_with_workers
 from ownstream.settings import ENV_PREFIX, Settings, load_settings
 from ownstream.startup import DATADIR_SETTING, LOGDIR_SETTING, StartupError, prepare_directory
 
@@ -152,7 +153,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     except StartupError as error:
         print(f"ownstream: could not start: {error}", file=sys.stderr)
         raise SystemExit(1) from None
-    code = asyncio.run(serve(settings, logs))
+    if settings.workers > 1:
+        code = asyncio.run(serve_with_workers(settings, logs, arguments))
+    else:
+        code = asyncio.run(serve(settings, logs))
     if code:
         raise SystemExit(code)
 

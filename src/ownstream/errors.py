@@ -39,3 +39,9 @@ class Unavailable(DomainError):
     """A working server cannot do this now (its disk is full): try again later."""
 
     status = 503
+
+
+class TooManyRequests(DomainError):
+    """The caller did this too often: try again later."""
+
+    status = 429

@@ -44,6 +44,11 @@ class StreamEnding:
 
 
 @dataclass(frozen=True)
+class StreamDisconnectRequested:
+    """An admin asked a process without the stream (a web process) to end it: the media process does."""
+
+
+@dataclass(frozen=True)
 class StreamStopped:
     """The stream has ended (publisher gone, timeout, admin disconnect or transcoder exit)."""
 
@@ -93,16 +98,47 @@ class ConfigChanged:
 
 
 class EventBus:
-    """Fan-out of typed events to subscribers. Seam for a Redis-backed bus when one box is not enough."""
+    """Fan-out of typed events to subscribers.
+
+    `publish` is this process's events: every subscriber hears them. With several processes (cluster/)
+    a bridge carries some event types to the others, where `deliver_from_elsewhere` hands them only to
+    the subscribers that asked for them (`from_everywhere=True`): state that every process must follow
+    (the configuration, whether the stream is live), as opposed to work that must happen once (a
+    webhook, a chat notice), which stays with the process where the event happened.
+    """
 
     def __init__(self) -> None:
         self._handlers: dict[type, list[Handler]] = {}
+        self._everywhere: dict[type, list[Handler]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     def subscribe(
+        self,
+        event_type: type[E],
+        handler: Callable[[E], Awaitable[None] | None],
+        *,
+        from_everywhere: bool = False,
+    ) -> Callable[[], None]:
+        """`from_everywhere`: also hear this event type when another process publishes it."""
+        lists = [self._handlers.setdefault(event_type, [])]
+        if from_everywhere:
+            lists.append(self._everywhere.setdefault(event_type, []))
+        for handlers in lists:
+            handlers.append(handler)
+
+        def unsubscribe() -> None:
+            for handlers in lists:
+                if handler in handlers:
+                    handlers.remove(handler)
+
+        return unsubscribe
+
+    def subscribe_elsewhere(
         self, event_type: type[E], handler: Callable[[E], Awaitable[None] | None]
     ) -> Callable[[], None]:
-        handlers = self._handlers.setdefault(event_type, [])
+        """Hear this event type only when another process publishes it (a web process following the
+        media process's stream)."""
+        handlers = self._everywhere.setdefault(event_type, [])
         handlers.append(handler)
 
         def unsubscribe() -> None:
@@ -112,7 +148,15 @@ class EventBus:
         return unsubscribe
 
     def publish(self, event: object) -> None:
-        for handler in list(self._handlers.get(type(event), ())):
+        """An event of this process: every subscriber of its type hears it."""
+        self._deliver(event, self._handlers)
+
+    def deliver_from_elsewhere(self, event: object) -> None:
+        """An event another process published: only the `from_everywhere` subscribers hear it."""
+        self._deliver(event, self._everywhere)
+
+    def _deliver(self, event: object, table: dict[type, list[Handler]]) -> None:
+        for handler in list(table.get(type(event), ())):
             try:
                 result = handler(event)
             except Exception:
@@ -178,4 +222,38 @@ class RestreamFailed:
     name: str
     state: str
     error: str
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
+class ReplayReady:
+    """A replay was finalised: its playlist is a VOD and `download.mp4` is ready (REPLAY_READY)."""
+
+    replay_id: str
+    title: str
+    started_at: datetime
+    ended_at: datetime
+    duration: float
+
+
+@dataclass(frozen=True)
+class ClipCreated:
+    """A clip was cut (CLIP_CREATED)."""
+
+    clip_id: str
+    title: str
+    replay_id: str
+    started_at: datetime
+    ended_at: datetime
+    duration: float
+    clipped_by: str
+
+
+@dataclass(frozen=True)
+class ScheduledEventAction:
+    """A scheduled occurrence reached a moment (newer §14.1): `action` is `10-minute-warning`, `started`
+    or `ended`; `event` is its ScheduledEvent JSON."""
+
+    event: dict[str, Any]
+    action: str
     timestamp: datetime

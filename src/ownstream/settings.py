@@ -23,9 +23,12 @@ LOG_FORMATS = ("text", "json")
 HLS_FORMATS = ("fmp4", "mpegts")
 """`fmp4`: the CMAF packager (low latency at levels 0-1); `mpegts`: ffmpeg's HLS muxer, for old players."""
 DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 200
+MAX_WORKERS = 64
 PRIVATE_ADDRESSES_ENV = ENV_PREFIX + "FEDERATION_ALLOW_PRIVATE_ADDRESSES"
 METRICS_TOKEN_ENV = ENV_PREFIX + "METRICS_TOKEN"
-ENVIRONMENT_ONLY = (METRICS_TOKEN_ENV,)
+LISTEN_FD_ENV = ENV_PREFIX + "LISTEN_FD"
+"""Set by `--workers` for its web processes: the listening HTTP socket they inherit from it."""
+ENVIRONMENT_ONLY = (METRICS_TOKEN_ENV, LISTEN_FD_ENV)
 """Variables read from the environment only, with no flag."""
 ENVIRONMENT_ALIASES = {"allow_private_addresses": (PRIVATE_ADDRESSES_ENV,)}
 """Variables a flag answers to besides its own (by the flag's argparse `dest`)."""
@@ -40,6 +43,10 @@ DEFAULT_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
 }
 """A URL without a driver gets the asyncio driver Ownstream ships with (`postgresql://…` → asyncpg)."""
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+ROLES = ("all", "media", "web")
+"""`all`: one process does everything; `media`: the process with the stream (RTMP ingest, ffmpeg, HLS,
+recording, simulcast); `web`: API, pages and chat, the stream's state heard from the media process."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,8 @@ class Timings:
     viewer_prune_interval: float = 5.0
     stats_save_interval: float = 60.0
     thumbnail_interval: float = 20.0
+    replay_retention_interval: float = 3600.0
+    """How often the replay retention looks for replays past their days (also after each change)."""
     hls_poll_interval: float = 0.2
     offline_cleanup_delay: float = 300.0
     ffmpeg_stop_timeout: float = 10.0
@@ -108,6 +117,8 @@ class Timings:
     go_live_notification_interval: float = 600.0
     """No second round of go-live notifications within this many seconds of the last (Owncast: 10 min)."""
     """At stream end, how long queued uploads and the final playlists may take before they are dropped."""
+    schedule_interval: float = 60.0
+    """How often scheduled series are expanded and reminders checked (Owncast: every minute)."""
     backup_interval: float = 3600.0
     """How often the SQLite database is copied into `<datadir>/backup/` (Owncast 0.0.11 dumps hourly)."""
     backup_retention: float = 7 * 86400.0
@@ -135,6 +146,8 @@ class Timings:
     """A destination live this long has its back-off start again from the first delay when it drops."""
     simulcast_stop_timeout: float = 5.0
     """At a stream's end a forwarder gets this long to send what it has before it is terminated."""
+    presence_interval: float = 1.0
+    """With Redis: how often a process publishes its chat sockets and viewers and reads the others'."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +192,22 @@ class Settings:
     process_slot: int = 0
     """This process's number among the processes serving one site (0 … 1023); chat client ids carry it
     in their high bits (domain/ids.py), so they are unique across processes."""
+    redis_url: str | None = field(default=None, repr=False)
+    """`--redis-url`: the Redis that carries chat, moderation, configuration changes, stream state and
+    presence between the processes serving one site (cluster/); None: one process, everything in memory.
+    It may hold a password: kept out of `repr`."""
+    role: str = "all"
+    workers: int = 0
+    """`--workers N` (N ≥ 2): this process is the media process and supervises N web processes that
+    share its HTTP port (cluster/workers.py); 0 or 1: no workers."""
+    media_url: str | None = None
+    """A web process's way to the media process (`http://host:port`): `/hls/` requests are forwarded
+    there."""
+    listen_fd: int | None = None
+    """A worker's inherited listening HTTP socket (`OWNSTREAM_LISTEN_FD`, set by the parent)."""
+    max_chat_sockets: int = 0
+    """`--max-chat-sockets`: chat sockets the site holds at most (across processes with `--redis-url`);
+    0: only each process's own limit (70 % of its open-file limit)."""
     overrides: RuntimeOverrides = field(default_factory=RuntimeOverrides)
     # Operation: listen address of RTMP, logs, metrics (bootstrap only, never stored)
     rtmp_ip: str = "0.0.0.0"
@@ -187,6 +216,9 @@ class Settings:
     log_format: str = "text"
     hls_format: str = "fmp4"
     """HLS segments: `fmp4` (the CMAF packager, low latency at levels 0-1) or `mpegts` (old players)."""
+    replay_disk_budget: int | None = None
+    """Bytes the recordings may take (`--replay-disk-budget`); None: 20 % of the data disk, at least
+    2 GiB (replays/files.py)."""
     metrics_token: str | None = field(default=None, repr=False)
     """Bearer token for `/metrics` (environment only); None keeps `/metrics` switched off."""
     timings: Timings = field(default_factory=Timings)
@@ -295,7 +327,51 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"this process's number (0-{MAX_PROCESS_SLOT}) when several processes serve one site; "
         "chat client ids carry it (default 0)",
     )
+    parser.add_argument(
+        "--replay-disk-budget",
+        help="bytes the recorded replays may take, with an optional K, M, G or T suffix (binary units); "
+        "the oldest finished replays are removed to stay within it (default 20%% of the data disk, "
+        "at least 2G)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        help="redis://[:password@]host:port/db: share chat, moderation, settings changes, stream state and "
+        "viewer presence with the other processes serving this site (default: none, one process)",
+    )
+    parser.add_argument(
+        "--role",
+        choices=ROLES,
+        help="all (default): one process does everything; media: RTMP ingest, ffmpeg, HLS, recording and "
+        "simulcast; web: API, pages and chat, forwarding /hls/ to --media-url",
+    )
+    parser.add_argument(
+        "--media-url",
+        help="for --role web: the media process's HTTP address (http://host:port), where /hls/ requests "
+        "are forwarded",
+    )
+    parser.add_argument(
+        "--workers",
+        help="run N web processes (N >= 2) sharing this process's HTTP port, restarted when they die; "
+        "this process is the media process (needs --redis-url and --database-url)",
+    )
+    parser.add_argument(
+        "--max-chat-sockets",
+        help="chat sockets the whole site holds at most, counted across processes with --redis-url; "
+        "0 = each process's own limit only (default 0)",
+    )
     return parser
+
+
+_SIZE = re.compile(r"\s*([0-9]{1,20})\s*([KMGT]?)i?B?\s*", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
+
+def parse_size(text: str) -> int:
+    """`5G`, `500M`, `1048576`: a positive number of bytes (ValueError otherwise)."""
+    match = _SIZE.fullmatch(text)
+    if match is None or int(match.group(1)) <= 0:
+        raise ValueError(text)
+    return int(match.group(1)) * _SIZE_UNITS[match.group(2).upper()]
 
 
 def _flag(parser: argparse.ArgumentParser, name: str, text: str | None) -> bool:
@@ -317,6 +393,61 @@ def _with_driver(parser: argparse.ArgumentParser, url: str) -> str:
             "postgresql+asyncpg://user:password@host/name"
         )
     return f"{DEFAULT_DRIVERS.get(scheme.lower(), scheme)}://{rest}"
+
+
+def _workers(
+    parser: argparse.ArgumentParser, text: str | None, redis_url: str | None, database: str | None, role: str
+) -> int:
+    if text is None:
+        return 0
+    setting = f"--workers / {ENV_PREFIX}WORKERS"
+    try:
+        workers = int(text)
+    except ValueError:
+        workers = -1
+    if not 0 <= workers <= MAX_WORKERS:
+        parser.error(f"{setting}: must be a whole number from 0 to {MAX_WORKERS}")
+    if workers > 1:
+        if redis_url is None:
+            parser.error(
+                f"{setting} above 1 needs --redis-url / {ENV_PREFIX}REDIS_URL: the workers share chat, "
+                "settings and the stream's state through Redis"
+            )
+        if database is None or database.startswith("sqlite"):
+            parser.error(
+                f"{setting} above 1 needs --database-url / {ENV_PREFIX}DATABASE_URL with PostgreSQL: "
+                "an SQLite file serves one process"
+            )
+        if role != "all":
+            parser.error(f"{setting}: the parent is the media process; leave --role out")
+    return workers
+
+
+def _listen_fd(parser: argparse.ArgumentParser, text: str | None) -> int | None:
+    if not text:
+        return None
+    try:
+        descriptor = int(text)
+    except ValueError:
+        descriptor = -1
+    if descriptor < 0:
+        parser.error(f"{LISTEN_FD_ENV}: must be a file descriptor number")
+    return descriptor
+
+
+def _max_chat_sockets(parser: argparse.ArgumentParser, text: str | None) -> int:
+    if text is None:
+        return 0
+    try:
+        limit = int(text)
+    except ValueError:
+        limit = -1
+    if limit < 0:
+        parser.error(
+            f"--max-chat-sockets / {ENV_PREFIX}MAX_CHAT_SOCKETS: "
+            "must be a whole number, 0 for no site-wide limit"
+        )
+    return limit
 
 
 def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -390,6 +521,16 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
     hls_format = (pick("hls_format") or "fmp4").lower()
     if hls_format not in HLS_FORMATS:
         parser.error(f"HLS format must be one of {', '.join(HLS_FORMATS)}")
+    budget_text = pick("replay_disk_budget")
+    replay_disk_budget: int | None = None
+    if budget_text is not None:
+        try:
+            replay_disk_budget = parse_size(budget_text)
+        except ValueError:
+            parser.error(
+                f"--replay-disk-budget / {ENV_PREFIX}REPLAY_DISK_BUDGET: a positive number of bytes, "
+                "optionally with K, M, G or T"
+            )
     data_dir = Path(pick("datadir") or "data")
     database = pick("database")
     database_server = pick("database_url")
@@ -403,6 +544,35 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
     if database_server is not None:
         database_server = _with_driver(parser, database_server)
     log_dir = pick("logdir")
+    redis_url = pick("redis_url")
+    if redis_url is not None and not redis_url.lower().startswith(REDIS_SCHEMES):
+        parser.error(
+            f"--redis-url / {ENV_PREFIX}REDIS_URL: expected a URL such as redis://127.0.0.1:6379/0 "
+            "(or rediss:// or unix://)"
+        )
+    role = pick("role") or "all"
+    if role not in ROLES:
+        parser.error(f"{ENV_PREFIX}ROLE: must be one of {', '.join(ROLES)}")
+    media_url = pick("media_url")
+    if media_url is not None and not media_url.lower().startswith(("http://", "https://")):
+        parser.error(f"--media-url / {ENV_PREFIX}MEDIA_URL: expected a URL such as http://10.0.0.5:8080")
+    if role == "web" and media_url is None:
+        parser.error(
+            f"--role web needs --media-url / {ENV_PREFIX}MEDIA_URL: where the media process serves /hls/"
+        )
+    if role == "web" and redis_url is None:
+        parser.error(
+            f"--role web needs --redis-url / {ENV_PREFIX}REDIS_URL: the stream's state and chat come from "
+            "the other processes through Redis"
+        )
+    workers = _workers(parser, pick("workers"), redis_url, database_server, role)
+    if workers > 1 and process_slot + workers > MAX_PROCESS_SLOT:
+        parser.error(
+            f"--workers / {ENV_PREFIX}WORKERS: the workers take the process slots after --process-slot "
+            f"({process_slot}), which end at {MAX_PROCESS_SLOT}"
+        )
+    listen_fd = _listen_fd(parser, env.get(LISTEN_FD_ENV))
+    max_chat_sockets = _max_chat_sockets(parser, pick("max_chat_sockets"))
     return Settings(
         data_dir=data_dir,
         database=Path(database) if database else None,
@@ -413,6 +583,12 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         max_connections_per_address=max_connections,
         allow_private_addresses=private_text in TRUE_WORDS,
         process_slot=process_slot,
+        redis_url=redis_url,
+        role=role,
+        workers=workers,
+        media_url=media_url.rstrip("/") if media_url is not None else None,
+        listen_fd=listen_fd,
+        max_chat_sockets=max_chat_sockets,
         overrides=RuntimeOverrides(
             stream_key=pick("streamkey"),
             admin_password=pick("adminpassword"),
@@ -425,5 +601,6 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
         debug_libraries=pick_switch("debug_libraries"),
         log_format=log_format,
         hls_format=hls_format,
+        replay_disk_budget=replay_disk_budget,
         metrics_token=env.get(METRICS_TOKEN_ENV) or None,
     )

@@ -231,6 +231,15 @@ async def test_s3(admin: AdminConfigClient) -> None:
         "s3", {**s3, "bucket": ""}, "s3 support requires a bucket created for storing public video segments"
     )
     await admin.expect_rejected("s3", True, "s3 configuration must be an object")
+    # Newer Owncast's pathPrefix (0.1.2): kept without surrounding slashes, shown only when set.
+    await admin.expect_ok("s3", {**s3, "pathPrefix": " /shows/live/ "}, "storage configuration changed")
+    assert (await admin.server_config())["s3"] == {**stored, "pathPrefix": "shows/live"}
+    for bad in ("a/../b", "a//b", "a b", "live?x", "a/./b"):
+        message = await admin.expect_rejected("s3", {**s3, "pathPrefix": bad})
+        assert message.startswith("s3 path prefix must be"), message
+    not_text = {**s3, "pathPrefix": 5}
+    await admin.expect_rejected("s3", not_text, "s3 configuration: pathPrefix must be a string")
+    assert (await admin.server_config())["s3"]["pathPrefix"] == "shows/live"
     await admin.expect_ok("s3", {"enabled": False}, "storage configuration changed")
     assert (await admin.server_config())["s3"] == {"enabled": False, "forcePathStyle": False}
 

@@ -151,7 +151,10 @@ BOOL_SETTERS = (
     "chat/establishedusermode",
     "chat/spamprotectionenabled",
     "chat/slurfilterenabled",
+    "chat/requireauthentication",
     "disablesearchindexing",
+    "replays/enabled",
+    "clips/enabled",
 )
 
 WRONG_VALUES: dict[str, st.SearchStrategy[Any]] = {
@@ -167,6 +170,11 @@ WRONG_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "webserverport": st.none() | wrong_for("integer") | out_of_range_integers(1, 65535),
     "rtmpserverport": st.none() | wrong_for("integer") | out_of_range_integers(1, 65535),
     "video/streamlatencylevel": st.none() | wrong_for("integer") | out_of_range_integers(0, 4),
+    "replays/reconnectwindow": st.none() | wrong_for("integer") | out_of_range_integers(0, 600),
+    "replays/dvrwindow": st.none() | wrong_for("integer") | out_of_range_integers(0, 43200),
+    "replays/retention": json_values.filter(lambda value: not isinstance(value, dict))
+    | objects_with_a_wrong_field({"days": "integer", "bytes": "integer"})
+    | out_of_range_integers(0, 36500).map(lambda days: {"days": days}),
     "tags": bad_string_lists() | over_the_tag_caps(),
     "federation/blockdomains": bad_string_lists(),
     "adminorigins": bad_string_lists()
@@ -189,6 +197,9 @@ WRONG_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "sockethostoverride": st.none() | wrong_for("string") | st.sampled_from(["host.example", "ftp://a.b"]),
     "appearance": json_values.filter(lambda value: not isinstance(value, dict))
     | st.dictionaries(st.sampled_from(["accent", "page-bg"]), wrong_for("string"), min_size=1),
+    # Clips (issue 13)
+    "clips/maxduration": st.none() | wrong_for("integer") | out_of_range_integers(1, 3600),
+    "clips/permission": json_values.filter(lambda value: value not in ("admin", "moderators", "everyone")),
 }
 
 

@@ -1,5 +1,7 @@
 """Public endpoints on a running server (in-process, real sockets)."""
 
+from datetime import UTC, datetime, timedelta
+
 import aiohttp
 
 from tests.harness import RunningServer
@@ -13,6 +15,8 @@ async def test_status_offline_shape(server: RunningServer, http: aiohttp.ClientS
         body = await response.json()
         text = await response.text()
     assert text.endswith("\n")
+    server_time = datetime.fromisoformat(body.pop("serverTime"))  # newer Owncast's (0.0.12)
+    assert server_time.tzinfo is not None and abs(datetime.now(UTC) - server_time) < timedelta(seconds=30)
     assert body == {
         "online": False,
         "viewerCount": 0,

@@ -30,7 +30,8 @@ async def test_default_document(server: RunningServer, http: aiohttp.ClientSessi
         "notifications",
         "adminPassword", "streamKeys", "streamKeyOverridden", "chatJoinMessagesEnabled",
         "chatEstablishedUserMode", "chatSpamProtectionEnabled", "chatSlurFilterEnabled",
-        "disableSearchIndexing", "videoServingEndpoint",
+        "disableSearchIndexing", "videoServingEndpoint", "chatRequireAuthentication", "schedule",
+        "replays", "clips",
     }  # fmt: skip
     details = config["instanceDetails"]
     assert set(details) == {
@@ -93,6 +94,7 @@ SETTINGS: list[tuple[str, Any]] = [
     ("chat/establishedusermode", True),
     ("chat/spamprotectionenabled", False),
     ("chat/slurfilterenabled", True),
+    ("chat/requireauthentication", True),
     ("disablesearchindexing", True),
     ("sockethostoverride", "wss://chat.kept"),
     ("videoservingendpoint", "https://cdn.kept"),
@@ -125,6 +127,20 @@ SETTINGS: list[tuple[str, Any]] = [
         "notifications/discord",
         {"enabled": True, "webhook": "https://discord.kept/hook", "goLiveMessage": "kept"},
     ),
+    ("replays/enabled", False),
+    ("replays/reconnectwindow", 30),
+    ("replays/retention", {"days": 30, "bytes": 5 * 1024**3}),
+    ("clips/enabled", False),
+    ("clips/maxduration", 90),
+    ("clips/permission", "everyone"),
+    ("replays/dvrwindow", 600),
+    # Scheduled streams (Owncast's development branch, newer §14.1)
+    ("schedule/enabled", True),
+    ("schedule/showcountdown", True),
+    ("schedule/chatopenminutes", 30),
+    ("schedule/remindermessage", "kept reminder"),
+    ("schedule/firstreminderminutes", 60),
+    ("schedule/secondreminderminutes", 30),
     ("key", "kept-key"),  # last: it changes the admin password
 ]
 

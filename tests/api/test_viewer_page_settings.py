@@ -97,7 +97,9 @@ async def test_hidden_viewer_count(admin: AdminConfigClient) -> None:
     await admin.expect_ok("hideviewercount", True, "hide viewer count setting updated")
     hidden = await status()
     assert "viewerCount" not in hidden
-    assert set(hidden) == {"online", "lastConnectTime", "lastDisconnectTime", "versionNumber", "streamTitle"}
+    assert set(hidden) == {
+        "serverTime", "online", "lastConnectTime", "lastDisconnectTime", "versionNumber", "streamTitle",
+    }  # fmt: skip
     assert (await admin.public_config())["hideViewerCount"] is True
     assert (await admin.server_config())["hideViewerCount"] is True
 

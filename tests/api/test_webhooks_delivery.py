@@ -88,10 +88,18 @@ def recent(timestamp: str) -> datetime:
     return moment
 
 
+STATUS_FIELDS = {
+    "lastConnectTime", "lastDisconnectTime", "versionNumber", "streamTitle", "viewerCount",
+    "overallMaxViewerCount", "sessionMaxViewerCount", "online",
+}  # fmt: skip
+
+
 def check_stream_event(body: dict[str, Any], event_type: str, server: RunningServer, title: str) -> None:
     assert body["type"] == event_type
     data = body["eventData"]
-    assert set(data) == {"id", "name", "streamTitle", "summary", "timestamp"}
+    # 0.0.11's fields, and newer Owncast's `status` (0.2.4; no `serverURL` while none is set).
+    assert set(data) == {"status", "id", "name", "streamTitle", "summary", "timestamp"}
+    assert set(data["status"]) == STATUS_FIELDS and data["status"]["streamTitle"] == title
     assert isinstance(data["id"], str) and data["id"]
     assert data["name"] == svc(server).config.current.server_name
     assert data["summary"] == RAW_SUMMARY
@@ -129,7 +137,8 @@ async def test_every_event_type_is_delivered(
             late_client = await client_id_of(http, server, "late")
             [joined] = await receiver.wait_for(1, "USER_JOINED")
             data = joined["eventData"]
-            assert set(data) <= {"id", "timestamp", "user", "clientId"}
+            assert set(data) <= {"status", "id", "timestamp", "user", "clientId"}
+            assert data["status"]["online"] is True and set(data["status"]) == STATUS_FIELDS
             assert data["user"]["displayName"] == "late"
             assert owlbot_scopes(data["user"]) == frozenset()
             assert data.get("clientId", 0) == late_client
@@ -140,7 +149,16 @@ async def test_every_event_type_is_delivered(
             broadcast = await early.expect("CHAT")
             [chat] = await receiver.wait_for(1, "CHAT")
             data = chat["eventData"]
-            assert set(data) <= {"user", "clientId", "body", "rawBody", "id", "visible", "timestamp"}
+            assert set(data) <= {
+                "status",
+                "user",
+                "clientId",
+                "body",
+                "rawBody",
+                "id",
+                "visible",
+                "timestamp",
+            }
             assert data["user"]["displayName"] == "late"
             assert data["user"]["id"] == broadcast["user"]["id"]
             assert data.get("clientId", 0) == late_client
@@ -153,6 +171,7 @@ async def test_every_event_type_is_delivered(
             await late.send({"type": "NAME_CHANGE", "newName": "later"})
             [renamed] = await receiver.wait_for(1, "NAME_CHANGE")
             assert renamed["eventData"] == {
+                "status": renamed["eventData"]["status"],
                 "type": "NAME_CHANGE",
                 "id": "",
                 "timestamp": "0001-01-01T00:00:00Z",
@@ -170,7 +189,7 @@ async def test_every_event_type_is_delivered(
                 assert response.status == 200
             [hidden] = await receiver.wait_for(1, "VISIBILITY-UPDATE")
             data = hidden["eventData"]
-            assert set(data) == {"type", "id", "timestamp", "ids", "visible"}
+            assert set(data) == {"status", "type", "id", "timestamp", "ids", "visible"}
             assert data["type"] == "VISIBILITY-UPDATE"
             assert data["ids"] == [broadcast["id"]] and data["visible"] is False
             assert isinstance(data["id"], str) and data["id"]

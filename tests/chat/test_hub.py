@@ -206,3 +206,20 @@ async def test_sockets_that_keep_up_get_the_frame_written_directly() -> None:
     assert slow.wire == [text_frame(b'{"n":0}')]
     assert slow.frames == [b'{"n":1}\n{"n":2}']
     await hub.close_all()
+
+
+async def test_the_site_wide_limit_counts_the_sockets_of_the_other_processes() -> None:
+    hub = ChatHub(max_sockets=10)
+    assert not hub.full  # no site-wide limit: only the process's own
+    hub.site_max_sockets = 3
+    connect(hub, MemoryOutlet())
+    assert not hub.full
+    hub.sockets_elsewhere = 2
+    assert hub.full
+    hub.sockets_elsewhere = 1
+    assert not hub.full
+    hub.site_max_sockets = 20
+    for _ in range(9):
+        connect(hub, MemoryOutlet())
+    assert hub.full  # the process's own limit still holds
+    await hub.close_all()

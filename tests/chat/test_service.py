@@ -86,6 +86,8 @@ async def test_integration_message(server: RunningServer, http: aiohttp.ClientSe
         "createdAt": received["user"]["createdAt"],
         "previousNames": None,
         "scopes": [],
+        "isBot": True,
+        "authenticated": False,
     }
     assert events == []  # integration messages fire no webhook
     with pytest.raises(Invalid, match="invalid message"):

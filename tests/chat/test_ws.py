@@ -55,6 +55,8 @@ async def test_connected_user_info(server: RunningServer, http: aiohttp.ClientSe
         "createdAt": info["user"]["createdAt"],
         "previousNames": ["alice"],
         "scopes": [],
+        "isBot": False,
+        "authenticated": False,
     }
     assert 0 <= info["user"]["displayColor"] <= 360
     await socket.expect_silence()  # offline: no USER_JOINED, no welcome

@@ -85,11 +85,79 @@ OUR_PATHS = {
         "answered 202 to everything and dropped what failed."
     ),
     ("POST", "/federation/inbox"): "The shared inbox (not in 0.0.11), as the actor's inbox.",
+    ("POST", "/api/admin/config/replays/enabled"): "Replays on or off (issue 13; Owncast 0.0.11 has none).",
+    (
+        "POST",
+        "/api/admin/config/replays/reconnectwindow",
+    ): "Seconds a publisher may reconnect into one replay.",
+    (
+        "POST",
+        "/api/admin/config/replays/retention",
+    ): 'Replay retention: {"days": N, "bytes": N}, 0 = unlimited.',
+    (
+        "POST",
+        "/api/admin/config/replays/dvrwindow",
+    ): "Seconds a live viewer can rewind (DVR), 0 = off.",
+    ("DELETE", "/api/admin/replays/{id}"): "Deletes a replay (not the one being recorded: 409).",
+    ("POST", "/api/admin/config/clips/enabled"): "Clips on or off (issue 13; Owncast 0.0.11 has none).",
+    ("POST", "/api/admin/config/clips/maxduration"): "The longest clip one may ask for, seconds (1-3600).",
+    (
+        "POST",
+        "/api/admin/config/clips/permission",
+    ): "Who besides the admin may clip: `admin`, `moderators` (default) or `everyone`.",
+    ("POST", "/api/admin/clips"): (
+        "The admin cuts a clip: `{title?, replayId?, start, end?}` (no replayId: the live stream; times "
+        "RFC 3339 or seconds into the video, negative from its end) → 201 and the clip; `{error}` 4xx."
+    ),
+    ("DELETE", "/api/admin/clips/{id}"): "Deletes a clip and its video (a simple response).",
+    ("GET", "/api/admin/replays"): (
+        "The dashboard's replay list: /api/replays's items plus `recording` (true: live or waiting for a "
+        "reconnect; cannot be deleted)."
+    ),
+    ("GET", "/api/admin/replays/usage"): (
+        "Recording disk use: `usedBytes`, `diskBudgetBytes`, `limitBytes` (the budget or the byte "
+        "retention, the smaller), `diskFreeBytes`, `bucketBytes` (replays recorded to S3), `share`, "
+        "`warning` (share ≥ 0.9), `recording`."
+    ),
 }
 """Routes beyond Owncast's API (tests/api/test_admin_pages.py, tests/api/test_admin_dashboard_endpoints.py):
 `/api/admin/…` behind the admin gate (Basic or the dashboard's cookie), the dashboard's pages behind
 theirs (the login page instead of a challenge), and only what it takes to log in open to anyone. The
 contract test reads their declarations back (tests/contract/test_routes.py)."""
+
+OUR_PUBLIC_PATHS = {
+    (
+        "GET",
+        "/api/replays",
+    ): "Past streams, newest first (issue 13; Owncast's unreleased routes not followed).",
+    ("GET", "/api/replays/{id}"): "One replay.",
+    ("GET", "/api/replays/{id}/chat"): "A replay's chat, moderation applied, in /api/chat's item shape.",
+    ("GET", "/replay/{id}"): "The replay page: the video with its chat in sync.",
+    ("GET", "/replay/{id}/stream.m3u8"): "A replay's playlist: EVENT while it may grow, then VOD.",
+    ("GET", "/replay/{id}/media/{name}"): "A replay's init and media segments.",
+    ("GET", "/replay/{id}/thumbnail.jpg"): "A replay's thumbnail.",
+    ("GET", "/replay/{id}/download.mp4"): "A replay remuxed into one MP4 as it is sent.",
+    ("GET", "/api/clips"): "Clips, newest first (issue 13; Owncast's unreleased clip routes not followed).",
+    ("GET", "/api/clips/{id}"): "One clip.",
+    ("GET", "/clip/{id}"): "The clip page: its video, title and links back to the stream.",
+    ("GET", "/clip/{id}/stream.m3u8"): "A clip's VOD playlist, a program date time on every segment.",
+    (
+        "GET",
+        "/clip/{id}/media/{name}",
+    ): "A clip's init and media segments (its own links: it outlives its replay).",
+    ("GET", "/clip/{id}/download.mp4"): "A clip remuxed into one MP4 as it is sent.",
+    ("GET", "/api/dvr"): "DVR while live: the window, the DVR playlist's URL, the server's clock.",
+    ("GET", "/replay/{id}/dvr.m3u8"): "The recording being made from `since` on (EVENT): the DVR playlist.",
+}
+"""Our routes open to anyone (tests/contract/test_routes.py reads their declarations back)."""
+
+OUR_CHAT_USER_PATHS = {
+    ("POST", "/api/clips"): (
+        "A chat user (`?accessToken=`) cuts a clip as POST /api/admin/clips, when the admin's clip "
+        "permission lets them (403 otherwise; 429 past 10 an hour for non-moderators)."
+    ),
+}
+"""Our routes for chat users' tokens (tests/contract/test_clip_routes.py reads their declarations back)."""
 
 RESPONSE_SHAPES = {
     (
@@ -159,6 +227,21 @@ BEHAVIOUR_DEVIATIONS = {
         "server control, rendition reports, and `_HLS_msn`/`_HLS_part`/`_HLS_skip` on "
         "`/hls/<n>/stream.m3u8` (400 for bad directives, 503 for a part that does not come). "
         "`EXT-X-PROGRAM-DATE-TIME` is when the media reached the server. Same URLs as 0.0.11."
+    ),
+    "replay and clip webhook events": (
+        "Ours (issue 13; Owncast has none): `REPLAY_READY` `{type, eventData: {id, timestamp, replay: {id, "
+        "title, startTime, endTime, duration}, url, playlist, download}}` when a replay is finalised, and "
+        "`CLIP_CREATED` `{type, eventData: {id, timestamp, clip: {id, title, replayId, startTime, endTime, "
+        "duration, clippedBy}, url, playlist, download}}` when a clip is cut; URLs absolute when the server "
+        "URL is set."
+    ),
+    "S3 object (C13)": (
+        "`s3` keeps 0.0.11's `servingEndpoint` (newer Owncast dropped it for `videoServingEndpoint`, "
+        "which wins when both are set) and gains newer Owncast's `pathPrefix` (0.1.2, omitted when "
+        "empty): the live stream's objects go under `<pathPrefix>/hls/`, URLs "
+        "`<public address>/<pathPrefix>/hls/…`. Stored without surrounding slashes; `..`, `.`, empty "
+        "folders, spaces, `?`, `#`, `\\` and control characters are a 400 (Owncast stored any string). "
+        "Replays recorded to S3 stay under `recordings/` at the bucket's root."
     ),
     "simulcast webhook events": (
         "Ours (issue 14; Owncast has none): webhooks may subscribe to `RESTREAM_STARTED` and "
@@ -315,6 +398,25 @@ NEWER_OWNCAST = {
         "`qualityVariantChanges` is a 400 naming it (0.2 answered 500); a non-number field is a 400. The "
         "viewer page's player reports every minute."
     ),
+    ("POST", "/api/metrics/cmcd"): (
+        "Newer Owncast's development branch (§14.3, in no release): CMCD reports as JSON (an object or an "
+        "array, at most 64 KiB) and in the four `CMCD-*` headers; 200 with an empty body, a simple 400 "
+        "(`no CMCD report found in request`, `http: request body too large`, `unexpected EOF`, Go-style "
+        "`invalid character …`), 204 for OPTIONS with its CORS headers, 405 with an empty body for other "
+        "methods, `Access-Control-Allow-Origin: *` on every answer. The same reports are read from "
+        "`/hls/` requests carrying a `CMCD` query parameter or `CMCD-*` headers."
+    ),
+    ("GET", "/api/metrics/cmcd"): (
+        "Newer Owncast's development branch (§14.3): `?CMCD=` in CMCD's dictionary syntax (quoted strings "
+        "unescaped, numbers, `?0`/`?1`, tokens, a bare key is true)."
+    ),
+    ("GET", "/api/admin/viewers/playback"): (
+        "Newer Owncast's development branch (§14.3): each active viewer's players with `playback` null or "
+        "`{source, lastUpdate, playerState?, measurementStatus?, bandwidthKbps, latencySeconds, "
+        "downloadSeconds, bitrateKbps, errorCount, qualityVariantChanges}`; values older than 30 s are null. "
+        "Players that report nothing are measured by timing the whole segments sent to them while online "
+        "(LL-HLS parts and init segments are too small to time and are not counted); `geo` is null."
+    ),
     ("GET", "/api/admin/metrics/video"): (
         "Not in 0.0.11 (Owncast 0.0.12): the players' series, folded every 2 minutes, memory only."
     ),
@@ -360,10 +462,12 @@ NEWER_OWNCAST = {
         "a folder (a folder without `/` is redirected 301), nothing outside the folder (symlinks out: 404)."
     ),
     ("POST", "/api/admin/config/videoservingendpoint"): (
-        "Not in 0.0.11 (Owncast 0.1.1; any method, as there): `videoServingEndpoint` in serverconfig; the "
+        "Not in 0.0.11 (Owncast 0.1.1; POST, as 0.2): `videoServingEndpoint` in serverconfig; the "
         "master playlist's variant lines become `<endpoint>/hls/<variant>/stream.m3u8`. We require an "
-        "http(s) address (Owncast stored any string). With S3 on, the S3 serving endpoint still applies "
-        "(0.1.1 moved it into this setting; not done here)."
+        "http(s) address (Owncast stored any string). With S3 on it stands for `<endpoint>/<bucket>` in "
+        "the master playlist (and replays read from the bucket), read at stream start; it wins over 0.0.11's "
+        "`s3.servingEndpoint`, which 0.1.1 moved into this setting and which is kept here (C13) and applies "
+        "while this one is empty."
     ),
     ("POST", "/api/admin/config/favicon"): (
         'Not in 0.0.11 (Owncast 0.2.5): multipart part `favicon` or JSON `{"value": data URI}` (the later '
@@ -406,6 +510,134 @@ NEWER_OWNCAST |= {
         "webhook URL is refused with Owncast's failure message (Owncast stored it)."
     ),
 }
+# Issue 15: chat authentication (reference newer §7); tests/chat_auth/.
+NEWER_OWNCAST |= {
+    ("POST", "/api/auth/indieauth"): (
+        "Not in 0.0.11 (Owncast 0.0.12): `{authHost}` → `{redirect}` (PKCE S256, 20-character state, "
+        "pending 10 min, 100 at most); Owncast's texts. A profile URL without a scheme gets `https://`; "
+        "the endpoint is taken from a `Link` header first, else the last HTML link (Owncast: HTML only); "
+        "up to 3 redirects of the profile page are followed, each hop under the private-address rule."
+    ),
+    ("GET", "/api/auth/indieauth/callback"): (
+        "Not in 0.0.11 (Owncast 0.0.12): 307 to `/`, or 400 text/html `Unable to complete authentication.`"
+    ),
+    ("POST", "/api/auth/fediverse"): (
+        "Not in 0.0.11 (Owncast 0.0.12): a six-digit code by direct ActivityPub message (0.2's text). "
+        "Refused with `Could not send code to fediverse: …` while federation is off."
+    ),
+    ("POST", "/api/auth/fediverse/verify"): (
+        "Not in 0.0.11 (Owncast 0.0.12): 403 with an empty body for a wrong, used or expired code; ours "
+        "also drops the pending code after five wrong guesses (Owncast allowed unlimited guesses)."
+    ),
+    ("*", "User objects (isBot, authenticated)"): (
+        "Newer Owncast's `isBot` and `authenticated` follow 0.0.11's fields on every User object (chat "
+        "events, webhooks, moderation, admin lists); reserved names (an authenticated or integration "
+        "user's) compare case-insensitively (Owncast: exactly)."
+    ),
+    ("GET", "/api/config (authentication)"): (
+        "Adds newer Owncast's `authentication.indieAuthEnabled` and `chatRequireAuthentication`."
+    ),
+    ("POST", "/api/admin/config/chat/requireauthentication"): (
+        "Not in 0.0.11 (Owncast 0.2.5): `chatRequireAuthentication` in serverconfig; while on, frames of "
+        "users neither authenticated nor moderators get the notice `Authentication is required to "
+        "participate in chat.` and are dropped."
+    ),
+    ("GET", "/api/auth/provider/indieauth"): (
+        "Not in 0.0.11 (Owncast 0.0.12): the admin approves a site's IndieAuth sign-in: 307 to its "
+        "redirect_uri with `code` and `state`; a redirect_uri that is not an absolute http(s) URL is "
+        "`invalid_request` (Owncast: only an unparseable one). The viewer page links it as "
+        "`authorization_endpoint`."
+    ),
+    ("POST", "/api/auth/provider/indieauth"): (
+        "Not in 0.0.11 (Owncast 0.0.12): the code traded for `{me, profile}`; mismatches 200 "
+        "`invalid_client` with Owncast's descriptions; a code is good once, for 10 minutes."
+    ),
+}
+
+# Issue 15, scheduled streams (Owncast's development branch, reference newer §14.1; schedule/,
+# api/routes/schedule.py); tests/api/test_schedule.py, test_schedule_properties.py, tests/schedule/.
+NEWER_OWNCAST |= {
+    ("GET", "/api/admin/schedule"): (
+        "Not in 0.0.11 (development branch): `{series, events}`; events of every status in [now − 3 months, "
+        'now + 2 months) sorted by start. Errors of the schedule routes are `{"error"}` 400 as §14 gives, '
+        "but as application/json (Owncast's had no Content-Type, so Go sniffed text/plain)."
+    ),
+    ("POST", "/api/admin/schedule/event"): (
+        "Create (no `id`) or update a one-off, an occurrence or a series, §14.1's checks in its order and "
+        "with its messages; the decoder's texts in Go's form (`json: cannot unmarshal …`, `EOF`, `parsing "
+        "time …`), not byte for byte. Our caps (Owncast has none): name 255 characters, description and "
+        "reminderMessage 16 KiB, recurrence 2,048 characters. A series whose expansion fails after it was "
+        'stored answers `{"error"}` with 200, as Owncast.'
+    ),
+    ("POST", "/api/admin/schedule/event/delete"): (
+        "`{id, cancel?}`: cancel an occurrence, pause a series, or delete either (a series' past "
+        "occurrences stay, naming it; no foreign key, so §14.4's open point does not arise)."
+    ),
+    ("POST", "/api/admin/schedule/preview"): (
+        "`{recurrence}` → `{occurrences}`: the first 5 instants in [now, now + 1 year) in the rule's zone "
+        "(`Z` for UTC rules). Rules are RFC 5545 DTSTART (TZID or UTC) + RRULE, expanded by python-dateutil "
+        "on wall-clock time; other lines (EXDATE, RDATE) are refused as unparseable."
+    ),
+    ("POST", "/api/admin/config/schedule/enabled"): (
+        "Not in 0.0.11 (development branch): `schedule.enabled` in serverconfig and /api/config; a wrong "
+        'value is `{"error": "value must be a boolean"}` 400 (§14\'s setter shape), a body that is not '
+        "JSON the simple 400 `unable to parse new value`. The same for the five setters below."
+    ),
+    (
+        "POST",
+        "/api/admin/config/schedule/showcountdown",
+    ): "`schedule.showCountdown`; the viewer page's countdown.",
+    ("POST", "/api/admin/config/schedule/chatopenminutes"): (
+        "0, 5, 10, 30 or 60: chat is accepted while offline from that long before a scheduled start "
+        "(`scheduledEvent.chatOpen`); a missed event gets Owncast's chat notice at start + 9 min and is "
+        "cancelled at start + 10 min."
+    ),
+    ("POST", "/api/admin/config/schedule/remindermessage"): (
+        "The default reminder text (empty: no reminders); at most 16 KiB (our cap). Reminders go through "
+        "the go-live channels (Discord, Web Push with Topic `owncast-schedule-reminder`, TTL 15 min), not "
+        "the fediverse (federated posts come with the federation issue)."
+    ),
+    ("POST", "/api/admin/config/schedule/firstreminderminutes"): "0, 15, 30, 60, 120 or 1440 (default 120).",
+    ("POST", "/api/admin/config/schedule/secondreminderminutes"): "The same choices (default 15).",
+    ("GET", "/api/schedule"): (
+        "Public, CORS `*`, OPTIONS 204: `[ScheduledEvent]` in [from, to) (defaults now − 7 days, now + 90 "
+        "days), `[]` while the feature is off; a `from`/`to` that is not RFC 3339 is 400 text/plain "
+        "`Invalid format for parameter …` as the generated router answers (an unescaped `+` in the offset "
+        "is taken as `+`)."
+    ),
+    ("GET", "/api/schedule.ics"): (
+        "text/calendar as §14.1 gives (PRODID `-//Owncast//Schedule//EN`, UID `<id>@owncast`, CRLF, 75-octet "
+        "folding); no events while the feature is off."
+    ),
+    ("GET", "/api/status"): (
+        "Adds newer Owncast's `serverTime` (0.0.12, RFC 3339 with the server's offset) and the development "
+        "branch's `scheduledEvent` `{id, name, description, startTime, durationMinutes, chatOpen}` while the "
+        "schedule is on and something is current or upcoming. 0.0.11's fields stay (C8: `viewerCount` is "
+        "still sent at 0, and CORS `*`)."
+    ),
+    ("POST", "<webhook receiver> (eventData.status, serverURL)"): (
+        "Every webhook's `eventData` starts with newer Owncast's `status` (0.2.4: the object of "
+        "/api/integrations/status) and `serverURL` (left out while unset); 0.0.11's fields all stay (C16: "
+        "`clientId` and NAME_CHANGE's `type` are kept). tests/webhooks/test_dispatcher.py, "
+        "tests/api/test_webhooks_delivery.py."
+    ),
+    ("GET", "/api/config (schedule)"): "Adds `schedule: {enabled, showCountdown, chatOpenMinutesBefore}`.",
+    ("GET", "/schedule/{id}"): (
+        "The link in a reminder: 302 to the viewer page (/), whose offline panel shows the next stream, "
+        "its start in the viewer's locale and zone, the countdown and a link to /api/schedule.ics."
+    ),
+}
+NEWER_OWNCAST |= {
+    ("POST", "/api/admin/webhooks/create (SCHEDULED_EVENTS)"): (
+        "Accepts the development branch's `SCHEDULED_EVENTS`: `eventData` `{status, serverURL?, event, "
+        "action, timestamp}`, `action` `10-minute-warning` (within 10 minutes before the start; none once "
+        "it has passed), `started`, `ended` (after `started`), each once per occurrence (kept in the "
+        "database), none for cancelled ones; only while the schedule is on. tests/schedule/."
+    ),
+}
+"""Not built from §14.1: the stream title set to the event's name at `started` (its latest revision), and
+ActivityPub events and federated reminders (the federation issue). The reminder's link
+`<server URL>/schedule/<id>` opens the viewer page."""
 
 LENGTH_CAPS = {
     ("POST", "/api/admin/config/name"): "255 characters.",
@@ -421,3 +653,14 @@ LENGTH_CAPS = {
 }
 """A deliberate deviation: 0.0.11 capped none of the admin's texts. A longer value is a 400 simple
 response naming the cap, and nothing changes (tests/api/test_admin_config_caps.py checks every entry)."""
+
+NEWER_OWNCAST |= {
+    ("*", "/api/ newer routes (methods)"): (
+        "Owncast 0.2's router rule (C11) on the `/api/` routes 0.0.11 did not have (the newer routes of this "
+        "table, `api/newer_methods.py`): a method 0.2's OpenAPI file does not list is a 405 with an empty "
+        "body and `Allow`, before any security check; HEAD goes where GET does, OPTIONS to the route. "
+        "`/api/admin/prometheus` answers GET, POST, PUT and DELETE. 0.0.11's routes are untouched (a "
+        "simple 400 `GET not supported` from POST-only actions, aiohttp's 405 elsewhere), as are 0.2's "
+        "500 for panics and 400 `text/plain` for typed parameters."
+    ),
+}

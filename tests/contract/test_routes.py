@@ -22,7 +22,7 @@ from ownstream.auth.requirements import (
     declared_requirement,
 )
 from tests.contract.conftest import SCOPE_OF, SPEC, LiveServer
-from tests.contract.differences import EXTRA_PATHS, OUR_PATHS, SECURITY
+from tests.contract.differences import EXTRA_PATHS, OUR_PATHS, OUR_PUBLIC_PATHS, SECURITY
 from tests.harness import admin_auth, basic_auth
 
 pytestmark = [pytest.mark.contract, pytest.mark.xdist_group("contract")]
@@ -54,7 +54,7 @@ OPERATIONS = operations()
 
 def call(server: LiveServer, method: str, path: str, *, headers: dict[str, str] | None = None,
          params: dict[str, str] | None = None) -> requests.Response:  # fmt: skip
-    url = server.base_url + path.replace("{clientId}", "1")
+    url = server.base_url + path.replace("{clientId}", "1").replace("{id}", "abc")
     body = SAFE_BODIES.get(path, {})
     if method == "GET":
         return requests.get(url, headers=headers, params=params, timeout=10)
@@ -192,3 +192,10 @@ def test_our_guarded_paths_refuse_without_credentials(
         assert "WWW-Authenticate" not in response.headers
         assert 'autocomplete="current-password"' in response.text
     assert call(live_server, method, path, headers=admin_auth()).status_code != 401
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), list(OUR_PUBLIC_PATHS), ids=[f"{m} {p}" for m, p in OUR_PUBLIC_PATHS]
+)
+async def test_our_public_paths_are_declared_open(live_server: LiveServer, method: str, path: str) -> None:
+    assert await matched_declaration(live_server.app, method, path) == Public()

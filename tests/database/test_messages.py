@@ -1,4 +1,5 @@
-"""The messages repository on a real SQLite file."""
+"""The messages repository on a real SQLite file (on the run's PostgreSQL under `--database-engine
+postgresql`: the chat replay and pruning queries join `replays`, and must work on both)."""
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -9,15 +10,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ownstream.database.db import open_database
 from ownstream.database.repos.messages import MessagesRepository
+from ownstream.database.repos.replays import ReplayRepository
 from ownstream.database.repos.users import UsersRepository
 from ownstream.domain.messages import StoredMessage
+from tests.harness import database_url_for_tests
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = await open_database(f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}")
+    url = database_url_for_tests(tmp_path) or f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
+    engine = await open_database(url)
     yield engine
     await engine.dispose()
 
@@ -80,3 +84,31 @@ async def test_ids_by_user_and_pruning(engine: AsyncEngine) -> None:
     cutoff = at(5).astimezone(timezone(timedelta(hours=-8)))  # any offset compares correctly
     assert await repo.delete_older_than(cutoff) == 1
     assert await repo.ids_by_user("u") == ["new"]
+
+
+async def test_a_replays_chat_is_its_window_with_moderation_applied(engine: AsyncEngine) -> None:
+    users, repo = UsersRepository(engine), MessagesRepository(engine)
+    alice, _ = await users.create("alice")
+    troll, _ = await users.create("troll")
+    for name, minute, author in (("before", 0.5, alice), ("a1", 1, alice), ("hidden", 2, alice),
+                                 ("t1", 3, troll), ("a2", 4, alice), ("after", 9, alice)):  # fmt: skip
+        await repo.save(StoredMessage(name, "CHAT", name, at(minute), user_id=author.id))
+    await repo.set_hidden(["hidden"], at(5))
+    await users.set_disabled(troll.id, at(6))  # banned later: gone from replays too
+    window = await repo.between(at(1), at(8), limit=100)
+    assert [item.message.id for item in window] == ["a1", "a2"]
+    assert [item.message.id for item in await repo.between(at(0), at(10), limit=2)] == ["before", "a1"]
+
+
+async def test_pruning_keeps_the_chat_of_kept_replays(engine: AsyncEngine) -> None:
+    users, repo, replays = UsersRepository(engine), MessagesRepository(engine), ReplayRepository(engine)
+    alice, _ = await users.create("alice")
+    for name, minute in (("before", 1), ("during", 3), ("after", 6), ("live", 8)):
+        await repo.save(StoredMessage(name, "CHAT", name, at(minute), user_id=alice.id))
+    await replays.create("done", "t", 0, at(2))
+    await replays.finish("done", at(4))
+    await replays.create("open", "t", 0, at(7))  # still recording: no end yet
+    assert await repo.delete_older_than(at(60)) == 2
+    assert sorted(item.message.id for item in await repo.between(at(0), at(60), 10)) == ["during", "live"]
+    await replays.delete("done")
+    assert await repo.delete_older_than(at(60)) == 1

@@ -129,6 +129,8 @@ def test_user_json_omits_unset_times_and_lists_empty_scopes() -> None:
         "createdAt": rfc3339(AT),
         "previousNames": ["awesome-pizza"],
         "scopes": [],
+        "isBot": False,
+        "authenticated": False,
     }
     changed = user_json(FULL)
     assert changed["disabledAt"] == changed["nameChangedAt"] == rfc3339(AT)
@@ -192,6 +194,8 @@ def test_integration_user_shape() -> None:
         "createdAt": rfc3339(AT),
         "previousNames": None,
         "scopes": [],
+        "isBot": True,
+        "authenticated": False,
     }
     assert to_json(ChatMessage("e1", AT, "x", API, by_integration=True))["user"] == integration_user_json(API)
 

@@ -127,6 +127,41 @@ async def test_stream_is_uploaded_and_the_master_points_at_the_bucket(
     assert all(f"hls/0/{segment.uri}" in keys for segment in final.segments)
 
 
+async def test_video_serving_endpoint_and_path_prefix_shape_what_players_fetch(
+    server: RunningServer, http: aiohttp.ClientSession, clip: Clip, s3: MotoS3, bucket: str
+) -> None:
+    """Newer Owncast's settings with S3: objects under `<pathPrefix>/hls/`, and the video serving endpoint
+    (here another name for the bucket's host, as a CDN would be) in place of `<endpoint>/<bucket>`."""
+    services = server.server.services
+    assert services is not None
+    cdn = f"http://localhost:{s3.port}/{bucket}"
+    await services.config.update(
+        s3=s3.config(bucket, pathPrefix="shows/live"), video_serving_endpoint=cdn, video_latency_level=0
+    )
+    publisher = await start_publisher(clip, server.rtmp_url())
+    try:
+        found = ""
+
+        async def served() -> bool:
+            nonlocal found
+            code, body = await fetch(http, server.base_url + "/hls/stream.m3u8")
+            found = body.decode()
+            return code == 200 and cdn in found
+
+        await wait_until(served, 40, "a master playlist pointing at the video serving endpoint")
+        master = parse_master_playlist(found)
+        assert [v.uri for v in master.variants] == [f"{cdn}/shows/live/hls/0/stream.m3u8"]
+        code, body = await fetch(http, master.variants[0].uri)
+        assert code == 200
+        listed = [segment.uri for segment in parse_media_playlist(body.decode()).segments]
+        keys = await list_keys(s3, bucket)
+        assert listed and all(f"shows/live/hls/0/{name}" in keys for name in listed)
+        # Replays (recorded to the bucket too) keep their own `recordings/` folder: docs/s3-storage.md.
+        assert not [key for key in keys if "hls/" in key and not key.startswith("shows/live/hls/")], keys
+    finally:
+        await stop_process(publisher)
+
+
 @pytest.mark.browser
 async def test_browser_plays_the_stream_from_the_bucket(
     server: RunningServer, http: aiohttp.ClientSession, clip: Clip, s3: MotoS3, bucket: str

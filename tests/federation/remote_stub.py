@@ -60,6 +60,7 @@ class RemoteStub:
         app.router.add_get("/users/{name}/main-key", self._key)
         app.router.add_post("/users/{name}/inbox", self._inbox)
         app.router.add_post("/inbox", self._inbox)
+        app.router.add_get("/.well-known/webfinger", self._webfinger)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -115,6 +116,19 @@ class RemoteStub:
             "publicKeyPem": public_pem(actor.published_key.public_key()),
         }
         return web.json_response(document, content_type="application/activity+json")
+
+    async def _webfinger(self, request: web.Request) -> web.Response:
+        """`acct:<name>@127.0.0.1:<port>` of a known actor → its actor link (for the one-time codes)."""
+        resource = request.query.get("resource", "")
+        name = resource.removeprefix("acct:").split("@", 1)[0]
+        actor = self.actors.get(name)
+        if actor is None:
+            raise web.HTTPNotFound()
+        document = {
+            "subject": resource,
+            "links": [{"rel": "self", "type": "application/activity+json", "href": actor.iri}],
+        }
+        return web.json_response(document, content_type="application/jrd+json")
 
     async def _inbox(self, request: web.Request) -> web.Response:
         self.delivered.append((request.path, dict(request.headers), await request.read()))

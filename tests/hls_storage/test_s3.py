@@ -18,6 +18,8 @@ def test_public_base_url_prefers_the_serving_endpoint() -> None:
     assert public_base_url(config) == "https://s3.example.com/videos"
     cdn = config.model_copy(update={"serving_endpoint": "https://cdn.example.com/"})
     assert public_base_url(cdn) == "https://cdn.example.com"
+    # Newer Owncast's video serving endpoint wins over 0.0.11's S3 one.
+    assert public_base_url(cdn, "https://newer.example.com/v/") == "https://newer.example.com/v"
 
 
 async def test_put_stores_body_headers_and_public_read_acl(s3: MotoS3) -> None:

@@ -340,6 +340,13 @@ def build_owncast(
         if newer:
             connection.execute("INSERT INTO ip_bans (ip_address, notes) VALUES ('203.0.113.9', 'spam')")
             connection.execute(
+                "UPDATE users SET authenticated_at = ? WHERE id = 'viewer001'", (go_timestamp(NOW),)
+            )
+            connection.execute(
+                "INSERT INTO auth (user_id, token, type) "
+                "VALUES ('viewer001', 'https://viewer.example/', 'indieauth')"
+            )
+            connection.execute(
                 "INSERT INTO notifications (channel, destination) VALUES ('BROWSER_PUSH_NOTIFICATION', ?)",
                 (PUSH_SUBSCRIPTION,),
             )

@@ -71,7 +71,9 @@ async def test_an_imported_owncast_server_is_served_by_ownstream(
     stream_key = "first-key-1" if newer else "old-stream-key"
     check_stored(database, owncast, newer)
     if newer:
-        assert "1 IP bans not imported" in out and "push subscriptions: 1" in out
+        assert "IP bans: 1" in out and "push subscriptions: 1" in out
+        assert "IP bans not imported" not in out
+        assert "chat logins: 1" in out and "IndieAuth" not in out, "Owncast's `auth` is imported"
 
     async with running_server(ours) as server, aiohttp.ClientSession(server.base_url) as http:
         async with http.get("/api/config") as response:
@@ -107,6 +109,11 @@ async def test_an_imported_owncast_server_is_served_by_ownstream(
 
         async with http.get("/api/admin/chat/users/moderators", headers=admin) as response:
             assert [user["displayName"] for user in await response.json()] == ["Mod Person"]
+        async with http.get("/api/admin/users", headers=admin) as response:
+            listed = {user["id"]: user for user in (await response.json())["results"]}
+        assert listed["viewer001"]["authenticated"] is newer
+        assert listed["viewer001"].get("authProviders") == (["IndieAuth"] if newer else None)
+        assert listed["modUser01"]["authenticated"] is False
         async with http.get("/api/admin/chat/users/disabled", headers=admin) as response:
             assert [user["displayName"] for user in await response.json()] == ["Trouble"]
         async with http.get("/api/admin/accesstokens", headers=admin) as response:
@@ -146,6 +153,10 @@ async def test_an_imported_owncast_server_is_served_by_ownstream(
                 },
             }
             assert count(database, "notifications") == 1
+            # Owncast's IP bans stay bans.
+            async with http.get("/api/admin/chat/users/ipbans", headers=admin) as response:
+                bans = await response.json()
+            assert [(ban["ipAddress"], ban["notes"]) for ban in bans] == [("203.0.113.9", "spam")]
 
         async with http.get("/api/emoji") as response:
             assert [e["name"] for e in await response.json()] == ["party"]
@@ -174,6 +185,9 @@ def check_stored(database: Path, owncast: OwncastData, newer: bool) -> None:
         assert bcrypt.checkpw(ADMIN_PASSWORD.encode(), stored(database, "admin_password_hash").encode())
         assert stored(database, "offline_message") == "Back **soon**"
         assert stored(database, "hide_viewer_count") is True
+        # Newer chat and appearance settings that Ownstream has a place for now.
+        assert stored(database, "appearance_variables") == {"theme-color-1": "#123"}
+        assert stored(database, "chat_join_messages_enabled") is True
 
 
 async def test_a_database_with_data_is_replaced_only_with_force(
@@ -261,11 +275,19 @@ def test_settings_ownstream_cannot_take_are_reported(
             "UPDATE datastore SET value = (SELECT value FROM datastore WHERE key = 'http_port_number')"
             " WHERE key = 'video_latency_level'"
         )
+        # A setting of a later Owncast that Ownstream has no place for.
+        connection.execute(
+            "INSERT INTO datastore (key, value) SELECT 'some_later_setting', value FROM datastore"
+            " WHERE key = 'custom_javascript'"
+        )
     code, out, _ = run_import(capsys, owncast.database, "--datadir", tmp_path / "ours")
     assert code == 0
     assert "note: setting rtmp_port_number could not be decoded; not imported" in out
     assert "note: setting video_latency_level: " in out
-    assert "custom_color_variable_values" in out and "chat_join_messages_enabled" in out
+    [no_place] = [line for line in out.splitlines() if "settings Ownstream has no place for yet:" in line]
+    assert "some_later_setting" in no_place
+    # Newer chat and appearance settings are imported now, not reported.
+    assert "custom_color_variable_values" not in out and "chat_join_messages_enabled" not in out
     database = tmp_path / "ours" / "ownstream.db"
     assert stored(database, "rtmp_server_port") is None and stored(database, "video_latency_level") is None
     assert stored(database, "server_name") == "Old Owncast Place"

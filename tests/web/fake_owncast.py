@@ -165,6 +165,15 @@ class FakeOwncast:
     async def api_variants(self, request: web.Request) -> web.Response:
         return web.json_response(self.variants)
 
+    async def api_replays(self, request: web.Request) -> web.Response:
+        """No past streams (the real list is tested in tests/e2e/test_replay_browser.py)."""
+        return web.json_response([])
+
+    async def api_dvr(self, request: web.Request) -> web.Response:
+        """DVR off (the scrubber is tested against the real server in tests/e2e/test_dvr_browser.py)."""
+        off = {"window": 0, "recording": False, "playlist": None, "start": None, "now": None}
+        return web.json_response(off)
+
     async def logo(self, request: web.Request) -> web.FileResponse:
         return web.FileResponse(DEFAULT_LOGO, headers={"Content-Type": "image/svg+xml"})
 
@@ -259,6 +268,8 @@ class FakeOwncast:
         app.router.add_get("/api/ping", self.ping)
         app.router.add_get("/api/video/variants", self.api_variants)
         app.router.add_get("/api/followers", self.api_followers)
+        app.router.add_get("/api/replays", self.api_replays)
+        app.router.add_get("/api/dvr", self.api_dvr)
         app.router.add_get("/logo", self.logo)
         app.router.add_get("/logo/external", self.external_logo)
         app.router.add_get("/favicon.ico", self.favicon)

@@ -88,6 +88,8 @@ def reading(
         (reading(3.0, paused=True), False, 1),
         (reading(30.0), False, 1),  # far behind on purpose (a pause): the LIVE button's job
         (reading(None), False, 1),
+        ({**reading(1.5), "held": True}, False, 1),  # rewound on the DVR scrubber: stay there
+        ({**reading(1.5), "held": True}, True, 1),
     ],
 )
 async def test_the_compensator_speeds_up_only_when_it_should(
@@ -181,3 +183,179 @@ async def test_hls_js_accepts_the_config_and_keeps_part_hold_back(units: Page) -
         "liveMaxLatencyDurationCount": 6,
         "maxLiveSyncPlaybackRate": 1,
     }
+
+
+# --- DVR (web/src/player/dvr.ts) ------------------------------------------------------------------------
+NOW = 1_800_000_000_000
+"""A moment on the server's clock (ms)."""
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text", "spoken"),
+    [
+        (0, "-0:00", "Live"),
+        (0.4, "-0:00", "Live"),
+        (65, "-1:05", "1 minute 5 seconds behind live"),
+        (3600, "-1:00:00", "1 hour behind live"),
+        (5025, "-1:23:45", "1 hour 23 minutes 45 seconds behind live"),
+        (7201, "-2:00:01", "2 hours 1 second behind live"),
+    ],
+)
+async def test_the_scrubber_says_how_far_behind_live(
+    units: Page, seconds: float, text: str, spoken: str
+) -> None:
+    assert await run(units, "return u.formatBehind(arg);", seconds) == text
+    assert await run(units, "return u.spokenBehind(arg);", seconds) == spoken
+
+
+@pytest.mark.parametrize(
+    ("key", "behind", "expected"),
+    [
+        ("ArrowLeft", 0, 10),
+        ("ArrowDown", 5, 15),
+        ("ArrowRight", 25, 15),
+        ("ArrowUp", 5, 0),  # never past live
+        ("PageDown", 100, 160),
+        ("PageDown", 7150, 7200),  # never past the oldest moment
+        ("PageUp", 100, 40),
+        ("Home", 30, 7200),
+        ("End", 300, 0),
+        ("Enter", 30, None),
+        ("a", 30, None),
+    ],
+)
+async def test_the_scrubber_keys(units: Page, key: str, behind: float, expected: float | None) -> None:
+    got = await run(units, "return u.scrubKey(arg.key, arg.behind, 7200);", {"key": key, "behind": behind})
+    assert got == expected
+
+
+async def test_dvr_info_is_read_defensively_and_measures_the_servers_clock(units: Page) -> None:
+    body = {"window": 7200, "recording": True, "playlist": "/replay/a/dvr.m3u8?since=1",
+            "start": "2027-01-15T08:00:00Z", "now": "2027-01-15T08:20:00.000Z"}  # fmt: skip
+    server_now = 1_800_000_000_000  # 2027-01-15T08:00:00Z
+    info = await run(
+        units, "return u.readDvrInfo(arg.body, arg.sent, arg.received);",
+        {"body": body, "sent": server_now + 1_000, "received": server_now + 1_400},
+    )  # fmt: skip
+    assert info == {"window": 7200, "recording": True, "playlist": body["playlist"], "start": server_now,
+                    "skew": 1_200_000 - 1_200}  # fmt: skip
+    bad_bodies: list[Any] = [None, [], {"window": "2h"}, {"window": 0, "playlist": "/replay/a/dvr.m3u8"},
+                             {"window": 60, "playlist": "https://elsewhere.example/x.m3u8"}]  # fmt: skip
+    for bad in bad_bodies:
+        got = await run(units, "return u.readDvrInfo(arg, 0, 0);", bad)
+        assert got["playlist"] is None and got["skew"] == 0 and got["recording"] is False
+
+
+def info(window: int, playlist: bool = True, start: int | None = None) -> dict[str, Any]:
+    return {"window": window, "recording": playlist, "playlist": "/replay/a/dvr.m3u8" if playlist else None,
+            "start": start, "skew": 0}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("state", "earliest"),
+    [
+        # Recording for an hour, 2-hour window: back to the recording's start.
+        (
+            {"info": info(7200, start=NOW - 3_600_000), "live": [NOW - 30_000, NOW], "dvr": None},
+            NOW - 3_600_000,
+        ),
+        # Recording for 3 hours: the window's start.
+        (
+            {"info": info(7200, start=NOW - 10_800_000), "live": [NOW - 30_000, NOW], "dvr": None},
+            NOW - 7_200_000,
+        ),
+        # Recording off: as far as the live playlist reaches.
+        ({"info": info(7200, playlist=False), "live": [NOW - 30_000, NOW], "dvr": None}, NOW - 30_000),
+        # On the DVR playlist (the live one not attached): the recording's reach.
+        (
+            {"info": info(7200, start=NOW - 600_000), "live": None, "dvr": [NOW - 600_000, NOW - 5_000]},
+            NOW - 600_000,
+        ),
+        # DVR off, or not known yet: nothing to rewind.
+        ({"info": info(0, start=NOW - 600_000), "live": [NOW - 30_000, NOW], "dvr": None}, None),
+        ({"info": None, "live": [NOW - 30_000, NOW], "dvr": None}, None),
+    ],
+)
+async def test_how_far_back_the_scrubber_reaches(
+    units: Page, state: dict[str, Any], earliest: int | None
+) -> None:
+    got = await run(
+        units,
+        "const range = (r) => r && { start: r[0], end: r[1] };"
+        "return u.earliestDate(arg.info, arg.now, range(arg.live), range(arg.dvr));",
+        {**state, "now": NOW},
+    )
+    assert got == earliest
+
+
+def context(source: str, attached: tuple[int, int] | None, dvr: bool = True) -> dict[str, Any]:
+    return {
+        "source": source,
+        "now": NOW,
+        "liveSlack": 4,
+        "attached": None if attached is None else {"start": attached[0], "end": attached[1]},
+        "dvrAvailable": dvr,
+    }
+
+
+LIVE_WINDOW = (NOW - 30_000, NOW - 1_000)
+DVR_RANGE = (NOW - 3_600_000, NOW - 4_000)
+
+
+@pytest.mark.parametrize(
+    ("behind", "state", "plan"),
+    [
+        (2, context("live", LIVE_WINDOW), {"to": "live"}),  # within the player's own latency: live
+        (10, context("live", LIVE_WINDOW), {"to": "here", "date": NOW - 10_000}),
+        (27, context("live", LIVE_WINDOW), {"to": "dvr", "date": NOW - 27_000}),  # about to slide out
+        (600, context("live", LIVE_WINDOW), {"to": "dvr", "date": NOW - 600_000}),
+        # Recording off: no further than the live playlist.
+        (600, context("live", LIVE_WINDOW, dvr=False), {"to": "here", "date": LIVE_WINDOW[0] + 1_000}),
+        (600, context("dvr", DVR_RANGE), {"to": "here", "date": NOW - 600_000}),
+        (7200, context("dvr", DVR_RANGE), {"to": "here", "date": DVR_RANGE[0]}),
+        (4.5, context("dvr", DVR_RANGE), {"to": "live"}),  # newer than the recording: the live playlist
+        (3, context("dvr", DVR_RANGE), {"to": "live"}),
+    ],
+)
+async def test_where_a_seek_goes(
+    units: Page, behind: float, state: dict[str, Any], plan: dict[str, Any]
+) -> None:
+    assert (
+        await run(units, "return u.planSeek(arg.behind, arg.state);", {"behind": behind, "state": state})
+        == plan
+    )
+
+
+FRAGMENTS = [
+    {"start": 0, "duration": 2, "programDateTime": NOW},
+    {"start": 2, "duration": 2, "programDateTime": NOW + 2_000},
+    # The publisher was away for 10 s (a discontinuity).
+    {"start": 4, "duration": 2, "programDateTime": NOW + 14_000},
+]
+
+
+@pytest.mark.parametrize(
+    ("date", "position"),
+    [
+        (NOW - 5_000, 0),  # before the playlist: its start
+        (NOW + 500, 0.5),
+        (NOW + 3_250, 3.25),
+        (NOW + 8_000, 4),  # in the gap: the next segment's start
+        (NOW + 15_000, 5),
+        (NOW + 60_000, 5.5),  # after it: near its end
+    ],
+)
+async def test_a_date_maps_to_a_position_through_the_program_date_times(
+    units: Page, date: int, position: float
+) -> None:
+    assert (
+        await run(
+            units, "return u.positionOfDate(arg.fragments, arg.date);", {"fragments": FRAGMENTS, "date": date}
+        )
+        == position
+    )
+    assert await run(units, "return u.rangeOfFragments(arg);", FRAGMENTS) == {
+        "start": NOW,
+        "end": NOW + 16_000,
+    }
+    assert await run(units, "return u.positionOfDate([], 0);") is None

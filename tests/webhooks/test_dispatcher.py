@@ -13,7 +13,14 @@ import pytest
 
 from ownstream.clock import SystemClock
 from ownstream.database.repos.webhooks import Webhook
-from ownstream.events import ChatEventOccurred, EventBus, StreamStarted, StreamStopped, StreamTitleChanged
+from ownstream.events import (
+    ChatEventOccurred,
+    EventBus,
+    ReplayReady,
+    StreamStarted,
+    StreamStopped,
+    StreamTitleChanged,
+)
 from ownstream.webhooks.dispatcher import USER_AGENT, DeliveryPolicy, WebhookDispatcher, origin_of
 from ownstream.webhooks.payloads import ServerDescription
 from tests.webhooks.receiver import receiving, unused_port
@@ -203,3 +210,51 @@ async def test_stop_cancels_workers_and_pending_retries() -> None:
 def test_origin_hides_path_and_query() -> None:
     assert origin_of("https://user:pw@hooks.example:8443/x/y?token=z") == "https://hooks.example:8443"
     assert origin_of("http://[bad") == "<invalid url>"
+
+
+async def test_a_finalised_replay_is_announced_to_its_subscribers(setup: Setup) -> None:
+    async with receiving() as receiver:
+        setup.directory.add(receiver.url(), "REPLAY_READY")
+        setup.server[0] = ServerDescription(
+            name="n", summary="s", stream_title="t", server_url="https://tv.example"
+        )
+        started = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+        setup.bus.publish(ReplayReady("r1", "Title", started, started, 10.0))
+        [ready] = await receiver.wait_for(1, "REPLAY_READY")
+    assert ready["eventData"]["url"] == "https://tv.example/replay/r1"
+    assert ready["eventData"]["replay"]["id"] == "r1"
+
+
+async def test_newer_events_carry_the_status_and_the_server_url() -> None:
+    """Newer Owncast (0.2.4): every `eventData` starts with the server's `status` and its `serverURL`
+    (left out while none is set); the 0.0.11 fields stay as they were."""
+    status = {"online": False, "viewerCount": 3}
+    bus, directory = EventBus(), FakeDirectory()
+    server = [ServerDescription(name="O", summary="s", stream_title="t", server_url="", status=status)]
+    dispatcher = WebhookDispatcher(
+        directory, bus, lambda: server[0], SystemClock(), FAST, event_ids=lambda: "event-id"
+    )
+    dispatcher.start()
+    try:
+        async with receiving() as receiver:
+            directory.add(receiver.url(), "CHAT", "STREAM_STARTED")
+            bus.publish(chat())
+            [first] = await receiver.wait_for(1, "CHAT")
+            server[0] = ServerDescription("O", "s", "t", server_url="https://o.example", status=status)
+            bus.publish(chat("again"))
+            bus.publish(StreamStarted(stream_id="s1", started_at=datetime(2022, 3, 6, tzinfo=UTC)))
+            [_, second] = await receiver.wait_for(2, "CHAT")
+            [started] = await receiver.wait_for(1, "STREAM_STARTED")
+    finally:
+        await dispatcher.stop(drain_timeout=0.1)
+    assert first["eventData"] == {
+        "status": status,
+        "body": "hi",
+        "rawBody": "hi",
+        "id": "m1",
+        "visible": True,
+    }
+    assert list(second["eventData"])[:2] == ["status", "serverURL"]
+    assert second["eventData"]["serverURL"] == "https://o.example" and second["eventData"]["body"] == "again"
+    assert started["eventData"]["status"] == status and started["eventData"]["name"] == "O"
+    assert started["eventData"]["serverURL"] == "https://o.example"

@@ -40,6 +40,22 @@ export interface ServerConfig {
   socketHostOverride: string;
   /** Newer Owncast: CSS custom properties (names without `--`) the page sets; null when never set. */
   appearanceVariables: Record<string, string> | null;
+  /** Newer Owncast: chat users may prove a website (IndieAuth; needs the server URL). */
+  authentication: { indieAuthEnabled: boolean };
+  /** Owncast's development branch: scheduled streams, and whether the page shows the countdown. */
+  schedule: { enabled: boolean; showCountdown: boolean; chatOpenMinutesBefore: number };
+}
+
+/** The current or next scheduled stream (`/api/status.scheduledEvent`, development branch). */
+export interface ScheduledEvent {
+  id: string;
+  name: string;
+  description: string;
+  /** RFC 3339, UTC. */
+  startTime: string;
+  durationMinutes: number;
+  /** The schedule opens chat now (before the start, or during the slot). */
+  chatOpen: boolean;
 }
 
 export interface StreamStatus {
@@ -50,6 +66,8 @@ export interface StreamStatus {
   lastDisconnectTime: string | null;
   versionNumber: string;
   streamTitle: string;
+  /** Left out while the schedule is off or nothing is scheduled. */
+  scheduledEvent?: ScheduledEvent;
 }
 
 export interface Variant {
@@ -96,6 +114,12 @@ export async function fetchConfig(): Promise<ServerConfig> {
     socketHostOverride: str(raw.socketHostOverride),
     appearanceVariables:
       raw.appearanceVariables && typeof raw.appearanceVariables === 'object' ? raw.appearanceVariables : null,
+    authentication: { indieAuthEnabled: raw.authentication?.indieAuthEnabled === true },
+    schedule: {
+      enabled: raw.schedule?.enabled === true,
+      showCountdown: raw.schedule?.showCountdown === true,
+      chatOpenMinutesBefore: typeof raw.schedule?.chatOpenMinutesBefore === 'number' ? raw.schedule.chatOpenMinutesBefore : 0,
+    },
   };
 }
 
@@ -167,4 +191,51 @@ export async function remoteFollow(account: string): Promise<{ redirectUrl: stri
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
+}
+
+/** An answer of the chat authentication routes: what the server sent, or the reason it refused. */
+export type AuthAnswer<T> = { ok: T } | { error: string };
+
+async function authPost<T>(path: string, token: string, body: unknown, read: (json: unknown) => T | null): Promise<AuthAnswer<T>> {
+  let response: Response;
+  try {
+    response = await fetch(`${path}?accessToken=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      cache: 'no-store',
+    });
+  } catch {
+    return { error: 'Could not reach this server. Check your connection and try again.' };
+  }
+  let json: unknown = null;
+  try {
+    json = await response.json();
+  } catch {
+    // an empty body (403 for a wrong code)
+  }
+  const value = response.ok ? read(json) : null;
+  if (value !== null) return { ok: value };
+  if (response.status === 403) return { error: 'That code is wrong or has expired.' };
+  if (response.status === 401) return { error: 'The chat does not know you yet; reload the page and try again.' };
+  const message = (json as { message?: unknown } | null)?.message;
+  return { error: typeof message === 'string' && message ? message : `HTTP ${response.status}` };
+}
+
+/** `POST /api/auth/indieauth`: where to send the browser to sign in to the viewer's own website. */
+export function startIndieAuth(token: string, authHost: string): Promise<AuthAnswer<string>> {
+  return authPost('/api/auth/indieauth', token, { authHost }, (json) => {
+    const redirect = (json as { redirect?: unknown } | null)?.redirect;
+    return typeof redirect === 'string' && redirect ? redirect : null;
+  });
+}
+
+/** `POST /api/auth/fediverse`: the server sends a one-time code to the account by direct message. */
+export function sendFediverseCode(token: string, account: string): Promise<AuthAnswer<true>> {
+  return authPost('/api/auth/fediverse', token, { account }, () => true);
+}
+
+/** `POST /api/auth/fediverse/verify`: the code the viewer received. */
+export function verifyFediverseCode(token: string, code: string): Promise<AuthAnswer<true>> {
+  return authPost('/api/auth/fediverse/verify', token, { code }, () => true);
 }

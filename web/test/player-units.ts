@@ -4,6 +4,16 @@ import Hls from 'hls.js/light';
 import { liveHlsConfig, STANDARD_SYNC_SEGMENTS, tuneLiveSync, withCacheBust } from '../src/player/hls-config';
 import { CATCH_UP_RATE, compensatedRate } from '../src/player/latency-compensator';
 import { BEHIND_LIVE_S, LiveEdge, type LiveTimeline, offersJumpToLive } from '../src/player/live-edge';
+import {
+  earliestDate,
+  formatBehind,
+  planSeek,
+  positionOfDate,
+  rangeOfFragments,
+  readDvrInfo,
+  scrubKey,
+  spokenBehind,
+} from '../src/player/dvr';
 
 declare global {
   interface Window {
@@ -70,6 +80,14 @@ window.playerUnits = {
   effectiveHlsConfig,
   CATCH_UP_RATE,
   compensatedRate,
+  earliestDate,
+  formatBehind,
+  planSeek,
+  positionOfDate,
+  rangeOfFragments,
+  readDvrInfo,
+  scrubKey,
+  spokenBehind,
   liveEdgeCase,
   liveHlsConfig,
   offersJumpToLive,

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from aiohttp import web
 
 from ownstream.api.errors import error_middleware
+from ownstream.api.newer_methods import NewerMethodRule
 from ownstream.api.routes import (
     admin_chat,
     admin_config,
@@ -29,7 +30,10 @@ from ownstream.api.routes import (
     admin_users,
     admin_webhooks,
     chat,
+    chat_auth,
     chat_socket,
+    clips,
+    cmcd,
     directory,
     federation_actor,
     federation_admin,
@@ -42,6 +46,8 @@ from ownstream.api.routes import (
     playback_metrics,
     public,
     public_files,
+    replays,
+    schedule,
 )
 from ownstream.api.routes.admin_pages import AdminPages, setup_admin_pages
 from ownstream.api.state import SERVICES, Services
@@ -116,6 +122,7 @@ def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None
     app = web.Application(
         middlewares=[
             error_middleware,
+            NewerMethodRule().middleware,
             route_security(gates if gates is not None else security_gates(svc, pages)),
         ],
         client_max_size=8 * 1024 * 1024,
@@ -145,12 +152,18 @@ def create_web_app(svc: Services, gates: Mapping[type[Requirement], Gate] | None
     app.add_routes(admin_chat.routes)
     app.add_routes(admin_ip_bans.routes)
     app.add_routes(playback_metrics.routes)
+    app.add_routes(cmcd.routes)
     app.add_routes(public_files.routes)
     app.add_routes(admin_favicon.routes)
     app.add_routes(chat_socket.routes)
     app.add_routes(metrics.routes)
     app.add_routes(notifications.routes)
     app.add_routes(admin_users.routes)
+    app.add_routes(replays.routes)
+    app.add_routes(clips.routes)
+    app.add_routes(chat_auth.routes)
+    app.add_routes(schedule.routes)
+    app.add_routes(schedule.setter_routes)
 
     async def close_chat_sockets(_app: web.Application) -> None:
         # Runs after the listeners stop and before aiohttp waits for handlers; WebSocket handlers

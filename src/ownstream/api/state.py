@@ -10,7 +10,12 @@ from ownstream.auth.login_throttle import LoginThrottle
 from ownstream.auth.session import AdminSessions
 from ownstream.auth.tokens import IntegrationTokens
 from ownstream.chat.service import ChatService
+from ownstream.chat_auth.fediverse_codes import FediverseCodes
+from ownstream.chat_auth.indieauth_client import IndieAuthClient
+from ownstream.chat_auth.indieauth_provider import IndieAuthProvider
+from ownstream.clips.library import ClipLibrary
 from ownstream.clock import Clock
+from ownstream.cluster.media_forward import MediaForwarder
 from ownstream.config.ffmpeg_settings import FfmpegSettings
 from ownstream.config.rendered import RenderedPageTexts
 from ownstream.config.service import ConfigService
@@ -28,6 +33,8 @@ from ownstream.hls.live_store import LiveHls
 from ownstream.logbuffer import LogBuffer
 from ownstream.metrics.service import ServerMetrics
 from ownstream.notifications.service import NotificationService
+from ownstream.replays.library import ReplayLibrary
+from ownstream.schedule.service import ScheduleService
 from ownstream.settings import Settings
 from ownstream.simulcast.service import SimulcastService
 from ownstream.stream.hardware import HardwareMonitor
@@ -72,11 +79,23 @@ class Services:
     notifications: NotificationService
     playback: PlaybackMetrics
     """Newer Owncast's player-reported metrics and stream health."""
+    replays: ReplayLibrary
+    """Recorded streams (issue 13)."""
+    clips: ClipLibrary
+    """Stretches of the replays (issue 13)."""
+    indieauth: IndieAuthClient
+    """Chat authentication (newer Owncast §7): a chat user proves a website, or a fediverse account."""
+    fediverse_codes: FediverseCodes
+    indieauth_provider: IndieAuthProvider
+    schedule: ScheduleService
+    """Scheduled streams (newer Owncast's development branch, §14.1)."""
     disk_full: DiskFullReporter = field(default_factory=DiskFullReporter)
     """The process's one reporter: "the disk is full" at most once a minute."""
     playlists: LastGoodPlaylists = field(default_factory=LastGoodPlaylists)
     live_hls: LiveHls = field(default_factory=LiveHls)
     """The live stream's renditions in memory (the CMAF packager's), for `/hls/…`."""
+    media_forward: MediaForwarder | None = None
+    """A web process (`--role web`): where `/hls/…` is asked for (the media process has the stream)."""
 
 
 SERVICES = web.AppKey("services", Services)

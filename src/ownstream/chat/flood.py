@@ -1,8 +1,13 @@
-"""Flood control for inbound chat frames: a token bucket and a timed mute. Pure; time is passed in."""
+"""Flood control for inbound chat frames: a token bucket and a timed mute. Pure; time is passed in.
+
+One process keeps a `FloodGuard` per socket, in memory. With several processes (`--redis-url`) a
+`UserFloodLimit` (cluster/flood_limit.py) applies the same bucket and mute per user across all their
+sockets on every process; the socket's own guard stands in while Redis does not answer."""
 
 from __future__ import annotations
 
 import enum
+from typing import Protocol
 
 SUSTAINED_RATE = 1.5
 """Frames per second a socket may send on average."""
@@ -57,3 +62,12 @@ class FloodGuard:
             return Verdict.ALLOW
         self._muted_until = now + self._mute_seconds
         return Verdict.MUTE
+
+
+class UserFloodLimit(Protocol):
+    """The bucket and mute of one user across every socket they hold, wherever it is."""
+
+    async def check(self, user_id: str) -> Verdict | None:
+        """The verdict for one more frame from `user_id`; None when it cannot be told (the caller uses
+        the socket's own guard)."""
+        ...

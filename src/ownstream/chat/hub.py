@@ -189,6 +189,10 @@ class ChatHub:
     ) -> None:
         self.queue_size = queue_size
         self.max_sockets = max_sockets
+        self.site_max_sockets = 0
+        """Sockets the whole site may hold (`--max-chat-sockets`); 0: no site-wide limit."""
+        self.sockets_elsewhere = 0
+        """Sockets the other processes hold, as presence last read them (0 with one process)."""
         self.direct_write_limit = direct_write_limit
         """Negative: never write directly, every event goes through the per-socket queue."""
         self._clients: dict[int, ChatClient] = {}
@@ -201,7 +205,10 @@ class ChatHub:
 
     @property
     def full(self) -> bool:
-        return len(self._clients) >= self.max_sockets
+        held = len(self._clients)
+        if held >= self.max_sockets:
+            return True
+        return 0 < self.site_max_sockets <= held + self.sockets_elsewhere
 
     def connect(
         self, outlet: Outlet, user: User, *, ip_address: str, user_agent: str, connected_at: datetime

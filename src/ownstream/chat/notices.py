@@ -55,3 +55,20 @@ def message_not_saved_notice() -> str:
 
 def name_not_saved_notice() -> str:
     return "Your new name could not be saved: the server's disk is full. Please try again later."
+
+
+def name_reserved_notice(escaped_name: str) -> str:
+    """Newer Owncast's text (§9.4) for a rename to an authenticated or integration user's name."""
+    return (
+        f"The name **{escaped_name}** has been already registered. If this is your name, please authenticate."
+    )
+
+
+def authentication_required_notice() -> str:
+    """Newer Owncast 0.2.5's text (§9.3) while only authenticated users may take part."""
+    return "Authentication is required to participate in chat."
+
+
+def now_authenticated_as_notice(escaped_old_name: str, escaped_existing_name: str) -> str:
+    """Newer Owncast's text (§7) when a chat user proves an identity another user already holds."""
+    return f"**{escaped_old_name}** is now authenticated as **{escaped_existing_name}**"

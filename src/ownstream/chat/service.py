@@ -18,16 +18,26 @@ from typing import Any
 
 from ownstream.chat.emoji import EmojiCatalog
 from ownstream.chat.fanout import ChatFanout
+from ownstream.chat.flood import UserFloodLimit
 from ownstream.chat.hub import ChatClient, ChatHub, Outlet
 from ownstream.chat.ip_bans import IpBans
-from ownstream.chat.names import MAX_NAME_LENGTH, clean_name, registration_name, rename_allowed
+from ownstream.chat.names import (
+    MAX_NAME_LENGTH,
+    clean_name,
+    generated_name,
+    registration_name,
+    rename_allowed,
+)
 from ownstream.chat.notices import (
+    authentication_required_notice,
     flood_notice,
     message_not_saved_notice,
     name_not_saved_notice,
     name_refused_notice,
+    name_reserved_notice,
     name_too_long_notice,
     not_established_notice,
+    now_authenticated_as_notice,
     slur_notice,
     stream_ended_notice,
     stream_starting_notice,
@@ -101,9 +111,11 @@ class ChatService:
         last_disconnect: datetime | None = None,
         rng: random.Random | None = None,
         disk_full: DiskFullReporter | None = None,
+        flood_limit: UserFloodLimit | None = None,
     ) -> None:
         """`hub` holds this process's sockets; `fanout` reaches every socket (the hub itself when
-        there is one process). `last_disconnect`: when the last stream of an earlier run ended."""
+        there is one process). `last_disconnect`: when the last stream of an earlier run ended.
+        `flood_limit`: the per-user flood limit shared by several processes (None: per socket)."""
         self._timings = settings.timings
         self._config = config
         self._bus = bus
@@ -112,9 +124,14 @@ class ChatService:
         self._messages = messages
         self.ip_bans = ip_bans
         self._rng = rng or random.SystemRandom()
-        self.hub = hub or ChatHub(process_slot=settings.process_slot)
-        self.fanout: ChatFanout = fanout or self.hub
+        # `is not None`: an empty hub is falsy (it has a length).
+        self.hub = hub if hub is not None else ChatHub(process_slot=settings.process_slot)
+        self.fanout: ChatFanout = fanout if fanout is not None else self.hub
+        self.flood_limit = flood_limit
         self.stream = StreamView(last_disconnect)
+        self.opened_early: Callable[[], bool] = lambda: False
+        """Whether something else opens chat while offline now (a scheduled stream's chat window); the
+        composition root sets it."""
         self._disk_full = disk_full or DiskFullReporter(log)
         self.emoji = EmojiCatalog(settings.data_dir / "emoji")
         self._last_seen: dict[str, float] = {}
@@ -133,11 +150,15 @@ class ChatService:
         self._slur_filter = SlurFilter(await asyncio.to_thread(load_wordlist))
         await self.prune()
         self._pruner.start()
+        # Every process follows the stream's state (joins and the welcome depend on it); the notices go
+        # out once, from the process where the stream is, to every socket through the fan-out.
         self._unsubscribe = [
-            self._bus.subscribe(StreamStarted, self._stream_started),
-            self._bus.subscribe(StreamOnline, self.stream.went_online),
-            self._bus.subscribe(StreamEnding, self.stream.ending),
-            self._bus.subscribe(StreamStopped, self._stream_stopped),
+            self._bus.subscribe(StreamStarted, self.stream.started, from_everywhere=True),
+            self._bus.subscribe(StreamStarted, self._announce_stream_start),
+            self._bus.subscribe(StreamOnline, self.stream.went_online, from_everywhere=True),
+            self._bus.subscribe(StreamEnding, self.stream.ending, from_everywhere=True),
+            self._bus.subscribe(StreamStopped, self.stream.stopped, from_everywhere=True),
+            self._bus.subscribe(StreamStopped, self._announce_stream_end),
         ]
 
     async def close_sockets(self, timeout: float = 1.0) -> None:
@@ -168,6 +189,8 @@ class ChatService:
     async def register(self, display_name: str | None, forwarded_user: str | None) -> tuple[User, str]:
         config = self._config.current
         name = registration_name(display_name, forwarded_user, config.suggested_usernames, self._rng)
+        if await self._users.name_is_reserved(name):
+            name = generated_name(self._rng)  # an authenticated or integration user's name (newer §9.4)
         return await self._users.create(name)
 
     async def user_for_token(self, token: str) -> User | None:
@@ -182,6 +205,11 @@ class ChatService:
     # --- reading ------------------------------------------------------------------------------------
     async def history(self, limit: int = HISTORY_LIMIT) -> list[dict[str, Any]]:
         return [to_json(item) for item in await self._messages.history(limit)]
+
+    async def messages_between(self, start: datetime, end: datetime, limit: int) -> list[dict[str, Any]]:
+        """The chat as it was from `start` to `end` (a replay's), as history items, moderation applied:
+        hidden messages and disabled users' messages are left out."""
+        return [to_json(item) for item in await self._messages.between(start, end, limit)]
 
     async def admin_messages(self) -> list[dict[str, Any]]:
         return [to_json(item) for item in await self._messages.user_messages()]
@@ -293,8 +321,8 @@ class ChatService:
 
     def admits_frame(self, client: ChatClient, frame: str) -> bool:
         """Newer Owncast's gates on any inbound frame (reference newer §9.3), after the size limit: the
-        slur filter over the raw frame, then established-user mode (moderators exempt). A refused frame
-        gets its sender a notice and is dropped."""
+        slur filter over the raw frame, then established-user mode and required authentication
+        (moderators exempt from both). A refused frame gets its sender a notice and is dropped."""
         config = self._config.current
         if config.chat_slur_filter_enabled and self._slur_filter.matches(frame):
             self.notify(client, slur_notice())
@@ -304,6 +332,10 @@ class ChatService:
             if age < self._timings.established_user_age:
                 self.notify(client, not_established_notice())
                 return False
+        user = client.user
+        if config.chat_require_authentication and not (user.is_moderator or user.authenticated):
+            self.notify(client, authentication_required_notice())
+            return False
         return True
 
     async def change_color(self, client: ChatClient, new_color: int) -> None:
@@ -320,7 +352,9 @@ class ChatService:
     def _chat_open(self) -> bool:
         if self._config.current.chat_disabled:
             return False
-        return self.stream.chat_open(self._clock.now(), self._timings.chat_offline_grace)
+        if self.stream.chat_open(self._clock.now(), self._timings.chat_offline_grace):
+            return True
+        return self.opened_early()
 
     async def receive_chat(self, client: ChatClient, raw_body: str) -> None:
         """A CHAT event from a socket: render, store, broadcast, tell integrations."""
@@ -357,6 +391,10 @@ class ChatService:
             self._resend_user_info(client)
             return
         new_name = clean_name(proposed)
+        if await self._users.name_is_reserved(new_name, except_user_id=client.user.id):
+            self.notify(client, name_reserved_notice(markdown_literal(new_name)))
+            self._resend_user_info(client)
+            return
         old_name = client.user.display_name
         try:
             user = await self._users.rename(client.user.id, new_name)
@@ -381,6 +419,39 @@ class ChatService:
             raise error
         self._disk_full.report(what, error)
         self.notify(client, notice)
+
+    # --- chat authentication (newer Owncast §7) ------------------------------------------------------
+    async def identity_verified(self, token: str, user: User, identity_type: str, identity: str) -> User:
+        """`user` (holding `token`) proved `identity`. If another user proved it before, `token` moves to
+        that user, the room hears "**old** is now authenticated as **existing**" when the names differ,
+        and the sockets opened with the token close (the page reconnects as that user); otherwise the
+        identity becomes `user`'s and their sockets get the new user info (the badge)."""
+        owner = await self._users.identity_owner(identity_type, identity)
+        if owner is not None and owner != user.id:
+            await self._users.move_token(token, owner)
+            existing = await self._users.authenticate(owner, identity_type, identity)
+            if existing is None:
+                raise Invalid("the user who owns this identity no longer exists")
+            if existing.display_name != user.display_name:
+                self.broadcast_notice(
+                    now_authenticated_as_notice(
+                        markdown_literal(user.display_name), markdown_literal(existing.display_name)
+                    )
+                )
+            self.fanout.update_user(existing)
+            self.fanout.close_user_sockets(user.id)
+            return existing
+        verified = await self._users.authenticate(user.id, identity_type, identity)
+        if verified is None:
+            raise Invalid("the user who owns this identity no longer exists")
+        self.fanout.update_user(verified)
+        self.fanout.send_to_user(
+            verified.id, encode(ConnectedUserInfo(short_id(), self._clock.now(), verified))
+        )
+        return verified
+
+    async def auth_providers(self, user_ids: list[str]) -> dict[str, list[str]]:
+        return await self._users.auth_providers(user_ids)
 
     # --- server and integration messages ------------------------------------------------------------
     async def _store_and_broadcast(
@@ -541,12 +612,10 @@ class ChatService:
             self.broadcast_notice(title_changed_notice(markdown_literal(title)))
         self._bus.publish(StreamTitleChanged(title))
 
-    def _stream_started(self, event: StreamStarted) -> None:
-        self.stream.started(event)
+    def _announce_stream_start(self, event: StreamStarted) -> None:
         self.broadcast_notice(stream_starting_notice())
         if (frame := self._welcome_frame()) is not None:
             self.fanout.broadcast(frame)
 
-    def _stream_stopped(self, event: StreamStopped) -> None:
-        self.stream.stopped(event)
+    def _announce_stream_end(self, event: StreamStopped) -> None:
         self.broadcast_notice(stream_ended_notice())

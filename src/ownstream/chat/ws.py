@@ -103,12 +103,18 @@ class _InboundFrames:
         self._now = now
         self._flood = FloodGuard(now())
 
+    async def _flood_verdict(self) -> Verdict:
+        shared = self._chat.flood_limit
+        if shared is not None and (verdict := await shared.check(self._client.user.id)) is not None:
+            return verdict
+        return self._flood.check(self._now())
+
     async def receive(self, kind: WSMsgType, data: object) -> None:
         if kind not in (WSMsgType.TEXT, WSMsgType.BINARY):
             return
         client = self._client
         if not client.user.is_moderator and self._chat.spam_protection:
-            verdict = self._flood.check(self._now())
+            verdict = await self._flood_verdict()
             if verdict is Verdict.MUTE:
                 self._chat.notify_flooding(client)
                 return

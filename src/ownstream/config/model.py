@@ -64,6 +64,8 @@ class S3Config(BaseModel):
     region: StrictStr = ""
     acl: StrictStr = ""
     force_path_style: StrictBool = Field(default=False, alias="forcePathStyle")
+    path_prefix: StrictStr = Field(default="", alias="pathPrefix")
+    """Newer Owncast's (0.1.2): the live stream's objects go under `<pathPrefix>/hls/` ("": the root)."""
 
     def to_json(self) -> dict[str, object]:
         """Owncast omits empty strings."""
@@ -160,6 +162,8 @@ class RuntimeConfig(BaseModel):
     chat_established_user_mode: StrictBool = False
     chat_spam_protection_enabled: StrictBool = True
     chat_slur_filter_enabled: StrictBool = False
+    chat_require_authentication: StrictBool = False
+    """Newer Owncast 0.2.5: only authenticated users and moderators take part in chat."""
 
     # Federation (the feature comes with a later issue; its settings exist now)
     federation_enabled: StrictBool = False
@@ -172,6 +176,35 @@ class RuntimeConfig(BaseModel):
     # Go-live notifications (newer Owncast §8)
     browser_push: BrowserPushConfig = BrowserPushConfig()
     discord: DiscordConfig = DiscordConfig()
+    # Replays (issue 13): every stream recorded, continued after a reconnect within the window
+    replays_enabled: StrictBool = True
+    replays_reconnect_window: StrictInt = Field(default=60, ge=0, le=600)
+    """Seconds a publisher may be gone and still continue the same replay."""
+    replays_retention_days: StrictInt = Field(default=0, ge=0, le=36500)
+    """Finished replays older than this many days are removed; 0 = kept however old."""
+    replays_retention_bytes: StrictInt = Field(default=0, ge=0)
+    """The replays may take at most this many bytes (oldest finished removed first); 0 = only the disk
+    budget applies."""
+    # Clips (issue 13): stretches of a replay anyone allowed can cut
+    clips_enabled: StrictBool = True
+    clips_max_duration: StrictInt = Field(default=60, ge=1, le=3600)
+    """Seconds a clip may ask for (it is then widened to whole segments)."""
+    clips_permission: StrictStr = Field(default="moderators", pattern="^(admin|moderators|everyone)$")
+    """Who may cut clips besides the admin: `admin` (no one else), `moderators`, `everyone` (any chat
+    user)."""
+    replays_dvr_window: StrictInt = Field(default=7200, ge=0, le=43200)
+    """Seconds a live viewer can rewind (DVR); 0 = off. Served from the recording, so with replays off
+    only the live playlist's own window can be rewound."""
+
+    # Scheduled streams (Owncast's development branch, reference newer §14.1; schedule/)
+    schedule_enabled: StrictBool = False
+    schedule_show_countdown: StrictBool = False
+    schedule_chat_open_minutes: StrictInt = 0
+    """Chat opens this long before a scheduled start while offline: 0, 5, 10, 30 or 60."""
+    schedule_reminder_message: StrictStr = ""
+    """The reminder's text when an occurrence has none of its own; empty: no reminders."""
+    schedule_first_reminder_minutes: StrictInt = 120
+    schedule_second_reminder_minutes: StrictInt = 15
 
     # Written once, at the first start (the viewer peaks and connect times live in `stream_stats`)
     server_init_date: datetime | None = None

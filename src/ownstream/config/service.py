@@ -75,7 +75,9 @@ class ConfigService:
         """From now on, reload whenever another `ConfigService` on this bus (another process, once the
         bus is shared) says it changed the stored configuration."""
         if self._unsubscribe is None:
-            self._unsubscribe = self._bus.subscribe(ConfigChanged, self._changed_elsewhere)
+            self._unsubscribe = self._bus.subscribe(
+                ConfigChanged, self._changed_elsewhere, from_everywhere=True
+            )
 
     def unfollow(self) -> None:
         unsubscribe, self._unsubscribe = self._unsubscribe, None

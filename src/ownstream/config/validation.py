@@ -440,3 +440,57 @@ def parse_discord(value: Any) -> DiscordConfig:
     if (webhook and not is_http_url(webhook)) or (enabled and not webhook):
         raise Invalid(DISCORD_FAILED)
     return DiscordConfig(enabled=enabled, webhook=webhook, go_live_message=message)
+
+
+# Replays
+
+
+MAX_RECONNECT_WINDOW = 600
+
+
+def parse_reconnect_window(value: Any) -> int:
+    """Seconds (0 = a replay ends as soon as its stream does)."""
+    return expect_integer(value, "the reconnect window", 0, MAX_RECONNECT_WINDOW)
+
+
+MAX_DVR_WINDOW = 43200
+"""12 hours: a longer DVR playlist is reloaded by every rewinding viewer; older parts are the replay's."""
+
+
+def parse_dvr_window(value: Any) -> int:
+    """Seconds a live viewer can rewind (0 = DVR off)."""
+    return expect_integer(value, "the DVR window", 0, MAX_DVR_WINDOW)
+
+
+MAX_RETENTION_DAYS = 36500
+MAX_RETENTION_BYTES = 2**62
+
+
+def parse_replay_retention(value: Any) -> tuple[int, int]:
+    """`{"days": N, "bytes": N}` (either may be left out: 0, unlimited) as (days, bytes)."""
+    if not isinstance(value, dict):
+        raise Invalid('the retention must be an object: {"days": N, "bytes": N}')
+    unknown = set(value) - {"days", "bytes"}
+    if unknown:
+        raise Invalid(f"unknown retention field: {sorted(unknown)[0]}")
+    days = expect_integer(value.get("days", 0), "days", 0, MAX_RETENTION_DAYS)
+    size = expect_integer(value.get("bytes", 0), "bytes", 0, MAX_RETENTION_BYTES)
+    return days, size
+
+
+# Clips
+
+MAX_CLIP_SECONDS = 3600
+CLIP_PERMISSIONS = ("admin", "moderators", "everyone")
+
+
+def parse_clip_max_duration(value: Any) -> int:
+    """Seconds a clip may ask for."""
+    return expect_integer(value, "the longest clip", 1, MAX_CLIP_SECONDS)
+
+
+def parse_clip_permission(value: Any) -> str:
+    """Who may cut clips besides the admin."""
+    if value not in CLIP_PERMISSIONS:
+        raise Invalid(f"who may clip must be one of {', '.join(CLIP_PERMISSIONS)}")
+    return str(value)

@@ -24,6 +24,10 @@ S3_NEEDS_ENDPOINT = "s3 support requires an endpoint"
 S3_NEEDS_CREDENTIALS = "s3 support requires an access key and secret"
 S3_NEEDS_REGION = "s3 support requires a region and endpoint"
 S3_NEEDS_BUCKET = "s3 support requires a bucket created for storing public video segments"
+S3_BAD_PATH_PREFIX = (
+    "s3 path prefix must be folder names separated by /, without . or .. and without spaces, ?, #, \\ or "
+    "control characters"
+)
 
 _SCALED_SIZES = ("scaled_width", "scaled_height")
 """x264 and the other encoders want even frame sizes with 4:2:0 chroma."""
@@ -99,10 +103,25 @@ def parse_s3(value: Any) -> S3Config:
         region=fields.string("region"),
         acl=fields.string("acl"),
         forcePathStyle=fields.boolean("forcePathStyle"),
+        pathPrefix=parse_s3_path_prefix(fields.string("pathPrefix")),
     )
     if config.enabled:
         check_s3_complete(config)
     return config
+
+
+def parse_s3_path_prefix(text: str) -> str:
+    """Newer Owncast's `pathPrefix`, stored without surrounding slashes. Owncast took any string; one that
+    cannot be a folder of object keys inside a URL (`..`, `?`, `#`, spaces, empty folders) is refused here."""
+    prefix = text.strip().strip("/")
+    if not prefix:
+        return ""
+    folders = prefix.split("/")
+    if any(folder in ("", ".", "..") for folder in folders) or any(
+        char in "?#\\" or char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F for char in prefix
+    ):
+        raise Invalid(S3_BAD_PATH_PREFIX)
+    return prefix
 
 
 def check_s3_complete(config: S3Config) -> None:

@@ -43,6 +43,7 @@ users = sa.Table(
     sa.Column("scopes", sa.JSON, nullable=False),
     sa.Column("type", sa.String(16), nullable=False, server_default="STANDARD"),
     sa.Column("last_used", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("authenticated_at", sa.DateTime(timezone=True), nullable=True),
 )
 """Chat users and integration (API) users. Tokens are looked up by their SHA-256; only API users keep the
 token itself, because the admin lists integration tokens (reference §4)."""
@@ -173,3 +174,124 @@ ip_bans = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 """Banned client addresses (newer Owncast §5), in the canonical text form of `ipaddress`."""
+replays = sa.Table(
+    "replays",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("rendition", sa.Integer, nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("s3_endpoint", sa.Text, nullable=True),
+    sa.Column("s3_bucket", sa.Text, nullable=True),
+    sa.Index("ix_replays_started_at", "started_at"),
+)
+"""Recorded streams: one row per replay (a stream, continued across reconnects within the window);
+`ended_at` is None until it is finalised. `s3_endpoint` and `s3_bucket` name the bucket its files were
+uploaded to (under `recordings/<id>/`); null for a replay kept on local disk."""
+
+replay_segments = sa.Table(
+    "replay_segments",
+    metadata,
+    sa.Column("replay_id", sa.String(32), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("init_name", sa.Text, nullable=False),
+    sa.Column("program_date_time", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("duration", sa.Float, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("discontinuity", sa.Boolean, nullable=False),
+)
+"""Each kept segment of a replay, in order (`position` from 0): its file name in the replay's folder,
+the init segment it needs, the wall-clock time of its first frame, its length and size, and whether a
+reconnect came before it (`EXT-X-DISCONTINUITY`)."""
+
+clips = sa.Table(
+    "clips",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("replay_id", sa.String(32), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("duration", sa.Float, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_by_name", sa.Text, nullable=False),
+    sa.Index("ix_clips_created_at", "created_at"),
+)
+"""Clips (issue 13): a stretch of a replay cut on segment boundaries. Never changes once made; it keeps
+its own links to its segment files, so it outlives its replay (`replay_id` is where it came from, not a
+foreign key). `created_by` is the chat user's id, or `admin`."""
+
+clip_segments = sa.Table(
+    "clip_segments",
+    metadata,
+    sa.Column("clip_id", sa.String(32), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("init_name", sa.Text, nullable=False),
+    sa.Column("program_date_time", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("duration", sa.Float, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("discontinuity", sa.Boolean, nullable=False),
+)
+"""A clip's segments, as `replay_segments` (files in the clip's own folder)."""
+chat_auth = sa.Table(
+    "chat_auth",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.String(32), nullable=False, index=True),
+    sa.Column("identity", sa.Text, nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("timestamp", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("type", "identity", name="uq_chat_auth_identity"),
+    sqlite_autoincrement=True,
+)
+"""Verified identities of chat users (Owncast's `auth`, newer §7): `type` `indieauth` (the canonical
+profile URL) or `fediverse` (`user@host`, lower case). An identity belongs to one user."""
+user_access_tokens = sa.Table(
+    "user_access_tokens",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(32), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Further access tokens of a chat user, by SHA-256: a token that proved an identity another user already
+owned is moved to that user here (newer §7); the user's first token stays in `users.token_hash`."""
+
+stream_event_series = sa.Table(
+    "stream_event_series",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("reminder_message", sa.Text, nullable=False),
+    sa.Column("recurrence", sa.Text, nullable=False),
+    sa.Column("duration_minutes", sa.Integer, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Recurring scheduled streams (Owncast's development-branch `stream_event_series`, newer §14.1)."""
+stream_events = sa.Table(
+    "stream_events",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("series_id", sa.String(32), nullable=True, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("reminder_message", sa.Text, nullable=False),
+    sa.Column("start_time", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("original_start", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("duration_minutes", sa.Integer, nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("reminded", sa.String(64), nullable=False),
+    sa.Column("announced", sa.String(64), nullable=False),
+    sa.UniqueConstraint("series_id", "original_start", name="uq_stream_events_slot"),
+)
+"""Scheduled occurrences, one-offs and those a series produced (newer §14.1); times in UTC. A series'
+occurrence keeps the instant it was produced for in `original_start`, so re-expanding never duplicates a
+moved or cancelled one. `reminded`: the reminder lead times (minutes, comma-separated) already sent;
+`announced`: the SCHEDULED_EVENTS webhook actions already sent (comma-separated)."""

@@ -80,7 +80,7 @@ def user_json(user: User) -> Document:
     """Owncast's User object: `disabledAt`/`nameChangedAt` only when set.
 
     `scopes` is always a list: 0.0.11 sent null for a user without scopes, which bots that iterate it
-    (owlbot) crash on.
+    (owlbot) crash on. `isBot` and `authenticated` are newer Owncast's (0.0.12), after 0.0.11's fields.
     """
     document: Document = {
         "id": user.id,
@@ -94,6 +94,8 @@ def user_json(user: User) -> Document:
     if user.name_changed_at is not None:
         document["nameChangedAt"] = rfc3339(user.name_changed_at)
     document["scopes"] = list(user.scopes)
+    document["isBot"] = user.is_bot
+    document["authenticated"] = user.authenticated
     return document
 
 
@@ -106,6 +108,8 @@ def integration_user_json(user: User) -> Document:
         "createdAt": rfc3339(user.created_at),
         "previousNames": None,
         "scopes": [],
+        "isBot": True,
+        "authenticated": False,
     }
 
 

@@ -27,6 +27,8 @@ class User:
     last_used: datetime | None
     access_token: str | None
     """Only for API users; chat users' tokens are stored as hashes only."""
+    authenticated_at: datetime | None = None
+    """When the user last proved an identity (IndieAuth or a fediverse code, newer Owncast §7)."""
 
     @property
     def is_moderator(self) -> bool:
@@ -35,3 +37,12 @@ class User:
     @property
     def disabled(self) -> bool:
         return self.disabled_at is not None
+
+    @property
+    def authenticated(self) -> bool:
+        return self.authenticated_at is not None
+
+    @property
+    def is_bot(self) -> bool:
+        """Newer Owncast's `isBot`: integration (API) users."""
+        return self.type == "API"

@@ -41,6 +41,8 @@ def describe_failure(error: BaseException) -> str:
 
 async def check_bucket(config: S3Config, *, timeout: float = CHECK_TIMEOUT) -> BucketCheck:
     key = f"ownstream-connection-test-{secrets.token_hex(6)}.txt"
+    if config.path_prefix:  # where the stream's objects go: a key policy may allow only that folder
+        key = f"{config.path_prefix}/{key}"
     store = await S3ObjectStore.open(config)
     step = "upload"
     started = time.monotonic()

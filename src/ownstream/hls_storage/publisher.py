@@ -2,6 +2,7 @@
 
 It listens to the HLS watcher's events on the bus and never does I/O in the handlers: they put small jobs
 on a bounded queue that a few owned worker tasks drain. Per segment: upload it (`hls/<variant>/<name>`,
+under the S3 setting's `pathPrefix` folder when one is set,
 cached for a year), then publish that variant's playlist (uncached) with only uploaded segments in it.
 Every upload is retried with back-off; one that still fails is logged and tried again at the next
 playlist change, as long as the segment is listed. Segments that left the playlist more than
@@ -42,8 +43,13 @@ DEFAULT_WORKERS = 3
 DEFAULT_QUEUE_SIZE = 128
 
 
-def object_key(variant: int, name: str) -> str:
-    return f"{KEY_PREFIX}/{variant}/{name}"
+def hls_folder(path_prefix: str = "") -> str:
+    """The folder of the live stream's objects: `hls`, or `<pathPrefix>/hls` (newer Owncast's layout)."""
+    return f"{path_prefix}/{KEY_PREFIX}" if path_prefix else KEY_PREFIX
+
+
+def object_key(variant: int, name: str, path_prefix: str = "") -> str:
+    return f"{hls_folder(path_prefix)}/{variant}/{name}"
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,10 @@ class SegmentPublisher:
         workers: int = DEFAULT_WORKERS,
         queue_size: int = DEFAULT_QUEUE_SIZE,
         keep_expired: int = EXTRA_SEGMENTS_ON_DISK,
+        path_prefix: str = "",
     ) -> None:
         self._store = store
+        self._path_prefix = path_prefix
         self._bus = bus
         self._hls_dir = hls_dir
         self._retry_delay = retry_delay
@@ -236,7 +244,7 @@ class SegmentPublisher:
                 self._master_queued = False
                 await self._rewrite_master()
             case _DeleteSegments(variant, names):
-                keys = [object_key(variant, name) for name in names]
+                keys = [object_key(variant, name, self._path_prefix) for name in names]
                 await self._retry(lambda: self._store.delete(keys), job.describe())
 
     async def _retry(self, operation: Callable[[], Awaitable[None]], what: str) -> bool:
@@ -249,7 +257,7 @@ class SegmentPublisher:
         try:
             if not ledger.wants(job.name):
                 return
-            key = object_key(job.variant, job.name)
+            key = object_key(job.variant, job.name, self._path_prefix)
             started = asyncio.get_running_loop().time()
             try:
                 body = await asyncio.to_thread((self._variant_dir(job.variant) / job.name).read_bytes)
@@ -304,7 +312,7 @@ class SegmentPublisher:
                 if not await self._upload_init(variant, ledger.init):
                     return
                 ledger.uploaded.add(ledger.init)
-            key = object_key(variant, PLAYLIST_NAME)
+            key = object_key(variant, PLAYLIST_NAME, self._path_prefix)
             data = body.encode("utf-8")
             if await self._retry(
                 lambda: self._store.put(
@@ -316,7 +324,7 @@ class SegmentPublisher:
 
     async def _upload_init(self, variant: int, name: str) -> bool:
         """The fMP4 init segment a playlist names: in the bucket before any playlist that needs it."""
-        key = object_key(variant, name)
+        key = object_key(variant, name, self._path_prefix)
         try:
             body = await asyncio.to_thread((self._variant_dir(variant) / name).read_bytes)
         except FileNotFoundError:
@@ -330,7 +338,7 @@ class SegmentPublisher:
         )
 
     async def _rewrite_master(self) -> None:
-        base = f"{self._store.public_base_url}/{KEY_PREFIX}"
+        base = f"{self._store.public_base_url}/{hls_folder(self._path_prefix)}"
         path = self._hls_dir / PLAYLIST_NAME
         if await asyncio.to_thread(_point_master_at, path, base):
             self._master_rewritten = True

@@ -27,10 +27,17 @@ class S3StoreError(RuntimeError):
     """The bucket answered, but refused part of a request."""
 
 
-def public_base_url(config: S3Config) -> str:
-    """Where viewers read objects: the serving endpoint (a CDN) if set, else `<endpoint>/<bucket>`."""
-    if config.serving_endpoint:
-        return config.serving_endpoint.rstrip("/")
+def public_base_url(config: S3Config, video_serving_endpoint: str = "") -> str:
+    """Where viewers read objects (the address that stands for `<endpoint>/<bucket>`).
+
+    Newer Owncast's `videoServingEndpoint` (a CDN in front of the bucket) wins; else 0.0.11's
+    `s3.servingEndpoint`; else the bucket's own address. Newer Owncast moved the S3 value into
+    `videoServingEndpoint`; both settings exist here, so a 0.0.11 client's keeps working until a newer
+    client sets the newer one.
+    """
+    for endpoint in (video_serving_endpoint, config.serving_endpoint):
+        if endpoint:
+            return endpoint.rstrip("/")
     return f"{config.endpoint.rstrip('/')}/{config.bucket}"
 
 
@@ -50,16 +57,18 @@ def client_config(config: S3Config) -> AioConfig:
 class S3ObjectStore:
     """Puts and deletes objects in one bucket with the configured canned ACL."""
 
-    def __init__(self, client: S3Client, resources: AsyncExitStack, config: S3Config) -> None:
+    def __init__(
+        self, client: S3Client, resources: AsyncExitStack, config: S3Config, video_serving_endpoint: str = ""
+    ) -> None:
         self._client = client
         self._resources = resources
         self._bucket = config.bucket
         # Any canned ACL name the admin typed is passed on; the bucket rejects unknown ones.
         self._acl = cast("ObjectCannedACLType", config.acl or DEFAULT_ACL)
-        self._base_url = public_base_url(config)
+        self._base_url = public_base_url(config, video_serving_endpoint)
 
     @classmethod
-    async def open(cls, config: S3Config) -> S3ObjectStore:
+    async def open(cls, config: S3Config, video_serving_endpoint: str = "") -> S3ObjectStore:
         """A client for `config`. No request is made yet, so an unreachable endpoint does not fail here."""
         session = AioSession()
         # Loading botocore's JSON service models takes a blocking ~0.2 s: do it off the event loop.
@@ -76,7 +85,7 @@ class S3ObjectStore:
                 config=client_config(config),
             )
         )
-        return cls(client, resources, config)
+        return cls(client, resources, config, video_serving_endpoint)
 
     @property
     def public_base_url(self) -> str:

@@ -17,9 +17,17 @@ log = logging.getLogger(__name__)
 
 
 async def open_stream_storage(
-    s3: S3Config, hls_dir: Path, variant_count: int, bus: EventBus, timings: Timings
+    s3: S3Config,
+    hls_dir: Path,
+    variant_count: int,
+    bus: EventBus,
+    timings: Timings,
+    video_serving_endpoint: str = "",
 ) -> StreamStorage:
     """A started storage: the S3 publisher when enabled, else local serving.
+
+    With S3, `video_serving_endpoint` (newer Owncast's setting, a CDN in front of the bucket) stands for
+    `<endpoint>/<bucket>` in the URLs players get, read once per stream as the S3 settings are.
 
     If the S3 client cannot even be built (a malformed endpoint, say), the stream is served locally
     rather than refused: storage trouble never stops a stream.
@@ -27,7 +35,7 @@ async def open_stream_storage(
     if not s3.enabled:
         return LocalStorage()
     try:
-        store = await S3ObjectStore.open(s3)
+        store = await S3ObjectStore.open(s3, video_serving_endpoint)
     except Exception:
         log.exception("could not set up S3 storage at %s; serving this stream from local disk", s3.endpoint)
         return LocalStorage()
@@ -38,6 +46,7 @@ async def open_stream_storage(
         variant_count,
         retry_delay=timings.storage_retry_delay,
         flush_timeout=timings.storage_flush_timeout,
+        path_prefix=s3.path_prefix,
     )
     await publisher.start()
     return publisher

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from dataclasses import dataclass
 from typing import cast
 
@@ -148,4 +149,33 @@ class GuardedTCPSite(web.BaseSite):
             self._port,
             backlog=self._backlog,
             reuse_address=True,
+        )
+
+
+class GuardedSocketSite(web.BaseSite):
+    """A site on a listening socket someone else bound (a `--workers` parent), each connection behind the
+    guard. Several processes accept on the one socket; the kernel hands each connection to one of them."""
+
+    def __init__(self, runner: web.BaseRunner, sock: socket.socket, guard: HttpGuard) -> None:
+        super().__init__(runner)
+        self._sock = sock
+        self._guard = guard
+
+    @property
+    def name(self) -> str:
+        host, port = self._sock.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def port(self) -> int:
+        return int(self._sock.getsockname()[1])
+
+    async def start(self) -> None:
+        await super().start()
+        server = self._runner.server
+        if server is None:
+            raise RuntimeError("the web runner is not set up")
+        guard = self._guard
+        self._server = await asyncio.get_running_loop().create_server(
+            lambda: _GuardedConnection(server, guard), sock=self._sock, backlog=self._backlog
         )

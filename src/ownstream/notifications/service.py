@@ -47,6 +47,17 @@ GONE_STATUSES = frozenset({404, 410})
 JWT_REUSE_SECONDS = 3600
 
 
+@dataclass(frozen=True)
+class _PushKind:
+    topic: str
+    ttl: int
+
+
+GO_LIVE = _PushKind(PUSH_TOPIC, PUSH_TTL_SECONDS)
+REMINDER = _PushKind("owncast-schedule-reminder", 900)
+"""A scheduled stream's reminder stays worth delivering for a quarter of an hour."""
+
+
 @dataclass
 class PushOutcome:
     delivered: int = 0
@@ -170,20 +181,34 @@ class NotificationService:
                 outcome.seconds,
             )
 
+    async def send_reminder(self, text: str) -> None:
+        """A scheduled stream's reminder (newer §14.1) through every enabled channel. Unlike go-live
+        messages, reminders are not held back by the 10-minute rule: each occurrence sends each once."""
+        config = self._config.current
+        if config.discord.enabled and config.discord.webhook:
+            await self.send_discord(text)
+        if config.browser_push.enabled:
+            outcome = await self.send_browser_push(text, reminder=True)
+            log.info("reminder Web Push: %d delivered, %d failed", outcome.delivered, outcome.failed)
+
     # --- Discord -----------------------------------------------------------------------------------
 
-    def discord_message(self) -> dict[str, str]:
+    def discord_message(self, text: str | None = None) -> dict[str, str]:
+        """The go-live message, or `text` (a scheduled stream's reminder) under the same name and logo."""
         config = self._config.current
-        content = config.discord.go_live_message
-        if config.stream_title:
-            content += f"\n{config.stream_title}"
-        if config.server_url:
-            content += f"\n\n{config.server_url}"
+        if text is not None:
+            content = text
+        else:
+            content = config.discord.go_live_message
+            if config.stream_title:
+                content += f"\n{config.stream_title}"
+            if config.server_url:
+                content += f"\n\n{config.server_url}"
         avatar = f"{config.server_url.rstrip('/')}/logo" if config.server_url else ""
         return {"username": config.server_name, "content": content, "avatar_url": avatar}
 
-    async def send_discord(self) -> None:
-        body = json.dumps(self.discord_message()).encode()
+    async def send_discord(self, text: str | None = None) -> None:
+        body = json.dumps(self.discord_message(text)).encode()
         try:
             reply = await self._http.request(
                 "POST",
@@ -194,33 +219,36 @@ class NotificationService:
                 headers={"Content-Type": "application/json"},
             )
         except OutboundFailure as failure:
-            log.warning("Discord go-live message not delivered: %s", failure.reason)
+            log.warning("Discord message not delivered: %s", failure.reason)
             return
         if reply.status >= 300:
-            log.warning("Discord go-live message refused: HTTP %d", reply.status)
+            log.warning("Discord message refused: HTTP %d", reply.status)
 
     # --- Web Push ----------------------------------------------------------------------------------
 
-    def push_payload(self) -> bytes:
+    def push_payload(self, text: str | None = None) -> bytes:
         config = self._config.current
-        message = {"title": config.server_name, "body": config.browser_push.go_live_message, "icon": "/logo"}
+        body = config.browser_push.go_live_message if text is None else text
+        message = {"title": config.server_name, "body": body, "icon": "/logo"}
         return json.dumps(message).encode()
 
     def _subject(self) -> str:
         url = self._config.current.server_url
         return url if url.startswith("https://") else "mailto:webpush@ownstream.invalid"
 
-    async def send_browser_push(self) -> PushOutcome:
-        """One push message to every stored subscription, `workers` in flight at a time."""
+    async def send_browser_push(self, text: str | None = None, *, reminder: bool = False) -> PushOutcome:
+        """One push message (the go-live one, or `text`) to every stored subscription, `workers` in
+        flight at a time."""
         started = time.perf_counter()
         outcome = PushOutcome()
-        payload = self.push_payload()
+        payload = self.push_payload(text)
+        kind = REMINDER if reminder else GO_LIVE
         gone: list[int] = []
         queue: asyncio.Queue[Subscription | None] = asyncio.Queue(maxsize=self._workers * 2)
 
         async def work() -> None:
             while (item := await queue.get()) is not None:
-                result = await self._push_one(item, payload)
+                result = await self._push_one(item, payload, kind)
                 if result == "delivered":
                     outcome.delivered += 1
                 else:
@@ -244,7 +272,7 @@ class NotificationService:
         outcome.seconds = time.perf_counter() - started
         return outcome
 
-    async def _push_one(self, stored: Subscription, payload: bytes) -> str:
+    async def _push_one(self, stored: Subscription, payload: bytes, kind: _PushKind) -> str:
         try:
             subscription = PushSubscription.parse(stored.destination)
         except BadSubscription:
@@ -253,8 +281,8 @@ class NotificationService:
         jwt = self._jwts.get(self.key, audience(subscription.endpoint), self._subject(), time.time())
         headers = {
             "Authorization": vapid_authorization(jwt, self.key.private_key),
-            "TTL": str(PUSH_TTL_SECONDS),
-            "Topic": PUSH_TOPIC,
+            "TTL": str(kind.ttl),
+            "Topic": kind.topic,
             "Urgency": "normal",
             "Content-Encoding": "aes128gcm",
             "Content-Type": "application/octet-stream",

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import aiohttp
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from ownstream import OWNCAST_API_VERSION, __version__
@@ -41,6 +42,8 @@ class Reply:
     status: int
     body: bytes
     """At most the `max_reply_bytes` the caller asked for."""
+    headers: CIMultiDictProxy[str] = field(default_factory=lambda: CIMultiDictProxy(CIMultiDict()))
+    """The answer's headers (a redirect's `Location`, a profile page's `Link`)."""
 
 
 def trusted_authorities() -> ssl.SSLContext:
@@ -103,7 +106,7 @@ class OutboundHttp:
                 allow_redirects=follow_redirects and allow_private,
             ) as response:
                 raw = await _read_at_most(response, max_reply_bytes)
-                return Reply(response.status, raw)
+                return Reply(response.status, raw, CIMultiDictProxy(CIMultiDict(response.headers)))
         except PrivateAddressRefused as error:
             raise OutboundFailure(NOT_PUBLIC, error, permanent=True) from None
         except TimeoutError as error:

@@ -172,7 +172,12 @@ class CmafOutput:
             session_id=new_session_id(),
         )
         storage = await open_stream_storage(
-            config.s3, self.directory, len(job.variants), self._bus, self._timings
+            config.s3,
+            self.directory,
+            len(job.variants),
+            self._bus,
+            self._timings,
+            config.video_serving_endpoint,
         )
         disk = DiskWriter(
             self.directory,

@@ -95,7 +95,12 @@ class HlsOutput:
         )
         # Storage (local or S3, its settings as they are now) listens for the watcher's events: first.
         storage = await open_stream_storage(
-            config.s3, self.directory, len(job.variants), self._bus, self._timings
+            config.s3,
+            self.directory,
+            len(job.variants),
+            self._bus,
+            self._timings,
+            config.video_serving_endpoint,
         )
         run = _Run(stream, job, storage)
         run.watcher = HlsOutputWatcher(

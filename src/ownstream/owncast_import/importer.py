@@ -13,6 +13,7 @@ replaced. Everything is written in one transaction: a failed import leaves the d
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import shutil
 import sqlite3
@@ -45,6 +46,8 @@ from ownstream.owncast_import.source import (
 
 DATA_TABLES = (
     schema.users,
+    schema.chat_auth,
+    schema.user_access_tokens,
     schema.messages,
     schema.webhooks,
     schema.ap_followers,
@@ -52,12 +55,10 @@ DATA_TABLES = (
     schema.ap_accepted_activities,
     schema.stream_stats,
     schema.notifications,
+    schema.ip_bans,
     schema.config,
 )
-NOT_YET_IMPORTED = {
-    "ip_bans": "IP bans",
-    "auth": "IndieAuth/fediverse chat logins",
-}
+AUTH_TYPES = frozenset({"indieauth", "fediverse"})
 EMOJI_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif"})
 
 
@@ -140,6 +141,28 @@ class _Import:
                         "scopes": comma_list(row["scopes"]),
                         "type": user_type,
                         "last_used": parse_timestamp(_text(row, "last_used")),
+                        "authenticated_at": parse_timestamp(_text(row, "authenticated_at")),
+                    }
+                )
+            yield rows
+
+    def chat_auth_rows(self) -> Iterator[list[dict[str, Any]]]:
+        """Newer Owncast's `auth` (the identities chat users proved): each (type, identity) once."""
+        seen: set[tuple[str, str]] = set()
+        for batch in self.source.table("auth"):
+            rows = []
+            for row in batch:
+                kind = (_text(row, "type", "") or "").lower()
+                identity, user_id = _text(row, "token", "") or "", _text(row, "user_id", "") or ""
+                if kind not in AUTH_TYPES or not identity or not user_id or (kind, identity) in seen:
+                    continue
+                seen.add((kind, identity))
+                rows.append(
+                    {
+                        "user_id": user_id[:32],
+                        "identity": identity,
+                        "type": kind,
+                        "timestamp": parse_timestamp(row["timestamp"]) or _now(),
                     }
                 )
             yield rows
@@ -233,6 +256,31 @@ class _Import:
                 )
             yield rows
 
+    def ip_ban_rows(self) -> Iterator[list[dict[str, Any]]]:
+        """Banned addresses (0.0.12 and later), in the canonical form Ownstream compares (chat/ip_bans.py);
+        an address that is not one is reported and left out."""
+        seen: set[str] = set()
+        for batch in self.source.table("ip_bans"):
+            rows = []
+            for row in batch:
+                raw = (_text(row, "ip_address", "") or "").strip()
+                try:
+                    address = str(ipaddress.ip_address(raw))
+                except ValueError:
+                    self.report.notes.append(f"IP ban {raw[:64]!r} is not an IP address; not imported")
+                    continue
+                if address in seen:
+                    continue
+                seen.add(address)
+                rows.append(
+                    {
+                        "ip_address": address,
+                        "notes": _text(row, "notes", "") or "",
+                        "created_at": parse_timestamp(_text(row, "created_at")) or _now(),
+                    }
+                )
+            yield rows
+
     def activity_rows(self) -> Iterator[list[dict[str, Any]]]:
         for batch in self.source.table("ap_accepted_activities"):
             yield [
@@ -307,10 +355,6 @@ async def _write(
     unknown = unmapped_keys(datastore.values)
     if unknown:
         report.notes.append(f"settings Ownstream has no place for yet: {', '.join(unknown)}")
-    for name, label in NOT_YET_IMPORTED.items():
-        count = await asyncio.to_thread(source.count, name)
-        if count:
-            report.notes.append(f"{count} {label} not imported (not supported by this version yet)")
 
     engine = await open_database(database_url)
     try:
@@ -342,6 +386,7 @@ async def _write(
             )
             work = _Import(source, report)
             report.counts["users"] = await _insert_all(conn, schema.users, work.user_rows())
+            report.counts["chat logins"] = await _insert_all(conn, schema.chat_auth, work.chat_auth_rows())
             report.counts["chat messages"] = await _insert_all(conn, schema.messages, work.message_rows())
             report.counts["webhooks"] = await _insert_all(conn, schema.webhooks, work.webhook_rows())
             report.counts["followers"] = await _insert_all(conn, schema.ap_followers, work.follower_rows())
@@ -352,6 +397,7 @@ async def _write(
             report.counts["push subscriptions"] = await _insert_all(
                 conn, schema.notifications, work.subscription_rows()
             )
+            report.counts["IP bans"] = await _insert_all(conn, schema.ip_bans, work.ip_ban_rows())
             report.counts["federation key pair"] = int("federation_private_key" in settings.extra)
     finally:
         await engine.dispose()

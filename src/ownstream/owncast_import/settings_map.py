@@ -20,6 +20,8 @@ from pydantic import ValidationError
 
 from ownstream.auth.admin_password import hash_password
 from ownstream.config.model import RuntimeConfig
+from ownstream.config.validation import parse_appearance_variables
+from ownstream.errors import Invalid
 from ownstream.owncast_import.gob import GobError, Opaque, go_time
 from ownstream.owncast_import.source import parse_timestamp
 
@@ -40,6 +42,9 @@ TEXT = {
     "http_listen_address": "web_server_ip",
     "custom_offline_message": "offline_message",
     "custom_javascript": "custom_javascript",
+    # Newer Owncast's (reference newer §15), which Ownstream has settings for now.
+    "websocket_host_override": "socket_host_override",
+    "video_serving_endpoint": "video_serving_endpoint",
 }
 FLAGS = {
     "nsfw": "nsfw",
@@ -49,6 +54,11 @@ FLAGS = {
     "federation_private": "federation_private",
     "federation_show_engagement": "federation_show_engagement",
     "hide_viewer_count": "hide_viewer_count",
+    "chat_join_messages_enabled": "chat_join_messages_enabled",
+    "chat_established_users_only_mode": "chat_established_user_mode",
+    "chat_spam_protection_enabled": "chat_spam_protection_enabled",
+    "chat_slur_filter_enabled": "chat_slur_filter_enabled",
+    "disable_search_indexing": "disable_search_indexing",
 }
 NUMBERS = {
     "http_port_number": "web_server_port",
@@ -193,6 +203,14 @@ def _discord(value: Any) -> dict[str, Any]:
     }
 
 
+def _appearance(value: Any) -> dict[str, str]:
+    """Owncast's `map[string]string` of CSS variables, checked as the `appearance` setter checks them."""
+    try:
+        return parse_appearance_variables(value)
+    except Invalid as error:
+        raise ValueError(error.message) from None
+
+
 STRUCTS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "browser_push_configuration": ("browser_push", _browser_push),
     "discord_configuration": ("discord", _discord),
@@ -200,6 +218,7 @@ STRUCTS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "external_actions": ("external_actions", _actions),
     "video_stream_output_variants": ("video_variants", _variants),
     "s3_storage_config": ("s3", _s3),
+    "custom_color_variable_values": ("appearance_variables", _appearance),
 }
 
 

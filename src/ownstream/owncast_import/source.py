@@ -127,11 +127,6 @@ class OwncastDatabase:
         except (TypeError, ValueError):
             return None
 
-    def count(self, table: str) -> int:
-        if table not in self.tables:
-            return 0
-        return int(self._connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
-
     def datastore(self) -> Datastore:
         values: dict[str, Any] = {}
         unreadable: list[str] = []

@@ -15,7 +15,7 @@ import enum
 import functools
 import logging
 import secrets
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -23,7 +23,14 @@ from typing import Any, Protocol
 from ownstream.auth.stream_key import stream_key_matches
 from ownstream.clock import Clock
 from ownstream.config.model import RuntimeConfig
-from ownstream.events import EventBus, StreamEnding, StreamOnline, StreamStarted, StreamStopped
+from ownstream.events import (
+    EventBus,
+    StreamDisconnectRequested,
+    StreamEnding,
+    StreamOnline,
+    StreamStarted,
+    StreamStopped,
+)
 from ownstream.hls_storage.backend import StreamStorage
 from ownstream.ingest.flv import FlvTag
 from ownstream.ingest.publish import PublishClosed, PublishRefusal, PublishRequest, StreamSink
@@ -139,6 +146,9 @@ class StreamLifecycle:
         self._offline_cleanup: asyncio.TimerHandle | None = None
         # For the metrics: bytes received from broadcasters (transcoder starts and failures: below).
         self.ingest = IngestMeter(clock.monotonic)
+        self._online_elsewhere = False
+        """A web process: the media process's stream is online (heard on the bus)."""
+        self._unfollow: list[Callable[[], None]] = []
 
     # --- state, for the API ---------------------------------------------------------------------------
     @property
@@ -147,7 +157,31 @@ class StreamLifecycle:
 
     @property
     def online(self) -> bool:
-        return self._state is StreamState.ONLINE
+        return self._state is StreamState.ONLINE or self._online_elsewhere
+
+    def follow_elsewhere(self) -> None:
+        """A web process: online while the media process's stream is (from the bus), and an admin's
+        disconnect asked here goes to the media process."""
+        self._unfollow = [
+            self._bus.subscribe_elsewhere(StreamOnline, self._went_online_elsewhere),
+            self._bus.subscribe_elsewhere(StreamEnding, self._went_offline_elsewhere),
+            self._bus.subscribe_elsewhere(StreamStopped, self._went_offline_elsewhere),
+        ]
+
+    def obey_elsewhere(self) -> None:
+        """The media process: an admin's disconnect asked of a web process ends the stream here."""
+        self._unfollow.append(
+            self._bus.subscribe_elsewhere(StreamDisconnectRequested, self._disconnect_asked)
+        )
+
+    def _went_online_elsewhere(self, _event: StreamOnline) -> None:
+        self._online_elsewhere = True
+
+    def _went_offline_elsewhere(self, _event: StreamEnding | StreamStopped) -> None:
+        self._online_elsewhere = False
+
+    async def _disconnect_asked(self, _event: StreamDisconnectRequested) -> None:
+        await self.disconnect()
 
     @property
     def connected(self) -> bool:
@@ -296,6 +330,9 @@ class StreamLifecycle:
     async def disconnect(self) -> bool:
         """Admin disconnect: end the inbound stream. False when none is connected."""
         session = self._session
+        if session is None and self._online_elsewhere:
+            self._bus.publish(StreamDisconnectRequested())
+            return True
         if session is None or session.ending:
             return False
         await asyncio.shield(self.schedule_end(session, "an admin disconnected the stream"))
@@ -359,6 +396,9 @@ class StreamLifecycle:
 
     async def stop(self) -> None:
         """Shutdown: end any live stream (ffmpeg finishes its last segment), then wait for stragglers."""
+        for unfollow in self._unfollow:
+            unfollow()
+        self._unfollow = []
         if self._offline_cleanup is not None:
             self._offline_cleanup.cancel()
             self._offline_cleanup = None

@@ -17,6 +17,8 @@ from datetime import datetime
 from typing import Any
 
 from ownstream.clock import Clock, PeriodicTimer, rfc3339
+from ownstream.stream.cmcd import Report, cmcd_update
+from ownstream.stream.playback_clients import PlaybackClients
 
 MAX_POINTS = 300
 HEALTHY_SHARE = 75
@@ -114,6 +116,8 @@ class PlaybackMetrics:
         self.series = {name: FloatSeries() for name in SERIES}
         self.health: Health | None = None
         self.last_window_errors = 0
+        self.clients = PlaybackClients(clock)
+        """Each player's live record (`/api/admin/viewers/playback`)."""
         self._timer = PeriodicTimer("playback-metrics", interval, self.fold)
 
     def start(self) -> None:
@@ -134,6 +138,23 @@ class PlaybackMetrics:
             record.download_duration = report.download_duration
         record.errors += max(0, int(report.errors))
         record.variant_changes += max(0, int(report.quality_variant_changes))
+
+    def cmcd(self, sender: str, reports: list[Report], *, from_request: bool) -> None:
+        """CMCD reports from the viewer `sender` (IP + User-Agent id): each into the player's live record
+        (keyed by its CMCD session id when it sends one) and the current window."""
+        for cmcd in reports:
+            update = cmcd_update(cmcd)
+            effect = self.clients.cmcd(sender, update, from_request=from_request)
+            self.report(
+                update.session_id or sender,
+                PlaybackReport(
+                    errors=effect.errors,
+                    quality_variant_changes=int(effect.variant_changed),
+                    bandwidth=update.bandwidth_kbps,
+                    latency=update.latency_seconds,
+                    download_duration=update.download_seconds,
+                ),
+            )
 
     @property
     def reporting_clients(self) -> int:

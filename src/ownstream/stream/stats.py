@@ -8,12 +8,14 @@ there is room.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from ownstream.clock import Clock, PeriodicTimer
 from ownstream.database.repos.stats import StoredStats
 from ownstream.disk_full import DiskFullReporter, is_disk_full
+from ownstream.events import EventBus, StreamOnline, StreamStarted, StreamStopped
 from ownstream.settings import Timings
 from ownstream.stream.viewers import ViewerRegistry
 
@@ -32,8 +34,18 @@ class StatsStore(Protocol):
 
 class StreamStats:
     def __init__(
-        self, store: StatsStore, clock: Clock, timings: Timings, disk_full: DiskFullReporter | None = None
+        self,
+        store: StatsStore,
+        clock: Clock,
+        timings: Timings,
+        disk_full: DiskFullReporter | None = None,
+        *,
+        keeps_store: bool = True,
     ) -> None:
+        """`keeps_store` False: a web process, which follows the media process's statistics (its
+        `follow_elsewhere`) and leaves saving them to it."""
+        self._keeps_store = keeps_store
+        self._unfollow: list[Callable[[], None]] = []
         self._store = store
         self._clock = clock
         self.viewers = ViewerRegistry(timings.viewer_expiry, clock.monotonic, clock.now)
@@ -63,12 +75,36 @@ class StreamStats:
 
     def start(self) -> None:
         self._pruner.start()
-        self._saver.start()
+        if self._keeps_store:
+            self._saver.start()
 
     async def stop(self) -> None:
+        for unfollow in self._unfollow:
+            unfollow()
+        self._unfollow = []
         await self._pruner.stop()
         await self._saver.stop()
-        await self.save()
+        if self._keeps_store:
+            await self.save()
+
+    def follow_elsewhere(self, bus: EventBus) -> None:
+        """A web process: the stream's connect and disconnect times and whether it is online, as the media
+        process's lifecycle publishes them."""
+        self._unfollow = [
+            bus.subscribe_elsewhere(StreamStarted, self._started_elsewhere),
+            bus.subscribe_elsewhere(StreamOnline, lambda _event: self.stream_online()),
+            bus.subscribe_elsewhere(StreamStopped, self._stopped_elsewhere),
+        ]
+
+    def _started_elsewhere(self, event: StreamStarted) -> None:
+        self.last_connect_time = event.started_at
+        self.last_disconnect_time = None
+        self.session_peak = 0
+
+    def _stopped_elsewhere(self, event: StreamStopped) -> None:
+        self._online = False
+        self.last_disconnect_time = event.stopped_at
+        self.last_connect_time = None
 
     @property
     def viewer_count(self) -> int:
@@ -77,6 +113,10 @@ class StreamStats:
 
     def viewer_seen(self, ip: str, user_agent: str) -> None:
         self.viewers.seen(ip, user_agent)
+        self._update_peaks()
+
+    def viewers_elsewhere_changed(self) -> None:
+        """Other processes' viewers were read again (cluster/presence.py): the peaks count them too."""
         self._update_peaks()
 
     def _prune(self) -> None:

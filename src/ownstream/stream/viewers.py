@@ -1,4 +1,7 @@
-"""Viewer counting as Owncast does it (reference §7): an id per IP + User-Agent, expiring after 15 s."""
+"""Viewer counting as Owncast does it (reference §7): an id per IP + User-Agent, expiring after 15 s.
+
+With several processes (cluster/presence.py) the viewers the others saw are handed in as `elsewhere`:
+counts and lists are the union, a viewer seen by two processes counted once."""
 
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ class ViewerRegistry:
         self._now = now
         self._last_seen: dict[str, float] = {}
         self._viewers: dict[str, Viewer] = {}
+        self._elsewhere: dict[str, Viewer] = {}
 
     def seen(self, ip: str, user_agent: str) -> None:
         key = viewer_id(ip, user_agent)
@@ -51,10 +55,23 @@ class ViewerRegistry:
             del self._last_seen[key]
             self._viewers.pop(key, None)
 
-    def active(self) -> list[Viewer]:
-        """The viewers seen within the expiry, first seen first."""
+    def set_elsewhere(self, viewers: dict[str, Viewer]) -> None:
+        """The viewers other processes serving this site saw recently (by viewer id)."""
+        self._elsewhere = viewers
+
+    def local(self) -> list[Viewer]:
+        """The viewers this process saw within the expiry, first seen first."""
         return sorted(self._viewers.values(), key=lambda viewer: viewer.first_seen)
+
+    def active(self) -> list[Viewer]:
+        """The viewers seen within the expiry (here or elsewhere), first seen first."""
+        if not self._elsewhere:
+            return self.local()
+        merged = {**self._elsewhere, **self._viewers}
+        return sorted(merged.values(), key=lambda viewer: viewer.first_seen)
 
     @property
     def count(self) -> int:
-        return len(self._last_seen)
+        if not self._elsewhere:
+            return len(self._last_seen)
+        return len(self._last_seen.keys() | self._elsewhere.keys())

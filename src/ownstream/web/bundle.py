@@ -19,9 +19,9 @@ STATIC_DIR: Final = _PACKAGE_DIR / "static"
 DEFAULT_LOGO: Final = _PACKAGE_DIR / "assets" / "logo.svg"
 """Our own logo, served at `/logo` until the streamer uploads one."""
 
-PAGE_FILES: Final = ("index.html", "embed-video.html", "embed-chat.html")
 PLATFORM_LOGOS: Final = "platformlogos"
 """`static/platformlogos/<id>.svg`: the brand icons of the social platforms (build.mjs, from npm)."""
+PAGE_FILES: Final = ("index.html", "embed-video.html", "embed-chat.html", "replay.html", "clip.html")
 ADMIN_PAGE_FILES: Final = ("admin.html", "admin-login.html")
 ADMIN_ASSETS: Final = "admin-assets"
 

@@ -156,6 +156,18 @@ class _Pages:
         return self._page("embed-chat.html", context.server_name)
 
     @public
+    async def replay(self, request: web.Request) -> web.StreamResponse:
+        """A replay's page; the replay itself (and a 404 for an unknown one) comes from the API."""
+        context = await self._context()
+        return self._page("replay.html", context.server_name)
+
+    @public
+    async def clip(self, request: web.Request) -> web.StreamResponse:
+        """A clip's page; the clip itself (and a 404 for an unknown one) comes from the API."""
+        context = await self._context()
+        return self._page("clip.html", context.server_name)
+
+    @public
     async def asset(self, request: web.Request) -> web.StreamResponse:
         path = self._bundle.assets.get(request.match_info["name"])
         if path is None:
@@ -192,7 +204,8 @@ def setup_pages(
     static_root: Path | None = None,
 ) -> None:
     """Registers `/`, `/recordings`, `/schedule`, `/embed/video`, `/embed/chat` (also `/readonly` and
-    `/readwrite`), `/static/{name}` and `/img/platformlogos/{name}.svg` on `app`.
+    `/readwrite`), `/replay/{id}`, `/clip/{id}`, `/static/{name}` and `/img/platformlogos/{name}.svg`
+    on `app`.
 
     `context` is awaited per page request for the server name and the bot preview's metadata.
     Raises `FrontEndNotBuilt` (with build instructions) when the bundle is missing.
@@ -205,5 +218,7 @@ def setup_pages(
     app.router.add_get("/embed/video", pages.embed_video)
     for path in CHAT_EMBED_PATHS:
         app.router.add_get(path, pages.embed_chat)
+    app.router.add_get("/replay/{id}", pages.replay)
+    app.router.add_get("/clip/{id}", pages.clip)
     app.router.add_get(STATIC_PREFIX + "/{name}", pages.asset)
     app.router.add_get(PLATFORM_LOGO_PREFIX + "/{name}.svg", pages.platform_logo)

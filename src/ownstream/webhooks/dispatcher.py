@@ -19,12 +19,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from ownstream.clock import Clock
+from ownstream.clock import Clock, rfc3339
 from ownstream.config.service import ConfigService
 from ownstream.database.repos.webhooks import Webhook
 from ownstream.domain.event_types import (
+    CLIP_CREATED,
+    REPLAY_READY,
     RESTREAM_FAILED,
     RESTREAM_STARTED,
+    SCHEDULED_EVENTS,
     STREAM_STARTED,
     STREAM_STOPPED,
     STREAM_TITLE_UPDATED,
@@ -32,9 +35,12 @@ from ownstream.domain.event_types import (
 from ownstream.domain.owncast_json import encode_document
 from ownstream.events import (
     ChatEventOccurred,
+    ClipCreated,
     EventBus,
+    ReplayReady,
     RestreamFailed,
     RestreamStarted,
+    ScheduledEventAction,
     StreamStarted,
     StreamStopped,
     StreamTitleChanged,
@@ -45,8 +51,11 @@ from ownstream.outbound.retry import RetryPolicy
 from ownstream.webhooks.payloads import (
     ServerDescription,
     chat_event_body,
+    clip_created_body,
+    replay_ready_body,
     restream_event_body,
     stream_event_body,
+    with_server_fields,
 )
 
 __all__ = ["USER_AGENT", "DeliveryPolicy", "WebhookDispatcher", "describe_server", "origin_of"]
@@ -89,11 +98,19 @@ class DeliveryPolicy:
         )
 
 
-def describe_server(config: ConfigService) -> Callable[[], ServerDescription]:
+def describe_server(
+    config: ConfigService, status: Callable[[], dict[str, Any]] | None = None
+) -> Callable[[], ServerDescription]:
+    """The server as the events describe it; with `status`, the newer events' `status` and `serverURL`."""
+
     def describe() -> ServerDescription:
         current = config.current
         return ServerDescription(
-            name=current.server_name, summary=current.server_summary, stream_title=current.stream_title
+            name=current.server_name,
+            summary=current.server_summary,
+            stream_title=current.stream_title,
+            server_url=current.server_url,
+            status=status() if status is not None else None,
         )
 
     return describe
@@ -167,6 +184,9 @@ class WebhookDispatcher:
             self._bus.subscribe(StreamTitleChanged, self._on_title_changed),
             self._bus.subscribe(RestreamStarted, self._on_restream_started),
             self._bus.subscribe(RestreamFailed, self._on_restream_failed),
+            self._bus.subscribe(ReplayReady, self._on_replay_ready),
+            self._bus.subscribe(ClipCreated, self._on_clip_created),
+            self._bus.subscribe(ScheduledEventAction, self._on_scheduled_event),
         ]
 
     async def stop(self, drain_timeout: float = DRAIN_TIMEOUT) -> None:
@@ -217,6 +237,23 @@ class WebhookDispatcher:
             )
             self.enqueue(RESTREAM_FAILED, body)
 
+    def _on_replay_ready(self, event: ReplayReady) -> None:
+        subscribed = self._directory.subscribers(REPLAY_READY)
+        if subscribed:
+            body = replay_ready_body(event, self._event_ids(), self._server(), self._clock.now())
+            self._offer_all(subscribed, REPLAY_READY, body)
+
+    def _on_clip_created(self, event: ClipCreated) -> None:
+        subscribed = self._directory.subscribers(CLIP_CREATED)
+        if subscribed:
+            body = clip_created_body(event, self._event_ids(), self._server(), self._clock.now())
+            self._offer_all(subscribed, CLIP_CREATED, body)
+
+    def _on_scheduled_event(self, event: ScheduledEventAction) -> None:
+        """SCHEDULED_EVENTS (development branch): `{status, serverURL?, event, action, timestamp}`."""
+        data = {"event": event.event, "action": event.action, "timestamp": rfc3339(event.timestamp)}
+        self.enqueue(SCHEDULED_EVENTS, {"type": SCHEDULED_EVENTS, "eventData": data})
+
     def _stream_event(self, event_type: str, timestamp: datetime, *, title: str | None = None) -> None:
         """The server as configured right now (with the new title, for a title change)."""
         subscribed = self._directory.subscribers(event_type)
@@ -226,13 +263,13 @@ class WebhookDispatcher:
         if title is not None:
             server = replace(server, stream_title=title)
         body = stream_event_body(event_type, self._event_ids(), server, timestamp)
-        self._offer_all(subscribed, event_type, body)
+        self._offer_all(subscribed, event_type, with_server_fields(body, server))
 
     def enqueue(self, event_type: str, body: dict[str, Any]) -> None:
         """Offer one delivery of `body` to every webhook subscribed to `event_type`."""
         subscribed = self._directory.subscribers(event_type)
         if subscribed:
-            self._offer_all(subscribed, event_type, body)
+            self._offer_all(subscribed, event_type, with_server_fields(body, self._server()))
 
     def _offer_all(self, subscribed: list[Webhook], event_type: str, body: dict[str, Any]) -> None:
         encoded = encode_document(body)

@@ -48,6 +48,7 @@ async def test_test_connection_then_save(admin_server: RunningServer, browser: B
         await page.get_by_label("Region", exact=True).fill("us-east-1")
         await page.get_by_text("Optional settings").click()
         await page.get_by_label("Force path-style URLs (MinIO and some other services need this)").check()
+        await page.get_by_label("Path prefix", exact=True).fill("/shows/live/")
 
         test = page.get_by_role("button", name="Test connection")
         await test.click()
@@ -78,6 +79,7 @@ async def test_test_connection_then_save(admin_server: RunningServer, browser: B
         access_key,
         True,
     )
+    assert stored.path_prefix == "shows/live"
     # The 400 of the failed test is the bucket's answer, not a page problem.
     problems.messages = [m for m in problems.messages if "/api/admin/config/s3/test" not in m]
     problems.check()

@@ -25,6 +25,9 @@ import { Video } from './pages/Video';
 import { Viewers } from './pages/Viewers';
 import { Webhooks } from './pages/Webhooks';
 import { Appearance } from './pages/Appearance';
+import { Clips } from './pages/Clips';
+import { Replays } from './pages/Replays';
+import { Schedule } from './pages/Schedule';
 
 export interface RouteDef {
   path: string;
@@ -52,7 +55,13 @@ const route = (path: string, nav: string, icon: string, component: FunctionCompo
 export const NAV_GROUPS: NavGroup[] = [
   {
     title: '',
-    routes: [route('/admin/', 'Home', 'home', Home), route('/admin/viewer-info/', 'Viewers', 'eye', Viewers)],
+    routes: [
+      route('/admin/', 'Home', 'home', Home),
+      route('/admin/viewer-info/', 'Viewers', 'eye', Viewers),
+      // Ours (issue 13): the recorded streams and the clips cut from them.
+      route('/admin/replays/', 'Replays', 'video', Replays),
+      route('/admin/clips/', 'Clips', 'video', Clips),
+    ],
   },
   {
     title: 'Chat & Users',
@@ -72,6 +81,7 @@ export const NAV_GROUPS: NavGroup[] = [
       route('/admin/config-chat/', 'Chat', 'chat', ChatConfig, 'Chat settings'),
       route('/admin/config-federation/', 'Social', 'share', Federation, 'Social (Fediverse) settings'),
       route('/admin/config-notify', 'Notifications', 'bell', Notifications),
+      route('/admin/schedule/', 'Schedule', 'calendar', Schedule),
       route('/admin/config/storage/', 'S3 Storage', 'cloud', Storage, 'S3 storage'),
     ],
   },

@@ -38,6 +38,7 @@ export interface S3Settings {
   region?: string;
   acl?: string;
   forcePathStyle: boolean;
+  pathPrefix?: string;
 }
 
 export interface StreamKeyEntry {
@@ -71,6 +72,8 @@ export interface ServerConfig {
   socketHostOverride?: string;
   chatJoinMessagesEnabled: boolean;
   chatEstablishedUserMode: boolean;
+  /** Newer Owncast 0.2.5: only authenticated chatters (and moderators) take part. */
+  chatRequireAuthentication: boolean;
   chatSpamProtectionEnabled: boolean;
   chatSlurFilterEnabled: boolean;
   webServerPort: number;
@@ -90,6 +93,17 @@ export interface ServerConfig {
     browser: { enabled: boolean; goLiveMessage?: string };
     discord: { enabled: boolean; webhook?: string; goLiveMessage?: string };
   };
+  /** Clips (ours, issue 13): on or off, the longest clip in seconds, who besides the admin may clip. */
+  clips?: { enabled: boolean; maxDuration: number; permission: ClipPermission };
+  /** Owncast's development-branch scheduled streams. */
+  schedule?: {
+    enabled: boolean;
+    showCountdown: boolean;
+    chatOpenMinutesBefore: number;
+    reminderMessage: string;
+    firstReminderMinutes: number;
+    secondReminderMinutes: number;
+  };
   federation: {
     enabled: boolean;
     isPrivate: boolean;
@@ -98,6 +112,8 @@ export interface ServerConfig {
     showEngagement: boolean;
     blockedDomains: string[];
   };
+  /** Ours (issue 13): recording every stream as a replay. */
+  replays?: ReplaySettings;
 }
 
 export interface StreamDetails {
@@ -193,6 +209,10 @@ export interface ChatUser {
   disabledAt?: string | null;
   scopes?: string[] | null;
   isBot?: boolean;
+  /** Newer Owncast: proved a website (IndieAuth) or a fediverse account. */
+  authenticated?: boolean;
+  /** The admin users list: how they proved it ("IndieAuth", "Fediverse"). */
+  authProviders?: string[];
 }
 
 export interface ChatMessage {
@@ -296,4 +316,55 @@ export interface RestreamStatus {
   lastError: string | null;
   restarts: number;
   bytesSent: number;
+}
+
+export type ClipPermission = 'admin' | 'moderators' | 'everyone';
+
+/** A clip, as `GET /api/clips` lists it. */
+export interface AdminClip {
+  id: string;
+  title: string;
+  replayId: string;
+  startTime: string;
+  endTime: string;
+  duration: number;
+  size: number;
+  createdAt: string;
+  clippedBy: string;
+  url: string;
+}
+
+export interface ReplaySettings {
+  enabled: boolean;
+  /** Seconds a publisher may be gone and still continue the same replay. */
+  reconnectWindow: number;
+  /** 0 = unlimited, for either. */
+  retention: { days: number; bytes: number };
+}
+
+/** `/api/admin/replays`: `/api/replays`'s items plus `recording`. */
+export interface AdminReplay {
+  id: string;
+  title: string;
+  startTime: string;
+  endTime: string | null;
+  duration: number;
+  size: number;
+  thumbnail: string | null;
+  /** Live, or waiting for its publisher to reconnect: it cannot be deleted. */
+  recording: boolean;
+}
+
+/** `/api/admin/replays/usage`. */
+export interface RecordingUsage {
+  usedBytes: number;
+  diskBudgetBytes: number;
+  /** The disk budget, or the byte retention when smaller. */
+  limitBytes: number;
+  diskFreeBytes: number;
+  /** Bytes of the replays recorded to S3 (not on this disk). */
+  bucketBytes: number;
+  share: number;
+  warning: boolean;
+  recording: string | null;
 }

@@ -2,8 +2,8 @@
 // only `body`, which the server rendered and sanitized, is inserted as HTML.
 import { Component } from 'preact';
 import { formatChattingSince, formatSentAt, safeHttpUrl } from '../format';
-import { isModerator } from './events';
-import { EngagementIcon, ShieldIcon } from './icons';
+import { isAuthenticated, isModerator } from './events';
+import { EngagementIcon, ShieldIcon, VerifiedIcon } from './icons';
 import type { ChatItem } from './log';
 import { ModeratorMenu } from './ModeratorMenu';
 import type { ChatSession } from './session';
@@ -30,6 +30,14 @@ function ModeratorFlair() {
   return (
     <span class="moderator-flair" role="img" aria-label="Moderator" title="Moderator">
       <ShieldIcon />
+    </span>
+  );
+}
+
+function AuthenticatedFlair() {
+  return (
+    <span class="authenticated-flair" role="img" aria-label="Authenticated" title="Authenticated">
+      <VerifiedIcon />
     </span>
   );
 }
@@ -85,6 +93,7 @@ export class MessageView extends Component<MessageViewProps> {
               <div class="message-author" title={formatChattingSince(user?.createdAt) || undefined}>
                 {authorModerator && <ModeratorFlair />}
                 <span class="message-author-name">{name}</span>
+                {isAuthenticated(user) && <AuthenticatedFlair />}
               </div>
               <div class="message-text" dangerouslySetInnerHTML={{ __html: this.bodyWithMentions(body, own) }} />
             </div>

@@ -2,19 +2,24 @@
 // The server confirms with a NAME_CHANGE event (or refuses with a CHAT_ACTION), and the name shown is
 // always the server's.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { PersonIcon, ShieldIcon } from './icons';
+import { AuthDialog, type AuthMethods } from './AuthDialog';
+import { KeyIcon, PersonIcon, ShieldIcon, VerifiedIcon } from './icons';
 import type { ChatSession } from './session';
 
 export const MAX_NAME_LENGTH = 60;
 
-export function UsernameControl({ session }: { session: ChatSession }) {
+/** `auth`: the ways this server lets a chat user authenticate (none: no "Authenticate" button). */
+export function UsernameControl({ session, auth }: { session: ChatSession; auth?: AuthMethods }) {
   const [editing, setEditing] = useState(false);
+  const [authenticating, setAuthenticating] = useState(false);
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState('');
   const inputRef = useRef<HTMLInputElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const name = session.displayName;
   const moderator = session.moderator;
+  const authenticated = session.authenticated;
+  const canAuthenticate = !authenticated && auth !== undefined && (auth.indieAuth || auth.fediverse);
 
   useEffect(() => {
     if (editing) inputRef.current?.select();
@@ -98,12 +103,31 @@ export function UsernameControl({ session }: { session: ChatSession }) {
         id="username-display"
         class="username-button"
         title="Change your chat name"
-        aria-label={`Your chat name is ${name}${moderator ? ' (moderator)' : ''}. Change it`}
+        aria-label={`Your chat name is ${name}${moderator ? ' (moderator)' : ''}${authenticated ? ' (authenticated)' : ''}. Change it`}
         onClick={start}
       >
-        {moderator ? <ShieldIcon /> : <PersonIcon />}
+        {moderator ? <ShieldIcon /> : authenticated ? null : <PersonIcon />}
+        {authenticated && (
+          <span class="authenticated-flair">
+            <VerifiedIcon />
+          </span>
+        )}
         <span class="username-text">{name}</span>
       </button>
+      {canAuthenticate && (
+        <button
+          type="button"
+          id="chat-auth-button"
+          class="username-auth-button"
+          aria-haspopup="dialog"
+          title="Authenticate: prove your website or fediverse account"
+          onClick={() => setAuthenticating(true)}
+        >
+          <KeyIcon />
+          <span class="username-auth-label">Authenticate</span>
+        </button>
+      )}
+      {authenticating && auth && <AuthDialog session={session} methods={auth} onClose={() => setAuthenticating(false)} />}
     </div>
   );
 }

@@ -11,6 +11,10 @@ export interface ChatUser {
   scopes?: string[] | null;
   disabledAt?: string;
   nameChangedAt?: string;
+  /** Newer Owncast: an integration (API) user. */
+  isBot?: boolean;
+  /** Newer Owncast: the user proved a website (IndieAuth) or a fediverse account. */
+  authenticated?: boolean;
 }
 
 export interface ChatEvent {
@@ -37,6 +41,10 @@ export const MODERATOR_SCOPE = 'MODERATOR';
 
 export function isModerator(user: ChatUser | null | undefined): boolean {
   return Array.isArray(user?.scopes) && user.scopes.includes(MODERATOR_SCOPE);
+}
+
+export function isAuthenticated(user: ChatUser | null | undefined): boolean {
+  return user?.authenticated === true;
 }
 
 /**

@@ -77,3 +77,25 @@ export function EngagementIcon({ kind }: { kind: 'follow' | 'like' | 'repost' })
     </svg>
   );
 }
+
+/** The authenticated badge: a seal with a tick. */
+export function VerifiedIcon() {
+  return (
+    <svg class="icon icon-verified" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+      <path
+        fill="currentColor"
+        d="m8 .8 1.8 1.4 2.3-.2.6 2.2 2 1.2-.9 2.1.9 2.1-2 1.2-.6 2.2-2.3-.2L8 15.2l-1.8-1.4-2.3.2-.6-2.2-2-1.2.9-2.1-.9-2.1 2-1.2.6-2.2 2.3.2L8 .8Z"
+      />
+      <path d="m5.2 8.2 1.9 1.9 3.7-3.9" fill="none" stroke="#14161c" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round" />
+    </svg>
+  );
+}
+
+export function KeyIcon() {
+  return (
+    <svg class="icon icon-key" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+      <circle cx="5" cy="8" r="3.2" fill="none" stroke="currentColor" stroke-width="1.6" />
+      <path d="M8.2 8H15M12.5 8v2.6M14.6 8v2" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
+    </svg>
+  );
+}

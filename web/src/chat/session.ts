@@ -5,7 +5,7 @@
 // the socket is open (merged by id, so reconnects never duplicate a message). A server that refuses the
 // socket before upgrading answers plain text (CHAT_DISABLED, ERROR_MAX_CONNECTIONS_EXCEEDED), which a
 // browser WebSocket cannot read, so after a failed upgrade we ask once with a plain GET.
-import { type ChatEvent, type ChatUser, isModerator, splitFrame } from './events';
+import { type ChatEvent, type ChatUser, isAuthenticated, isModerator, splitFrame } from './events';
 import { type ChatItem, ChatLog, isListedType } from './log';
 import { readStored, removeStored, writeStored } from './storage';
 
@@ -129,6 +129,22 @@ export class ChatSession {
 
   get moderator(): boolean {
     return isModerator(this.me);
+  }
+
+  get authenticated(): boolean {
+    return isAuthenticated(this.me);
+  }
+
+  /** The chat token in use (or remembered), for the routes that take `?accessToken=`. */
+  get accessToken(): string | null {
+    return this.token ?? readStored(this.identity.tokenKey);
+  }
+
+  /** Opens a fresh socket now (after authenticating, the token may belong to another user). */
+  rejoin(): void {
+    if (!this.running) return;
+    this.stop();
+    this.start();
   }
 
   get connected(): boolean {

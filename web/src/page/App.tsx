@@ -14,6 +14,7 @@ import { useKeyboardInset, useLayout } from '../layout';
 import { MutedIcon } from '../player/icons';
 import { Player, type PlayerControl, type PlayerState } from '../player/Player';
 import { isTypingTarget } from '../player/shortcuts';
+import { PastStreams } from '../replay/PastStreams';
 import { useStreamStatus } from '../status';
 import { ChatColumn } from './ChatColumn';
 import { Header } from './Header';
@@ -130,7 +131,16 @@ export function App() {
       {config?.customStyles && <style id="custom-styles">{config.customStyles}</style>}
       <SkipLinks offline={offline} chat={chatShown} />
       <Header config={config} title={headerTitle}>
-        {chatAvailable && session.phase !== 'banned' && <UsernameControl session={session} />}
+        {chatAvailable && session.phase !== 'banned' && (
+          <UsernameControl
+            session={session}
+            auth={
+              config
+                ? { indieAuth: config.authentication.indieAuthEnabled, fediverse: config.federation.enabled }
+                : undefined
+            }
+          />
+        )}
         {chatAvailable && <ChatToggle shown={chatShown} onToggle={toggleChat} />}
       </Header>
       <div id="page-body">
@@ -163,6 +173,7 @@ export function App() {
             inlineTabs={!phone}
           />
         )}
+        <PastStreams />
         <footer>{config?.version && <span class="version">{config.version}</span>}</footer>
       </div>
       <ChatColumn

@@ -1,10 +1,12 @@
 // The video area while the stream is offline (#offline-banner): the logo, that the stream is offline and
-// when it was last live, the admin's offline message (newer Owncast's setting; rendered and sanitized by
-// the server), and the way to hear about the next stream (Follow, with federation on).
+// when it was last live, the next scheduled stream with its countdown (the schedule), the admin's offline
+// message (newer Owncast's setting; rendered and sanitized by the server), and the way to hear about the
+// next stream (Follow, with federation on).
 import type { ServerConfig, StreamStatus } from '../api';
 import { formatAgo } from '../format';
 import { useNow } from '../status';
 import { FollowButton } from './FollowButton';
+import { NextStream } from './NextStream';
 
 export interface OfflinePanelProps {
   config: ServerConfig | null;
@@ -12,7 +14,9 @@ export interface OfflinePanelProps {
 }
 
 export function OfflinePanel({ config, status }: OfflinePanelProps) {
-  const now = useNow(false);
+  const next = config?.schedule.enabled ? status?.scheduledEvent : undefined;
+  const countdown = Boolean(next && config?.schedule.showCountdown);
+  const now = useNow(countdown);
   const name = config?.name ?? '';
   const lastLive = formatAgo(status?.lastDisconnectTime ?? null, now);
   const federation = config?.federation;
@@ -25,6 +29,7 @@ export function OfflinePanel({ config, status }: OfflinePanelProps) {
           {status === null ? 'Checking the stream…' : `${name || 'This stream'} is offline`}
         </h2>
         {lastLive && <p class="offline-last-live">Last live {lastLive}.</p>}
+        {next && <NextStream event={next} countdown={countdown} now={now} />}
         {config?.offlineMessage ? (
           // Rendered from the admin's Markdown and sanitized by the server.
           <div class="offline-message" dangerouslySetInnerHTML={{ __html: config.offlineMessage }} />

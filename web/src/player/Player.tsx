@@ -5,16 +5,18 @@
 import type { ComponentChildren, RefObject } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { fetchVariants, STREAM_URL, type StreamStatus, type Variant } from '../api';
-import { canPlayHls, type FailureKind, StreamAttachment } from './attachment';
+import { type AttachmentSource, canPlayHls, type FailureKind, StreamAttachment } from './attachment';
 import { Controls } from './Controls';
+import { type DvrInfo, earliestDate, fetchDvrInfo, planSeek } from './dvr';
 import { MutedIcon, PlayIcon } from './icons';
 import { useIdle } from './idle';
-import { LiveEdge } from './live-edge';
+import { BEHIND_LIVE_S, LiveEdge, type LiveTimeline } from './live-edge';
 import { LoadingIndicator, type PlayerFailure, PlayerError } from './PlayerStatus';
 import { Poster } from './Poster';
 import { qualityChoices, type QualityChoice } from './quality';
 import { QualityMenu } from './QualityMenu';
 import { canFullscreen, canPictureInPicture, isFullscreen, toggleFullscreen, togglePictureInPicture } from './screen-modes';
+import { Scrubber, type ScrubberModel } from './Scrubber';
 import { handleShortcut } from './shortcuts';
 import { loadVolume, saveVolume } from './volume';
 
@@ -24,6 +26,10 @@ const DRAIN_MAX_MS = 10_000;
 export const RETRY_AFTER_ERROR_MS = 4_000;
 /** Volume given back when the viewer unmutes a player whose volume was 0. */
 const UNMUTE_VOLUME = 0.5;
+/** How often the DVR state (/api/dvr: the recording's playlist, the server's clock) is asked again. */
+const DVR_INFO_REFRESH_MS = 30_000;
+const DVR_INFO_RETRY_MS = 5_000;
+const LIVE_SOURCE: AttachmentSource = { kind: 'live', url: STREAM_URL };
 
 export interface PlayerState {
   /** The video element is on screen (a stream is attached). */
@@ -106,6 +112,8 @@ export function Player({
   const [playingLevel, setPlayingLevel] = useState(-1);
   const [menuOpen, setMenuOpen] = useState(false);
   const [fullscreenActive, setFullscreenActive] = useState(false);
+  const [dvrInfo, setDvrInfo] = useState<DvrInfo | null>(null);
+  const dvrInfoRef = useRef<DvrInfo | null>(null);
   const attached = attachment !== null;
 
   useEffect(() => {
@@ -157,21 +165,10 @@ export function Player({
     });
   }, []);
 
-  const attach = useCallback(
-    (session: string): void => {
-      const video = videoRef.current;
-      if (!video || !canPlayHls(video)) return;
-      detach();
-      setFailure(null);
-      const stored = loadVolume();
-      if (stored !== null && stored > 0) video.volume = stored;
-      const withSound = viewerWantsSoundRef.current && (navigator.userActivation?.hasBeenActive ?? false);
-      video.muted = !withSound;
-      markAutoMuted(!withSound);
-      setMuted(video.muted);
-      setVolume(video.volume);
-      setEnded(false);
-      const created = new StreamAttachment(video, STREAM_URL, session, {
+  /** Plays `source` for `session` in the video element (whatever was attached is replaced). */
+  const connect = useCallback(
+    (video: HTMLVideoElement, session: string, source: AttachmentSource): void => {
+      const created = new StreamAttachment(video, source, session, {
         onLevels: setLevelUris,
         onReady: () => startPlayback(video),
         onLevelSwitched: setPlayingLevel,
@@ -187,6 +184,68 @@ export function Player({
     },
     [detach, startPlayback],
   );
+
+  const attach = useCallback(
+    (session: string): void => {
+      const video = videoRef.current;
+      if (!video || !canPlayHls(video)) return;
+      detach();
+      setFailure(null);
+      const stored = loadVolume();
+      if (stored !== null && stored > 0) video.volume = stored;
+      const withSound = viewerWantsSoundRef.current && (navigator.userActivation?.hasBeenActive ?? false);
+      video.muted = !withSound;
+      markAutoMuted(!withSound);
+      setMuted(video.muted);
+      setVolume(video.volume);
+      setEnded(false);
+      connect(video, session, LIVE_SOURCE);
+    },
+    [connect, detach],
+  );
+
+  /** DVR: from the live playlist to the recording's and back, the controls staying as they are. */
+  const switchSource = useCallback(
+    (source: AttachmentSource): void => {
+      const video = videoRef.current;
+      const current = attachmentRef.current;
+      if (!video || !current) return;
+      current.destroy();
+      setLevelUris([]);
+      setSelectedVariant(-1);
+      setPlayingLevel(-1);
+      connect(video, current.session, source);
+    },
+    [connect],
+  );
+
+  // DVR: how far back this broadcast can be rewound, asked again now and then (the recording's first
+  // segment may come later than the viewer; the clock skew drifts).
+  const attachedSession = attachment?.session ?? null;
+  useEffect(() => {
+    dvrInfoRef.current = null;
+    setDvrInfo(null);
+    if (attachedSession === null) return undefined;
+    let cancelled = false;
+    let timer: number | undefined;
+    const load = (): void => {
+      void fetchDvrInfo().then((info) => {
+        if (cancelled) return;
+        if (info !== null) {
+          dvrInfoRef.current = info;
+          setDvrInfo(info);
+        }
+        // Soon again while the recording has nothing yet (the stream has just started).
+        const waiting = info === null || (info.recording && info.playlist === null);
+        timer = window.setTimeout(load, waiting ? DVR_INFO_RETRY_MS : DVR_INFO_REFRESH_MS);
+      });
+    };
+    load();
+    return () => {
+      cancelled = true;
+      window.clearTimeout(timer);
+    };
+  }, [attachedSession]);
 
   // Follow the server's status (a new object arrives every poll).
   useEffect(() => {
@@ -292,10 +351,51 @@ export function Player({
     detach();
   };
 
-  const liveEdge = useMemo(
-    () => (attachment && videoRef.current ? new LiveEdge(videoRef.current, attachment) : null),
-    [attachment],
-  );
+  const liveEdge = useMemo(() => {
+    const video = videoRef.current;
+    if (!attachment || !video) return null;
+    if (attachment.kind === 'live') return new LiveEdge(video, attachment);
+    // On the DVR playlist the viewer is behind live by definition; LIVE switches back to the live playlist.
+    const rewound: LiveTimeline = {
+      secondsBehindLive: () => Number.POSITIVE_INFINITY,
+      targetLatency: () => null,
+      goLive: () => switchSource(LIVE_SOURCE),
+    };
+    return new LiveEdge(video, rewound);
+  }, [attachment, switchSource]);
+
+  const scrubber = useMemo<ScrubberModel | null>(() => {
+    const video = videoRef.current;
+    if (!attachment || !liveEdge || !video) return null;
+    const serverNow = (): number => Date.now() + (dvrInfoRef.current?.skew ?? 0);
+    return {
+      reach: () => {
+        const now = serverNow();
+        const range = attachment.dateRange();
+        const live = attachment.kind === 'live' ? range : null;
+        const earliest = earliestDate(dvrInfoRef.current, now, live, attachment.kind === 'dvr' ? range : null);
+        return earliest === null ? null : Math.max(0, (now - earliest) / 1000);
+      },
+      behind: () => {
+        if (attachment.kind === 'live' && !attachment.isHeld && liveEdge.isAtLiveEdge()) return 0;
+        const date = attachment.playingDate();
+        return date === null ? null : Math.max(0, (serverNow() - date) / 1000);
+      },
+      seek: (secondsBehind: number) => {
+        const info = dvrInfoRef.current;
+        const plan = planSeek(secondsBehind, {
+          source: attachment.kind,
+          now: serverNow(),
+          liveSlack: liveEdge.targetLatency() + BEHIND_LIVE_S,
+          attached: attachment.dateRange(),
+          dvrAvailable: info?.playlist != null,
+        });
+        if (plan.to === 'live') liveEdge.jumpToLive();
+        else if (plan.to === 'here') attachment.seekToDate(plan.date);
+        else if (info?.playlist) switchSource({ kind: 'dvr', url: info.playlist, startAtDate: plan.date });
+      },
+    };
+  }, [attachment, liveEdge, switchSource]);
 
   // Keyboard shortcuts, only while a stream is attached.
   useEffect(() => {
@@ -392,6 +492,7 @@ export function Player({
           volume={{ muted, volume, slider: !touch, onToggleMute: toggleMute, onVolume: changeVolume }}
           liveEdge={live ? liveEdge : null}
           liveSince={startTime(status)}
+          timeline={live && scrubber && dvrInfo && dvrInfo.window > 0 ? <Scrubber model={scrubber} /> : undefined}
           quality={
             showQuality && (
               <QualityMenu

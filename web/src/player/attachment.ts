@@ -1,7 +1,8 @@
 // One attachment of the live stream to a <video> element: hls.js where Media Source is available,
 // otherwise the browser's own HLS (Safari, iOS). Destroyed on offline, ended, or a fatal error.
 import Hls from 'hls.js/light';
-import { liveHlsConfig, tuneLiveSync, withCacheBust } from './hls-config';
+import { type DateRange, positionOfDate, rangeOfFragments } from './dvr';
+import { liveHlsConfig, MAX_LATENCY_SEGMENTS, tuneLiveSync, withCacheBust } from './hls-config';
 import { LatencyCompensator } from './latency-compensator';
 import { PlaybackReporter } from './playback-report';
 import type { LiveTimeline } from './live-edge';
@@ -23,6 +24,21 @@ export interface AttachmentCallbacks {
 /** The browser's own HLS has no sync position: go back to this far before the end of the seekable range. */
 const NATIVE_LIVE_OFFSET_S = 3;
 
+/** Which playlist an attachment plays: the live one, or the DVR playlist of the recording being made. */
+export interface AttachmentSource {
+  kind: 'live' | 'dvr';
+  url: string;
+  /** Start at this moment (ms, server clock) instead of the live edge (the DVR playlist). */
+  startAtDate?: number;
+}
+
+type NativeVideo = HTMLVideoElement & { getStartDate?: () => Date };
+
+function nativeStartDate(video: HTMLVideoElement): number | null {
+  const start = (video as NativeVideo).getStartDate?.().getTime();
+  return start === undefined || Number.isNaN(start) ? null : start;
+}
+
 export function canPlayHls(video: HTMLVideoElement): boolean {
   return Hls.isSupported() || video.canPlayType('application/vnd.apple.mpegurl') !== '';
 }
@@ -33,6 +49,9 @@ export class StreamAttachment implements LiveTimeline {
   private reporter: PlaybackReporter | null = null;
   private destroyed = false;
   private lastMediaRecovery = 0;
+  /** The viewer went back on purpose: hls.js must not snap to the live edge, nor the compensator catch up. */
+  private held = false;
+  readonly kind: 'live' | 'dvr';
   private readonly onNativeError = (): void => {
     const code = this.video.error?.code;
     this.fail('the browser could not play the stream', code === 2 ? 'network' : code === 3 || code === 4 ? 'media' : 'other');
@@ -41,17 +60,24 @@ export class StreamAttachment implements LiveTimeline {
 
   constructor(
     private readonly video: HTMLVideoElement,
-    streamUrl: string,
+    source: AttachmentSource | string,
     /** Which broadcast this attachment belongs to (the status `lastConnectTime`). */
     readonly session: string,
     private readonly callbacks: AttachmentCallbacks,
   ) {
-    const url = withCacheBust(streamUrl);
+    const { kind, url: sourceUrl, startAtDate } = typeof source === 'string' ? { kind: 'live' as const, url: source } : source;
+    this.kind = kind;
+    // The master playlist is cache-busted; the DVR playlist's URL is shared by the viewers who rewind.
+    const url = kind === 'live' ? withCacheBust(sourceUrl) : sourceUrl;
     if (Hls.isSupported()) {
-      this.attachHlsJs(url);
+      this.attachHlsJs(url, startAtDate);
     } else {
       video.addEventListener('error', this.onNativeError);
       video.addEventListener('loadedmetadata', this.onNativeReady);
+      this.held = kind === 'dvr';
+      if (startAtDate !== undefined) {
+        video.addEventListener('loadedmetadata', () => this.seekToDate(startAtDate), { once: true });
+      }
       video.src = url;
       callbacks.onLevels([]);
     }
@@ -76,6 +102,7 @@ export class StreamAttachment implements LiveTimeline {
    * playing again is the caller's part (LiveEdge.jumpToLive). */
   goLive(): void {
     const video = this.video;
+    this.setHeld(false);
     let position: number | null = null;
     if (this.hls) {
       position = this.hls.liveSyncPosition;
@@ -90,6 +117,53 @@ export class StreamAttachment implements LiveTimeline {
   /** The latency hls.js aims for (null for the browser's own HLS). */
   targetLatency(): number | null {
     return this.hls?.targetLatency ?? null;
+  }
+
+  /** The moment (ms, server clock) of what plays now (EXT-X-PROGRAM-DATE-TIME), or null before it is known. */
+  playingDate(): number | null {
+    if (this.hls) return this.hls.playingDate?.getTime() ?? null;
+    const start = nativeStartDate(this.video);
+    return start === null ? null : start + this.video.currentTime * 1000;
+  }
+
+  /** The moments the attached playlist covers now, or null before it is loaded. */
+  dateRange(): DateRange | null {
+    if (this.hls) {
+      const fragments = this.hls.latestLevelDetails?.fragments;
+      return fragments ? rangeOfFragments(fragments) : null;
+    }
+    const start = nativeStartDate(this.video);
+    const ranges = this.video.seekable;
+    if (start === null || !ranges.length) return null;
+    return { start: start + ranges.start(0) * 1000, end: start + ranges.end(ranges.length - 1) * 1000 };
+  }
+
+  /** Plays from `date` (ms, server clock), held there (no snapping back to the live edge); false when the
+   * playlist is not loaded yet. */
+  seekToDate(date: number): boolean {
+    let position: number | null = null;
+    if (this.hls) {
+      const fragments = this.hls.latestLevelDetails?.fragments;
+      position = fragments ? positionOfDate(fragments, date) : null;
+    } else {
+      const start = nativeStartDate(this.video);
+      position = start === null ? null : Math.max(0, (date - start) / 1000);
+    }
+    if (position === null) return false;
+    this.setHeld(true);
+    this.video.currentTime = position;
+    return true;
+  }
+
+  /** Holds the playhead where the viewer put it (true), or lets the player keep to the live edge again. */
+  setHeld(held: boolean): void {
+    this.held = held;
+    if (this.hls) this.hls.config.liveMaxLatencyDurationCount = held ? Infinity : MAX_LATENCY_SEGMENTS;
+    if (this.compensator) this.compensator.held = held;
+  }
+
+  get isHeld(): boolean {
+    return this.held;
   }
 
   /** Picks an hls.js level (-1 = automatic). */
@@ -115,12 +189,27 @@ export class StreamAttachment implements LiveTimeline {
     this.video.load();
   }
 
-  private attachHlsJs(url: string): void {
-    const hls = new Hls(liveHlsConfig());
+  private attachHlsJs(url: string, startAtDate: number | undefined): void {
+    const config = liveHlsConfig();
+    if (this.kind === 'dvr') {
+      // The DVR playlist is a standard EVENT playlist; its load starts where the viewer asked to be.
+      config.lowLatencyMode = false;
+      config.autoStartLoad = startAtDate === undefined;
+    }
+    const hls = new Hls(config);
     tuneLiveSync(hls);
     this.hls = hls;
-    this.compensator = new LatencyCompensator(hls, this.video);
-    this.reporter = new PlaybackReporter(hls, this.video);
+    if (this.kind === 'live') {
+      this.compensator = new LatencyCompensator(hls, this.video);
+      // The admin's stream health charts live playback (a rewound viewer's latency is their choice).
+      this.reporter = new PlaybackReporter(hls, this.video);
+    }
+    if (this.kind === 'dvr') this.setHeld(true);
+    if (startAtDate !== undefined) {
+      hls.once(Hls.Events.LEVEL_LOADED, (_event, data) => {
+        hls.startLoad(positionOfDate(data.details.fragments, startAtDate) ?? -1);
+      });
+    }
     hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) => {
       this.callbacks.onLevels(data.levels.map((level) => level.uri));
       this.callbacks.onReady();

@@ -25,12 +25,14 @@ export interface LatencyReading {
   /** Seconds of media buffered ahead of the playhead. */
   bufferAhead: number;
   paused: boolean;
+  /** The viewer rewound on purpose (the DVR scrubber): stay where they are. */
+  held?: boolean;
 }
 
 /** The playback rate to use now; `catchingUp` says whether the last decision was to catch up. */
 export function compensatedRate(reading: LatencyReading, catchingUp: boolean): number {
-  const { lowLatency, behind, bufferAhead, paused } = reading;
-  if (!lowLatency || paused || behind === null || behind > MAX_BEHIND_S || bufferAhead < MIN_BUFFER_S) return 1;
+  const { lowLatency, behind, bufferAhead, paused, held = false } = reading;
+  if (!lowLatency || paused || held || behind === null || behind > MAX_BEHIND_S || bufferAhead < MIN_BUFFER_S) return 1;
   const threshold = catchingUp ? STOP_BEHIND_S : START_BEHIND_S;
   return behind > threshold ? CATCH_UP_RATE : 1;
 }
@@ -48,6 +50,8 @@ function bufferedAhead(video: HTMLVideoElement): number {
 export class LatencyCompensator {
   private lowLatency = false;
   private catchingUp = false;
+  /** The viewer rewound on purpose: no catching up (StreamAttachment.setHeld). */
+  held = false;
   private readonly timer: number;
   private readonly onLevelUpdated = (_event: string, data: { details: { partList: unknown[] | null } }): void => {
     this.lowLatency = (data.details.partList?.length ?? 0) > 0;
@@ -72,6 +76,7 @@ export class LatencyCompensator {
       behind: known ? latency - (target ?? 0) : null,
       bufferAhead: bufferedAhead(video),
       paused: video.paused,
+      held: this.held,
     };
   }
 

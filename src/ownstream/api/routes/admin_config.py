@@ -105,6 +105,11 @@ async def set_federation_enabled(svc: Services, value: Any) -> None:
     await svc.config.update(federation_enabled=enabled)
 
 
+async def set_replay_retention(svc: Services, value: Any) -> None:
+    days, size = v.parse_replay_retention(value)
+    await svc.config.update(replays_retention_days=days, replays_retention_bytes=size)
+
+
 SETTERS: tuple[Setter, ...] = (
     # Server and page
     Setter("key", "changed", set_stream_key),
@@ -170,6 +175,11 @@ SETTERS: tuple[Setter, ...] = (
         "chat/slurfilterenabled",
         "chat message slur filter changed",
         stores("chat_slur_filter_enabled", v.bool_setting("chat slur filter enabled")),
+    ),
+    Setter(
+        "chat/requireauthentication",
+        "chat authentication requirement changed",
+        stores("chat_require_authentication", v.bool_setting("chat require authentication")),
     ),
     Setter(
         "disablesearchindexing",
@@ -243,6 +253,25 @@ SETTERS: tuple[Setter, ...] = (
         "updated discord config with provided values",
         stores("discord", v.parse_discord),
     ),
+    # Replays (issue 13; ours: Owncast 0.0.11 has none)
+    Setter(
+        "replays/enabled",
+        "replays setting saved",
+        stores("replays_enabled", v.bool_setting("replays enabled")),
+    ),
+    Setter(
+        "replays/reconnectwindow",
+        "replay reconnect window saved",
+        stores("replays_reconnect_window", v.parse_reconnect_window),
+    ),
+    Setter("replays/retention", "replay retention saved", set_replay_retention),
+    # Clips (issue 13; ours)
+    Setter("clips/enabled", "clips setting saved", stores("clips_enabled", v.bool_setting("clips enabled"))),
+    Setter(
+        "clips/maxduration", "longest clip saved", stores("clips_max_duration", v.parse_clip_max_duration)
+    ),
+    Setter("clips/permission", "clip permission saved", stores("clips_permission", v.parse_clip_permission)),
+    Setter("replays/dvrwindow", "DVR window saved", stores("replays_dvr_window", v.parse_dvr_window)),
 )
 
 

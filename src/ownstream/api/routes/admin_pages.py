@@ -45,6 +45,7 @@ ADMIN_PAGES: Final = (
     "/admin/config-chat/",
     "/admin/config-federation/",
     "/admin/config-notify",
+    "/admin/schedule/",
     "/admin/config/storage/",
     "/admin/hardware-info/",
     "/admin/stream-health",
@@ -55,8 +56,11 @@ ADMIN_PAGES: Final = (
     "/admin/access-tokens/",
     "/admin/actions/",
     "/admin/help/",
+    "/admin/clips/",
+    "/admin/replays/",
 )
-"""Every page of the app, as linked from its menu (Owncast's URLs; S3 storage, simulcast, help: ours)."""
+"""Every page of the app, as linked from its menu (Owncast's URLs; S3 storage, simulcast, help and
+replays: ours)."""
 
 LEGACY_REDIRECTS: Final = {
     "/admin/config-public-details": "/admin/config/general/",

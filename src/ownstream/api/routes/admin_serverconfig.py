@@ -89,6 +89,7 @@ def server_config_document(
         "chatEstablishedUserMode": config.chat_established_user_mode,
         "chatSpamProtectionEnabled": config.chat_spam_protection_enabled,
         "chatSlurFilterEnabled": config.chat_slur_filter_enabled,
+        "chatRequireAuthentication": config.chat_require_authentication,
         "externalActions": [action.to_json() for action in config.external_actions],
         "supportedCodecs": codecs,
         "videoCodec": config.video_codec,
@@ -103,4 +104,23 @@ def server_config_document(
             "blockedDomains": list(config.federation_blocked_domains),
         },
         "notifications": notifications_document(config),
+        "replays": {
+            "enabled": config.replays_enabled,
+            "reconnectWindow": config.replays_reconnect_window,
+            "retention": {"days": config.replays_retention_days, "bytes": config.replays_retention_bytes},
+            "dvrWindow": config.replays_dvr_window,
+        },
+        "clips": {
+            "enabled": config.clips_enabled,
+            "maxDuration": config.clips_max_duration,
+            "permission": config.clips_permission,
+        },
+        "schedule": {
+            "enabled": config.schedule_enabled,
+            "showCountdown": config.schedule_show_countdown,
+            "chatOpenMinutesBefore": config.schedule_chat_open_minutes,
+            "reminderMessage": config.schedule_reminder_message,
+            "firstReminderMinutes": config.schedule_first_reminder_minutes,
+            "secondReminderMinutes": config.schedule_second_reminder_minutes,
+        },
     } | ({"socketHostOverride": config.socket_host_override} if config.socket_host_override else {})

@@ -26,15 +26,19 @@ DEFAULT_LIMIT = 50
 ZERO_TIME = "0001-01-01T00:00:00Z"
 
 
-def admin_user_json(user: User) -> dict[str, Any]:
+PROVIDER_LABELS = {"indieauth": "IndieAuth", "fediverse": "Fediverse"}
+
+
+def admin_user_json(user: User, providers: list[str] | None = None) -> dict[str, Any]:
     """Newer Owncast's User: `nameChangedAt` always (Go's zero time when never renamed), `scopes` left
-    out when empty, `isBot` and `authenticated` added."""
+    out when empty (`isBot` and `authenticated` as everywhere), `authProviders` when the user proved an
+    identity."""
     document = user_json(user)
     document["nameChangedAt"] = rfc3339(user.name_changed_at) if user.name_changed_at else ZERO_TIME
     if not user.scopes:
         del document["scopes"]
-    document["isBot"] = user.type == "API"
-    document["authenticated"] = False
+    if providers:
+        document["authProviders"] = [PROVIDER_LABELS.get(kind, kind) for kind in providers]
     return document
 
 
@@ -63,7 +67,9 @@ async def list_users(request: web.Request) -> web.Response:
         status=request.query.get("status", ""),
         ascending=request.query.get("sort", "desc") == "asc",
     )
-    return json_response({"total": total, "results": [admin_user_json(user) for user in users]})
+    providers = await services(request).chat.auth_providers([user.id for user in users])
+    results = [admin_user_json(user, providers.get(user.id)) for user in users]
+    return json_response({"total": total, "results": results})
 
 
 @routes.route("*", "/api/admin/users/delete")

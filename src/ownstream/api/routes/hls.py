@@ -8,6 +8,9 @@ a delta update, and the hinted part is sent as its bytes arrive. Everything else
 the ended stream's playlists, older segments, the MPEG-TS output — comes from disk, through sendfile.
 A playlist read from disk is checked: an empty or cut one (ffmpeg on a full disk) is never served; the
 last complete copy of the same stream stands in, or 503 when there is none.
+
+A web process (`--role web`) has no stream: it forwards `/hls/…` to the media process
+(cluster/media_forward.py).
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from ownstream.hls.live_store import LiveHls, Resource, first_bytes_of, part_chu
 from ownstream.hls.playlist import PLAYLIST_NAME
 from ownstream.hls.serving_endpoint import rewrite_master_playlist
 from ownstream.net.client_address import client_address
+from ownstream.stream.cmcd import body_reports, header_report, parse_dictionary
+from ownstream.stream.viewers import viewer_id
+from ownstream.transcode.latency import LATENCY_LEVELS
 
 routes = web.RouteTableDef()
 
@@ -55,6 +61,9 @@ def served_locally(svc: Services, relative: PurePosixPath) -> bool:
 @public
 async def get_hls(request: web.Request) -> web.StreamResponse:
     svc = services(request)
+    if svc.media_forward is not None:  # a web process: the media process has the stream
+        return await svc.media_forward.forward(request, client_address(request))
+    started = svc.clock.monotonic()
     relative = PurePosixPath(request.match_info["tail"])
     if relative.is_absolute() or any(part in ("", ".", "..") for part in relative.parts):
         raise web.HTTPNotFound()
@@ -63,14 +72,61 @@ async def get_hls(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound()
     if not served_locally(svc, relative):
         raise web.HTTPNotFound(headers=CORS)
+    ip, agent = client_address(request), request.headers.get("User-Agent", "")
+    sender = viewer_id(ip, agent)
     if suffix == ".m3u8":
-        svc.stats.viewer_seen(client_address(request), request.headers.get("User-Agent", ""))
+        svc.stats.viewer_seen(ip, agent)
+    _harvest_cmcd(request, svc, sender)
+    answer = await _answer(request, svc, relative, suffix)
+    if request.method == "GET" and _is_segment(relative) and svc.lifecycle.online:
+        await _time_segment(request, svc, answer, sender, started)
+    return answer
+
+
+async def _answer(
+    request: web.Request, svc: Services, relative: PurePosixPath, suffix: str
+) -> web.StreamResponse:
     live = _live_variant(relative)
     if live is not None:
         answer = await _from_memory(request, svc.live_hls, *live)
         if answer is not None:
             return answer
     return await _from_disk(svc, relative, suffix)
+
+
+def _harvest_cmcd(request: web.Request, svc: Services, sender: str) -> None:
+    """CMCD a player sends with its playlist and segment requests (request mode, newer §14.3)."""
+    query = request.query.get("CMCD")
+    from_headers = header_report(request.headers)
+    if query is None and not from_headers:
+        return
+    reports = body_reports(parse_dictionary(query) if query is not None else None, from_headers)
+    if reports:
+        svc.playback.cmcd(sender, reports, from_request=True)
+
+
+def _is_segment(relative: PurePosixPath) -> bool:
+    """A whole media segment (parts and init segments are too small to time a download by)."""
+    suffix = relative.suffix.lower()
+    return suffix == ".ts" or (suffix == ".m4s" and relative.name.startswith("stream-"))
+
+
+async def _time_segment(
+    request: web.Request, svc: Services, answer: web.StreamResponse, sender: str, started: float
+) -> None:
+    """Send the segment here and time it, for a player that does not report its own figures."""
+    clients = svc.playback.clients
+    if clients.self_reporting(sender) or answer.status != 200:
+        return
+    if not answer.prepared:
+        await answer.prepare(request)
+        await answer.write_eof()
+    level = svc.config.current.video_latency_level
+    broadcast = svc.lifecycle.current_broadcast
+    if broadcast is not None:
+        level = broadcast.latency_level
+    seconds = svc.clock.monotonic() - started
+    clients.served_segment(sender, answer.content_length or 0, seconds, LATENCY_LEVELS[level].segment_seconds)
 
 
 def _live_variant(relative: PurePosixPath) -> tuple[int, str] | None:

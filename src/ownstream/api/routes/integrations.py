@@ -15,7 +15,6 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, StrictStr
 
-from ownstream import OWNCAST_API_VERSION
 from ownstream.api.bodies import read_body
 from ownstream.api.errors import error_shape
 from ownstream.api.responses import json_response, simple_response
@@ -24,9 +23,9 @@ from ownstream.api.routes.chat import update_visibility
 from ownstream.api.state import services
 from ownstream.auth.requirements import Integration, requires
 from ownstream.auth.token_gates import caller
-from ownstream.clock import rfc3339_seconds
 from ownstream.domain.scopes import CAN_SEND_MESSAGES, CAN_SEND_SYSTEM_MESSAGES, HAS_ADMIN_ACCESS
 from ownstream.errors import Invalid
+from ownstream.stream.server_status import server_status
 
 PREFIX = "/api/integrations"
 HISTORY_LENGTH = 50
@@ -139,20 +138,7 @@ async def integration_status(request: web.Request) -> web.Response:
     """Newer Owncast 0.2.2 (reference newer §10): the server's status with the peaks; the viewer count
     is given even while the page hides it."""
     svc = services(request)
-    stats = svc.stats
-    return json_response(
-        {
-            "lastConnectTime": rfc3339_seconds(stats.last_connect_time),
-            "lastDisconnectTime": rfc3339_seconds(stats.last_disconnect_time),
-            "versionNumber": OWNCAST_API_VERSION,
-            "streamTitle": svc.config.current.stream_title,
-            "viewerCount": stats.viewer_count,
-            "overallMaxViewerCount": stats.overall_peak,
-            "sessionMaxViewerCount": stats.session_peak,
-            "online": svc.lifecycle.online,
-        },
-        no_cache=True,
-    )
+    return json_response(server_status(svc.config, svc.stats, svc.lifecycle.online), no_cache=True)
 
 
 @routes.get(PREFIX + "/moderation/chat/user/{userId}")

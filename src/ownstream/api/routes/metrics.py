@@ -1,6 +1,7 @@
 """Prometheus exposition and the health check.
 
-- `GET /api/admin/prometheus`: newer Owncast's path, behind the admin gate like every `/api/admin/` route.
+- `GET /api/admin/prometheus`: newer Owncast's path (POST, PUT and DELETE too, as 0.2's router), behind
+  the admin gate like every `/api/admin/` route.
 - `GET /metrics`: the same text for a scraper holding `OWNSTREAM_METRICS_TOKEN` (`Authorization: Bearer`,
   compared in constant time). Without that variable the route answers 404, as if it did not exist; with a
   missing or wrong token, 401 (the metrics-scraper gate in auth/token_gates.py).
@@ -25,6 +26,9 @@ async def _exposition(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/admin/prometheus")
+@routes.post("/api/admin/prometheus")
+@routes.put("/api/admin/prometheus")
+@routes.delete("/api/admin/prometheus")
 @requires(Admin())
 async def admin_prometheus(request: web.Request) -> web.Response:
     return await _exposition(request)

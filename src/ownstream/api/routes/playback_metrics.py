@@ -2,6 +2,9 @@
 
 - `POST /api/metrics/playback` (anyone): a player's report; 200 with an empty body.
 - `GET /api/admin/metrics/video` (admin): the playback and stream-health series.
+- `GET /api/admin/viewers/playback` (admin, newer Owncast's development branch §14.3): each active
+  viewer's players with their latest playback figures (from their reports or from timing the segments
+  sent to them), `playback` null for a viewer nothing is known of.
 - `GET /api/admin/viewers` (admin): the active viewers (seen by `/api/ping` or a playlist request within
   15 s), `[{firstSeen, geo, userAgent, ipAddress, clientID}]`; `geo` is null (no geo database).
 """
@@ -59,8 +62,17 @@ async def playback_report(request: web.Request) -> web.Response:
         latency=_number(document, "latency", required=False),
         download_duration=_number(document, "downloadDuration", required=False),
     )
-    ip, agent = client_address(request), request.headers.get("User-Agent", "")
-    services(request).playback.report(viewer_id(ip, agent), report)
+    sender = viewer_id(client_address(request), request.headers.get("User-Agent", ""))
+    playback = services(request).playback
+    playback.report(sender, report)
+    playback.clients.playback(
+        sender,
+        bandwidth=report.bandwidth,
+        latency=report.latency,
+        download=report.download_duration,
+        errors=int(report.errors),
+        variant_changes=int(report.quality_variant_changes),
+    )
     return web.Response(status=200)
 
 
@@ -95,3 +107,10 @@ async def active_viewers(request: web.Request) -> web.Response:
         ],
         no_cache=True,
     )
+
+
+@routes.get("/api/admin/viewers/playback")
+@requires(Admin())
+async def viewers_playback(request: web.Request) -> web.Response:
+    svc = services(request)
+    return json_response(svc.playback.clients.document(svc.stats.viewers.active()), no_cache=True)

@@ -14,7 +14,7 @@ from ownstream.api.responses import json_response
 from ownstream.api.routes.notifications import browser_notifications_document
 from ownstream.api.state import services
 from ownstream.auth.requirements import public
-from ownstream.clock import rfc3339_seconds
+from ownstream.clock import rfc3339, rfc3339_seconds
 from ownstream.config.favicon import read_favicon
 from ownstream.config.model import SocialHandle
 from ownstream.net.client_address import client_address
@@ -30,10 +30,12 @@ routes = web.RouteTableDef()
 
 
 def status_document(request: web.Request) -> dict[str, Any]:
-    """0.0.11's document; `viewerCount` left out while the admin hides it (newer Owncast's setting)."""
+    """0.0.11's document with newer Owncast's `serverTime`; `viewerCount` left out while the admin hides it
+    (newer Owncast's setting)."""
     svc = services(request)
     stats = svc.stats
     document: dict[str, Any] = {
+        "serverTime": rfc3339(svc.clock.now()),  # newer Owncast's (0.0.12): the server's clock
         "online": svc.lifecycle.online,
         "viewerCount": stats.viewer_count,
         "lastConnectTime": rfc3339_seconds(stats.last_connect_time),
@@ -43,12 +45,16 @@ def status_document(request: web.Request) -> dict[str, Any]:
     }
     if svc.config.current.hide_viewer_count:
         del document["viewerCount"]
+    scheduled = svc.schedule.status_document()
+    if scheduled is not None:
+        document["scheduledEvent"] = scheduled  # newer Owncast's development branch (§14.1)
     return document
 
 
 @routes.get("/api/status")
 @public
 async def get_status(request: web.Request) -> web.Response:
+    await services(request).schedule.refresh_if_stale()
     return json_response(status_document(request), headers=CORS_ANY, no_cache=True)
 
 
@@ -99,9 +105,18 @@ async def get_config(request: web.Request) -> web.Response:
         "offlineMessage": html.offline_message,
         "hideViewerCount": config.hide_viewer_count,
         "notifications": browser_notifications_document(request),
+        # Newer Owncast's (§4.2): IndieAuth sign-in needs the server URL (the redirect back).
+        "authentication": {"indieAuthEnabled": bool(config.server_url.strip())},
+        "chatRequireAuthentication": config.chat_require_authentication,
         # Holds spam protection *enabled*, under Owncast 0.2's (mis)name for it (reference newer §4.2).
         "chatSpamProtectionDisabled": config.chat_spam_protection_enabled,
         "appearanceVariables": config.appearance_variables,
+        # Owncast's development branch (reference newer §14.1): always present.
+        "schedule": {
+            "enabled": config.schedule_enabled,
+            "showCountdown": config.schedule_show_countdown,
+            "chatOpenMinutesBefore": config.schedule_chat_open_minutes,
+        },
     }
     if config.socket_host_override:
         document["socketHostOverride"] = config.socket_host_override

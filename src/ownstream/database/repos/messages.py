@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ownstream.database.repos.users import USER_COLUMN_NAMES, user_from_row
-from ownstream.database.schema import messages, users
+from ownstream.database.schema import messages, replays, users
 from ownstream.database.timestamps import for_db, from_db
 from ownstream.domain.messages import MessageWithAuthor, StoredMessage
 
@@ -83,6 +83,24 @@ class MessagesRepository:
             rows = (await conn.execute(query)).all()
         return [_with_author(row) for row in reversed(rows)]
 
+    async def between(self, start: datetime, end: datetime, limit: int) -> list[MessageWithAuthor]:
+        """The visible messages sent from `start` to `end` whose author (if any) isn't disabled, oldest
+        first, at most `limit` (the first ones): a replay's chat, moderation applied."""
+        query = (
+            _joined()
+            .where(
+                messages.c.hidden_at.is_(None),
+                users.c.disabled_at.is_(None),
+                messages.c.timestamp >= for_db(start),
+                messages.c.timestamp <= for_db(end),
+            )
+            .order_by(messages.c.timestamp)
+            .limit(limit)
+        )
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [_with_author(row) for row in rows]
+
     async def user_messages(self) -> list[MessageWithAuthor]:
         """Every stored message that has an author, hidden ones included, newest first (admin view)."""
         query = (
@@ -129,8 +147,16 @@ class MessagesRepository:
             return list(result.scalars())
 
     async def delete_older_than(self, cutoff: datetime) -> int:
+        """Delete messages sent before `cutoff`, except those sent while a kept replay was recorded
+        (its chat replay needs them; they go with the replay)."""
+        in_a_replay = sa.exists().where(
+            messages.c.timestamp >= replays.c.started_at,
+            sa.or_(replays.c.ended_at.is_(None), messages.c.timestamp <= replays.c.ended_at),
+        )
         async with self._engine.begin() as conn:
-            result = await conn.execute(messages.delete().where(messages.c.timestamp < for_db(cutoff)))
+            result = await conn.execute(
+                messages.delete().where(messages.c.timestamp < for_db(cutoff), sa.not_(in_a_replay))
+            )
             return int(result.rowcount)
 
     async def count(self) -> int:

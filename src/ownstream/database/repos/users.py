@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ownstream.database.schema import messages, users
+from ownstream.database.schema import chat_auth, messages, user_access_tokens, users
 from ownstream.database.timestamps import for_db, from_db
 from ownstream.domain.ids import new_access_token, short_id, token_hash
 from ownstream.domain.scopes import MODERATOR
@@ -46,6 +46,7 @@ def user_from_row(row: Any, prefix: str = "") -> User:
         type="API" if column("type") == "API" else "STANDARD",
         last_used=from_db(column("last_used")),
         access_token=column("access_token"),
+        authenticated_at=from_db(column("authenticated_at")),
     )
 
 
@@ -61,6 +62,7 @@ USER_COLUMN_NAMES = (
     "type",
     "last_used",
     "access_token",
+    "authenticated_at",
 )
 USER_COLUMNS = tuple(users.c[name] for name in USER_COLUMN_NAMES)
 
@@ -114,9 +116,12 @@ class UsersRepository:
             return [user_from_row(row) for row in rows]
 
     async def by_token(self, token: str) -> User | None:
+        """The user holding `token`: their first token, or one moved to them (`user_access_tokens`)."""
         if not token:
             return None
-        return await self._one(users.c.token_hash == token_hash(token))
+        hashed = token_hash(token)
+        moved = sa.select(user_access_tokens.c.user_id).where(user_access_tokens.c.token_hash == hashed)
+        return await self._one(sa.or_(users.c.token_hash == hashed, users.c.id.in_(moved)))
 
     async def by_id(self, user_id: str) -> User | None:
         return await self._one(users.c.id == user_id)
@@ -232,9 +237,96 @@ class UsersRepository:
             return int(total), [user_from_row(row) for row in rows]
 
     async def delete_with_messages(self, user_id: str) -> bool:
-        """Delete a user, their token with them, and every chat message they wrote, in one transaction.
-        False if there is no such user."""
+        """Delete a user, their tokens and verified identities with them, and every chat message they
+        wrote, in one transaction. False if there is no such user."""
         async with self._engine.begin() as conn:
             await conn.execute(messages.delete().where(messages.c.user_id == user_id))
+            await conn.execute(user_access_tokens.delete().where(user_access_tokens.c.user_id == user_id))
+            await conn.execute(chat_auth.delete().where(chat_auth.c.user_id == user_id))
             result = await conn.execute(users.delete().where(users.c.id == user_id))
             return bool(result.rowcount)
+
+    # --- chat authentication (newer Owncast §7) ------------------------------------------------------
+    async def name_is_reserved(self, name: str, except_user_id: str | None = None) -> bool:
+        """Whether `name` is the display name of an authenticated or integration user who is not
+        disabled (compared case-insensitively, so "Alice" cannot pass for "alice")."""
+        condition = sa.and_(
+            sa.func.lower(users.c.display_name) == name.lower(),
+            sa.or_(users.c.authenticated_at.is_not(None), users.c.type == "API"),
+            users.c.disabled_at.is_(None),
+        )
+        if except_user_id is not None:
+            condition = sa.and_(condition, users.c.id != except_user_id)
+        async with self._engine.connect() as conn:
+            found = (await conn.execute(sa.select(users.c.id).where(condition).limit(1))).first()
+        return found is not None
+
+    async def identity_owner(self, identity_type: str, identity: str) -> str | None:
+        """The id of the user who proved `identity` before, if any."""
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    sa.select(chat_auth.c.user_id).where(
+                        chat_auth.c.type == identity_type, chat_auth.c.identity == identity
+                    )
+                )
+            ).first()
+        return row.user_id if row is not None else None
+
+    async def authenticate(self, user_id: str, identity_type: str, identity: str) -> User | None:
+        """Record that `user_id` proved `identity` now (the identity becomes theirs if it was nobody's)."""
+        now = _now()
+        async with self._engine.begin() as conn:
+            owner = (
+                await conn.execute(
+                    sa.select(chat_auth.c.user_id).where(
+                        chat_auth.c.type == identity_type, chat_auth.c.identity == identity
+                    )
+                )
+            ).first()
+            if owner is None:
+                await conn.execute(
+                    chat_auth.insert().values(
+                        user_id=user_id, identity=identity, type=identity_type, timestamp=now
+                    )
+                )
+            elif owner.user_id != user_id:
+                return None
+            result = await conn.execute(
+                users.update().where(users.c.id == user_id).values(authenticated_at=now)
+            )
+            if result.rowcount == 0:
+                return None
+            row = (await conn.execute(sa.select(*USER_COLUMNS).where(users.c.id == user_id))).one()
+        return user_from_row(row)
+
+    async def move_token(self, token: str, to_user_id: str) -> None:
+        """Give `token` to `to_user_id`: the user who held it keeps a fresh token nobody knows (their
+        row needs one), and `token` now opens `to_user_id`'s account."""
+        hashed = token_hash(token)
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                users.update()
+                .where(users.c.token_hash == hashed)
+                .values(token_hash=token_hash(new_access_token()))
+            )
+            await conn.execute(user_access_tokens.delete().where(user_access_tokens.c.token_hash == hashed))
+            await conn.execute(
+                user_access_tokens.insert().values(token_hash=hashed, user_id=to_user_id, created_at=_now())
+            )
+
+    async def auth_providers(self, user_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The kinds of identity each user proved (`indieauth`, `fediverse`), for the admin's users list."""
+        if not user_ids:
+            return {}
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(chat_auth.c.user_id, chat_auth.c.type)
+                .where(chat_auth.c.user_id.in_(list(user_ids)))
+                .distinct()
+                .order_by(chat_auth.c.user_id, chat_auth.c.type)
+            )
+            found: dict[str, list[str]] = {}
+            for row in rows:
+                found.setdefault(row.user_id, []).append(row.type)
+        return found

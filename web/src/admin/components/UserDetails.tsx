@@ -129,6 +129,12 @@ export function UserDetails({
           <dt>Role</dt>
           <dd>{moderator ? 'Moderator' : current.isBot ? 'Bot' : 'Viewer'}</dd>
         </div>
+        {current.authenticated && (
+          <div>
+            <dt>Authenticated</dt>
+            <dd>{(current.authProviders ?? []).join(', ') || 'Yes'}</dd>
+          </div>
+        )}
         {previous.length > 0 && (
           <div>
             <dt>Previously known as</dt>

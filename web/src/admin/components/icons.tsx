@@ -22,6 +22,7 @@ const PATHS: Record<string, string> = {
   external: 'M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5',
   help: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18ZM9.5 9.3a2.6 2.6 0 1 1 3.6 2.4c-.7.3-1.1.9-1.1 1.6v.7M12 17h.01',
   menu: 'M4 6h16M4 12h16M4 18h16',
+  calendar: 'M4 6h16v14H4ZM4 10h16M8 3v5M16 3v5M8 14h2M14 14h2M8 17h2',
 };
 
 export type IconName = keyof typeof PATHS;

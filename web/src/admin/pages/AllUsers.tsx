@@ -113,6 +113,10 @@ export function AllUsers({ onOpen, refresh }: { onOpen: (user: ChatUser) => void
             ),
           },
           { label: 'Kind', render: (row) => (row.isBot ? 'Integration' : row.disabledAt ? 'Banned' : 'Viewer') },
+          {
+            label: 'Authenticated',
+            render: (row) => (row.authenticated ? (row.authProviders ?? []).join(', ') || 'Yes' : ''),
+          },
           { label: 'First seen', render: (row) => formatDateTime(row.createdAt) },
           {
             label: 'Actions',

@@ -66,6 +66,13 @@ export function ChatConfig() {
           help="Only viewers who joined the chat at least 15 minutes ago can send messages. Useful during a raid of new accounts. Moderators always can."
           onSaved={(chatEstablishedUserMode) => patchConfig((c) => ({ ...c, chatEstablishedUserMode }))}
         />
+        <ToggleSetting
+          label="Authenticated chat users only"
+          path="chat/requireauthentication"
+          value={config.chatRequireAuthentication}
+          help="Only viewers who proved their website or fediverse account (Authenticate, beside their chat name) can send messages. Moderators always can."
+          onSaved={(chatRequireAuthentication) => patchConfig((c) => ({ ...c, chatRequireAuthentication }))}
+        />
       </Section>
       <Section title="Names">
         <ListSetting

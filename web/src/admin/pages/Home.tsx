@@ -10,6 +10,7 @@ import { formatDateTime, formatKbps, formatRelative, plural } from '../format';
 import { usePoll } from '../poll';
 import { STATUS_INTERVAL_MS, useAdmin, useConfig } from '../state';
 import type { AdminStatus, LogEntry, ServerConfig, VideoVariant } from '../types';
+import { RecordingUsageSummary } from './Replays';
 import { SimulcastBadge } from './Simulcast';
 
 export const DEFAULT_STREAM_KEY = 'abc123';
@@ -318,6 +319,7 @@ export function Home() {
           </div>
         </>
       )}
+      <RecordingUsageSummary enabled={config.replays?.enabled ?? true} />
       <RecentWarnings />
     </>
   );

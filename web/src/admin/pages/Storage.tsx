@@ -10,7 +10,7 @@ import { isHttpUrl } from '../safe';
 import { useAdmin, useConfig } from '../state';
 import type { S3Settings } from '../types';
 
-type Text = 'endpoint' | 'accessKey' | 'secret' | 'bucket' | 'region' | 'acl' | 'servingEndpoint';
+type Text = 'endpoint' | 'accessKey' | 'secret' | 'bucket' | 'region' | 'acl' | 'servingEndpoint' | 'pathPrefix';
 
 function check(form: S3Settings): string | null {
   if (!form.enabled) return null;
@@ -134,7 +134,11 @@ export function Storage() {
               {field('servingEndpoint', 'Serving endpoint', {
                 placeholder: 'https://cdn.example.com',
                 type: 'url',
-                help: 'Where viewers fetch the video, e.g. a CDN in front of the bucket.',
+                help: 'Where viewers fetch the video, e.g. a CDN in front of the bucket. The video serving endpoint below wins when both are set.',
+              })}
+              {field('pathPrefix', 'Path prefix', {
+                placeholder: 'streams/my-channel',
+                help: 'A folder in the bucket for the live video (kept under <prefix>/hls/). Empty means the top of the bucket.',
               })}
             </div>
             <div class="toggle-row">
@@ -170,7 +174,7 @@ export function Storage() {
           value={config.videoServingEndpoint ?? ''}
           placeholder="https://cdn.example.com"
           validate={(value) => (value && !isHttpUrl(value) ? 'Use a full http:// or https:// address.' : null)}
-          help="Leave empty. Set it when a CDN in front of this server serves your video: players then fetch /hls/ from there."
+          help="Leave empty. Set it when a CDN in front of this server (or, with S3 storage, in front of the bucket) serves your video: players then fetch the video from there. With S3 it is read at stream start."
           onSaved={(videoServingEndpoint) => patchConfig((c) => ({ ...c, videoServingEndpoint }))}
         />
       </Section>

@@ -21,6 +21,9 @@ export const WEBHOOK_EVENTS: [string, string][] = [
   ['STREAM_TITLE_UPDATED', 'Stream title changed'],
   ['RESTREAM_STARTED', 'Simulcast destination live'],
   ['RESTREAM_FAILED', 'Simulcast destination lost or refused'],
+  ['REPLAY_READY', 'Replay ready'],
+  ['CLIP_CREATED', 'Clip created'],
+  ['SCHEDULED_EVENTS', 'Scheduled stream: 10 minutes before, started, ended'],
 ];
 const EVENT_NAMES = Object.fromEntries(WEBHOOK_EVENTS);
 

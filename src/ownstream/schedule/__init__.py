@@ -1,0 +1,1 @@
+"""Scheduled streams (newer Owncast development branch, reference newer §14.1)."""

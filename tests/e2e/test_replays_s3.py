@@ -1,0 +1,120 @@
+"""Replays with S3 storage, end to end: real server, real ffmpeg publisher, a real S3 API (moto). The
+replay's segments and init segment are uploaded to the bucket under `recordings/<id>/` (nothing of the
+video kept on local disk, the thumbnail is), its playlist names the bucket's URLs, its `media/…` URLs
+redirect there, the replay page plays it in chromium from the bucket, `download.mp4` is remuxed from
+the bucket, and the admin's delete removes the objects."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.browser import chromium
+from tests.e2e.test_replays import download, extinf_total, playlist, publish_for, replays
+from tests.e2e.waiting import wait_until
+from tests.harness import RunningServer, admin_auth
+from tests.hls_storage.moto_s3 import MotoS3, create_public_bucket, list_keys
+from tests.media import Clip
+from tests.replays.test_download import mp4_duration
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+@pytest.fixture
+async def s3() -> AsyncIterator[MotoS3]:
+    server = MotoS3()
+    await asyncio.to_thread(server.start)
+    try:
+        yield server
+    finally:
+        await asyncio.to_thread(server.stop)
+
+
+async def test_a_replay_is_recorded_to_the_bucket_played_downloaded_and_deleted_there(
+    server: RunningServer, http: aiohttp.ClientSession, clip: Clip, s3: MotoS3, tmp_path: Path
+) -> None:
+    services = server.server.services
+    assert services is not None
+    bucket = await create_public_bucket(s3)
+    await services.config.update(s3=s3.config(bucket), replays_reconnect_window=0)
+    await publish_for(clip, http, server.base_url, server.rtmp_url(), 3)
+
+    async def finalised() -> bool:
+        listed = await replays(http, server.base_url)
+        return bool(listed) and listed[0]["endTime"] is not None
+
+    await wait_until(finalised, 15, "the replay to be finalised")
+    (replay,) = await replays(http, server.base_url)
+    replay_id = replay["id"]
+    prefix = f"{s3.endpoint}/{bucket}/recordings/{replay_id}/"
+
+    text = await playlist(http, server.base_url, replay_id)
+    assert text.rstrip().endswith("#EXT-X-ENDLIST")
+    uris = [line for line in text.splitlines() if line and not line.startswith("#")]
+    maps = [
+        line.split('URI="')[1].rstrip('"') for line in text.splitlines() if line.startswith("#EXT-X-MAP:")
+    ]
+    assert uris and maps and all(uri.startswith(prefix) for uri in uris + maps), text
+    keys = await list_keys(s3, bucket, "recordings/")
+    names = sorted(uri.removeprefix(prefix) for uri in {*uris, *maps})
+    assert keys == [f"recordings/{replay_id}/{name}" for name in names]
+    for uri in uris[:2] + maps:
+        async with http.get(uri) as response:
+            assert response.status == 200 and response.headers["Content-Type"] == "video/mp4"
+
+    # Nothing of the video on local disk; the thumbnail is there, served by the origin.
+    async def has_thumbnail() -> bool:
+        return (await replays(http, server.base_url))[0]["thumbnail"] is not None
+
+    await wait_until(has_thumbnail, 10, "the replay's thumbnail")
+    folder = server.data_dir / "recordings" / replay_id
+
+    async def media_removed() -> bool:
+        return sorted(path.name for path in folder.iterdir()) == ["thumbnail.jpg"]
+
+    await wait_until(media_removed, 10, "the thumbnail's local media copies removed")
+    assert await services.replays.used_bytes() == 0
+    assert await services.replays.bucket_bytes() == replay["size"] > 0
+
+    # A `media/…` URL (as a local replay's playlist names them) leads to the bucket.
+    first = uris[0].removeprefix(prefix)
+    async with http.get(
+        f"{server.base_url}/replay/{replay_id}/media/{first}", allow_redirects=False
+    ) as response:
+        assert response.status == 302 and response.headers["Location"] == uris[0]
+
+    # The replay page plays it to the end, the video coming from the bucket.
+    async with chromium() as browser:
+        page = await browser.new_page(viewport={"width": 1280, "height": 800})
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        await page.goto(f"{server.base_url}/replay/{replay_id}")
+        await page.wait_for_function(
+            "() => { const v = document.querySelector('#replay-video'); return v && v.readyState >= 1 }",
+            timeout=20_000,
+        )
+        duration = float(await page.evaluate("() => document.querySelector('#replay-video').duration"))
+        assert abs(duration - extinf_total(text)) <= 1.0  # within one segment
+        await page.evaluate(
+            "() => { const v = document.querySelector('#replay-video'); v.muted = true; v.play() }"
+        )
+        await page.wait_for_function("() => document.querySelector('#replay-video').ended", timeout=30_000)
+        assert any(url.startswith(prefix) and url.endswith(".m4s") for url in requested), requested
+        assert not any("/media/" in url for url in requested if url.startswith(server.base_url))
+        await page.close()
+
+    target = tmp_path / "replay.mp4"
+    await download(http, server.base_url, replay_id, target)
+    assert abs(mp4_duration(target) - extinf_total(text)) <= 1.0  # within one segment
+
+    async with http.delete(
+        f"{server.base_url}/api/admin/replays/{replay_id}", headers=admin_auth()
+    ) as response:
+        assert response.status == 200, await response.text()
+    assert await list_keys(s3, bucket, "recordings/") == []
+    assert not folder.exists()
+    assert await replays(http, server.base_url) == []

@@ -1,0 +1,113 @@
+// Scheduled streams in the dashboard (Owncast's development-branch schedule): the shapes of
+// /api/admin/schedule, and pure helpers that turn the form into what the server takes — a recurrence
+// value (DTSTART with the zone + a weekly RRULE) or a one-off's UTC instant for a wall time in a zone.
+
+export interface ScheduledEvent {
+  id: string;
+  seriesId?: string;
+  name: string;
+  description: string;
+  reminderMessage?: string;
+  startTime: string;
+  durationMinutes: number;
+  timezone: string;
+  status: 'scheduled' | 'cancelled';
+}
+
+export interface EventSeries {
+  id: string;
+  name: string;
+  description: string;
+  reminderMessage?: string;
+  recurrence: string;
+  durationMinutes: number;
+  active: boolean;
+}
+
+export interface AdminSchedule {
+  series: EventSeries[];
+  events: ScheduledEvent[];
+}
+
+export const WEEKDAYS: [string, string][] = [
+  ['MO', 'Mon'],
+  ['TU', 'Tue'],
+  ['WE', 'Wed'],
+  ['TH', 'Thu'],
+  ['FR', 'Fri'],
+  ['SA', 'Sat'],
+  ['SU', 'Sun'],
+];
+
+export function browserZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** Every zone the browser knows, the browser's own first. */
+export function knownZones(): string[] {
+  const own = browserZone();
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  const all = intl.supportedValuesOf ? intl.supportedValuesOf('timeZone') : ['UTC'];
+  return [own, ...all.filter((zone) => zone !== own)];
+}
+
+/** "2026-07-06" + "18:00" → "20260706T180000". */
+export function icalLocal(date: string, time: string): string {
+  return `${date.replace(/-/g, '')}T${time.replace(':', '').padEnd(4, '0').slice(0, 4)}00`;
+}
+
+/** A weekly rule on `days` at `time` in `zone`, from `date`; `until` (a date) ends it after that day. */
+export function weeklyRecurrence(date: string, time: string, zone: string, days: string[], until: string): string {
+  let rule = `RRULE:FREQ=WEEKLY;BYDAY=${days.join(',')}`;
+  if (until) {
+    const end = zonedInstant(until, '23:59', zone);
+    if (end) rule += `;UNTIL=${end.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}`;
+  }
+  return `DTSTART;TZID=${zone}:${icalLocal(date, time)}\n${rule}`;
+}
+
+/** The zone's UTC offset (ms) at `instant`. */
+function offsetAt(instant: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
+  return wall - instant;
+}
+
+/** The instant of wall time `date` `time` in `zone` (null for a bad date or zone). */
+export function zonedInstant(date: string, time: string, zone: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const clock = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!match || !clock) return null;
+  const wall = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(clock[1]), Number(clock[2]));
+  try {
+    let guess = wall - offsetAt(wall, zone);
+    guess = wall - offsetAt(guess, zone);
+    return new Date(guess);
+  } catch {
+    return null;
+  }
+}
+
+/** "Weekly on Mon, Fri at 18:00 (America/Los_Angeles)" for the rules the form writes; else the rule. */
+export function describeRecurrence(value: string): string {
+  const start = /DTSTART(?:;TZID=([^:]+))?:(\d{8})T(\d{2})(\d{2})/.exec(value);
+  const rule = /RRULE:(.*)/.exec(value)?.[1] ?? '';
+  const fields = Object.fromEntries(rule.split(';').map((part) => part.split('=') as [string, string]));
+  if (!start || fields.FREQ !== 'WEEKLY' || !fields.BYDAY) return rule || value;
+  const names = Object.fromEntries(WEEKDAYS);
+  const days = fields.BYDAY.split(',')
+    .map((day) => names[day] ?? day)
+    .join(', ');
+  const until = fields.UNTIL ? `, until ${fields.UNTIL.slice(0, 4)}-${fields.UNTIL.slice(4, 6)}-${fields.UNTIL.slice(6, 8)}` : '';
+  return `Weekly on ${days} at ${start[3]}:${start[4]} (${start[1] ?? 'UTC'})${until}`;
+}
