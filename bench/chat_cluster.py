@@ -4,7 +4,11 @@ Layouts, each a fresh set of `python -m ownstream` processes:
 - `one`: one process (SQLite, nothing shared), every socket on it;
 - `two`: a media process and two web processes (`--role web`) over PostgreSQL and Redis started here
   (tests/postgres.py, tests/redis_server.py: Debian's packages in temporary folders); half the sockets on
-  each web process; the messages are posted to the first web process, so every one crosses Redis.
+  each web process; the messages are posted to the first web process, so every one crosses Redis;
+- `boxes`: `two` with the second web process on another loopback address (127.0.0.2, its clients
+  connecting there) standing for a second box that shares the first box's PostgreSQL, Redis and media
+  process; run it light (`--clients 200 --rate 5`) to read the end-to-end latency across "boxes" per
+  web process (the same kernel, so it measures the software path, not a network).
 The sockets come from bench/chat_fanout_clients.py (one client process per web process, a separate
 process from the servers); this process posts `bench <seq> <time_ns>` system messages at `--rate` for
 `--seconds` through `/api/integrations/chat/system`. Reported per layout: deliveries/s, latency
@@ -97,7 +101,8 @@ async def layout(name: str, stack: AsyncExitStack) -> AsyncIterator[tuple[list[S
     webs = []
     for slot in (1, 2):
         variables = {**shared, "process_slot": str(slot), "role": "web", "media_url": media.base_url}
-        webs.append(await stack.enter_async_context(ownstream_server(env=env_with(**variables))))
+        host = "127.0.0.2" if name == "boxes" and slot == 2 else "127.0.0.1"
+        webs.append(await stack.enter_async_context(ownstream_server(env=env_with(**variables), host=host)))
     yield [media, *webs], redis_pid
 
 
@@ -125,13 +130,16 @@ async def measure(name: str, args: argparse.Namespace) -> dict[str, Any]:
             clients: list[ClientProcess] = []
             for index, server in enumerate(socket_servers):
                 process = await spawn(
-                    PYTHON, CLIENTS, "--port", str(server.web_port), "--tokens-file", tmp / "tokens.txt",
+                    PYTHON, CLIENTS, "--host", server.host, "--port", str(server.web_port),
+                    "--tokens-file", tmp / "tokens.txt",
                     "--result-file", tmp / f"result{index}.json", "--count", str(share),
                     "--messages", str(messages), "--connect-deadline", "120",
                     stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=None,
                 )  # fmt: skip
                 stack.push_async_callback(stop_process, process, 5)
                 clients.append(ClientProcess(process))
+            for index, client in enumerate(clients):
+                watched[f"clients{index}"] = psutil.Process(client.pid)
             ready = [await client.read(timeout=150) for client in clients]
             connected = sum(item["ready"] for item in ready)
             await asyncio.sleep(2)
@@ -152,9 +160,17 @@ async def measure(name: str, args: argparse.Namespace) -> dict[str, Any]:
                 await client.ask("stop", timeout=60)
                 results.append(json.loads((tmp / f"result{index}.json").read_text()))
     hist: dict[int, int] = {}
+    per_web_process = []
     for result in results:
-        for bucket, count in result["hist"].items():
-            hist[int(bucket)] = hist.get(int(bucket), 0) + count
+        own = {int(bucket): count for bucket, count in result["hist"].items()}
+        for bucket, count in own.items():
+            hist[bucket] = hist.get(bucket, 0) + count
+        per_web_process.append(
+            {
+                "p50": percentile(own, result["bucket_ns"], 0.5),
+                "p99": percentile(own, result["bucket_ns"], 0.99),
+            }
+        )
     bucket_ns = results[0]["bucket_ns"]
     received = sum(result["bench_events"] for result in results)
     last_ns = max(result["last_ns"] for result in results)
@@ -173,7 +189,9 @@ async def measure(name: str, args: argparse.Namespace) -> dict[str, Any]:
             "p99": percentile(hist, bucket_ns, 0.99),
             "max": (max(hist) + 1) * bucket_ns / 1e6 if hist else float("nan"),
         },
+        "latency_ms_per_web_process": per_web_process,
         "cpu_percent_of_one_core": cpu,
+        "watched_total_percent_of_one_core": sum(cpu.values()),  # 200 = both cores
         "server_cpu_us_per_delivery": server_seconds / received * 1e6 if received else float("nan"),
         "window_seconds": wall,
         "loadavg_after": [round(value, 2) for value in os.getloadavg()],
@@ -191,7 +209,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--layouts", nargs="+", choices=("one", "two"), default=["one", "two"])
+    parser.add_argument("--layouts", nargs="+", choices=("one", "two", "boxes"), default=["one", "two"])
     args = parser.parse_args()
     raise_open_file_limit()
     rows = []

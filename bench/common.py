@@ -150,6 +150,7 @@ class Server:
     started_at: float
     log_path: Path
     key: str = STREAM_KEY
+    host: str = "127.0.0.1"
 
     @property
     def pid(self) -> int:
@@ -157,7 +158,7 @@ class Server:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.web_port}"
+        return f"http://{self.host}:{self.web_port}"
 
     @property
     def rtmp_url(self) -> str:
@@ -189,9 +190,11 @@ async def ownstream_server(
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
     settings: dict[str, Any] | None = None,
+    host: str = "127.0.0.1",
 ) -> AsyncIterator[Server]:
     """Run an Ownstream (by default `python -m ownstream` from this checkout) until the block ends;
-    `settings` are runtime configuration fields written before it starts."""
+    `settings` are runtime configuration fields written before it starts; `host` is the HTTP listen
+    address (another loopback address, e.g. 127.0.0.2, stands for a second box)."""
     with tempfile.TemporaryDirectory(prefix="ownstream-bench-") as tmp:
         datadir = Path(tmp) / "data"
         datadir.mkdir()
@@ -217,7 +220,7 @@ async def ownstream_server(
                 "--streamkey",
                 STREAM_KEY,
                 "--webserverip",
-                "127.0.0.1",
+                host,
                 "--loglevel",
                 loglevel,
                 # Benchmarks open thousands of sockets from one address: the per-address cap is off.
@@ -228,7 +231,7 @@ async def ownstream_server(
                 env=env,
                 cwd=cwd,
             )
-        server = Server(process, datadir, web_port, rtmp_port, time.monotonic(), log_path)
+        server = Server(process, datadir, web_port, rtmp_port, time.monotonic(), log_path, host=host)
         try:
             await wait_ready(server, ready_timeout)
             yield server

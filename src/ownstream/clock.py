@@ -89,7 +89,9 @@ class PeriodicTimer:
     async def _loop(self) -> None:
         if self._run_at_start:
             await self._run_once()
-        while True:
+        # Ends at the next turn once stopped, even if the action swallowed the cancellation (a client
+        # library can) rather than looping on forever.
+        while self._task is asyncio.current_task():
             await asyncio.sleep(self.interval)
             await self._run_once()
 
