@@ -68,6 +68,7 @@ from ownstream.federation.keys import UnreadableKey, load_actor_key
 from ownstream.federation.profile_updates import ProfileUpdates
 from ownstream.federation.remote_actors import RemoteActors
 from ownstream.federation.remote_follow import RemoteFollow
+from ownstream.federation.schedule_announcer import ScheduleAnnouncer
 from ownstream.federation.service import FederationService
 from ownstream.federation.site import LocalSite
 from ownstream.federation.verifier import InboxVerifier
@@ -435,8 +436,12 @@ class Ownstream:
             delay=timings.go_live_notification_delay,
             min_interval=timings.go_live_notification_interval,
         )
+        schedule_rows = ScheduleRepository(self._engine)
+        schedule_fediverse = ScheduleAnnouncer(
+            schedule_rows, federation, config, delivery.to_followers, self.clock
+        )
         schedule = ScheduleService(
-            ScheduleRepository(self._engine),
+            schedule_rows,
             config,
             self.clock,
             self.bus,
@@ -444,6 +449,7 @@ class Ownstream:
             send_reminder=notifications.send_reminder,
             send_chat_notice=_chat_notice(chat),
             interval=timings.schedule_interval,
+            fediverse=schedule_fediverse,
         )
         chat.opened_early = schedule.chat_open
         self.services = Services(
@@ -519,6 +525,7 @@ class Ownstream:
             indieauth_provider=IndieAuthProvider(config, self.clock.monotonic),
             media_forward=MediaForwarder(settings.media_url) if web_only and settings.media_url else None,
             schedule=schedule,
+            schedule_fediverse=schedule_fediverse,
         )
         self.services.metrics.registry.register(RestreamCollector(simulcast))
         self.backups = DatabaseBackups(

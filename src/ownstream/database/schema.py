@@ -289,9 +289,22 @@ stream_events = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("reminded", sa.String(64), nullable=False),
     sa.Column("announced", sa.String(64), nullable=False),
+    sa.Column("federated_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("federation_updated_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("federation_pending", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("series_id", "original_start", name="uq_stream_events_slot"),
 )
 """Scheduled occurrences, one-offs and those a series produced (newer §14.1); times in UTC. A series'
 occurrence keeps the instant it was produced for in `original_start`, so re-expanding never duplicates a
 moved or cancelled one. `reminded`: the reminder lead times (minutes, comma-separated) already sent;
-`announced`: the SCHEDULED_EVENTS webhook actions already sent (comma-separated)."""
+`announced`: the SCHEDULED_EVENTS webhook actions already sent (comma-separated). Federation (migration
+0016): `federated_at` when the occurrence's `Create(Event)` was sent (null: never announced),
+`federation_pending` an edit or cancellation still to send as `Update`, `federation_updated_at` the last
+`Update`'s time (the Event's `updated`)."""
+stream_event_federation_deletes = sa.Table(
+    "stream_event_federation_deletes",
+    metadata,
+    sa.Column("event_id", sa.String(32), primary_key=True),
+    sa.Column("queued_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Announced occurrences whose rows were deleted: the `Delete` each still owes to followers."""
