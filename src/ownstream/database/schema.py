@@ -308,3 +308,20 @@ stream_event_federation_deletes = sa.Table(
     sa.Column("queued_at", sa.DateTime(timezone=True), nullable=False),
 )
 """Announced occurrences whose rows were deleted: the `Delete` each still owes to followers."""
+pending_sign_ins = sa.Table(
+    "pending_sign_ins",
+    metadata,
+    sa.Column("state_hash", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("user_id", sa.String(32), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("details", sa.JSON, nullable=False),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+"""Chat sign-ins waiting for the user's next step, shared by every process (newer §7): `kind` `indieauth`
+(keyed by the SHA-256 of the `state` the browser brings back; `details` the profile URL, the endpoint, the
+PKCE verifier, the client id and redirect URI) or `fediverse` (keyed by the SHA-256 of the chat token, one
+code per token; `details` the account and the code, `failures` the wrong guesses). The chat user's token
+is kept as its SHA-256. Expired rows are dropped as new ones come; a row is deleted when used, so each
+works once."""
