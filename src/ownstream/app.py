@@ -52,6 +52,7 @@ from ownstream.database.repos.ip_bans import IpBansRepository
 from ownstream.database.repos.messages import MessagesRepository
 from ownstream.database.repos.notifications import NotificationRepository
 from ownstream.database.repos.outbox import OutboxRepository
+from ownstream.database.repos.pending_sign_ins import PendingSignInRepository
 from ownstream.database.repos.replays import ReplayRepository
 from ownstream.database.repos.restream import RestreamRepository
 from ownstream.database.repos.schedule import ScheduleRepository
@@ -68,6 +69,7 @@ from ownstream.federation.keys import UnreadableKey, load_actor_key
 from ownstream.federation.profile_updates import ProfileUpdates
 from ownstream.federation.remote_actors import RemoteActors
 from ownstream.federation.remote_follow import RemoteFollow
+from ownstream.federation.schedule_announcer import ScheduleAnnouncer
 from ownstream.federation.service import FederationService
 from ownstream.federation.site import LocalSite
 from ownstream.federation.verifier import InboxVerifier
@@ -435,8 +437,13 @@ class Ownstream:
             delay=timings.go_live_notification_delay,
             min_interval=timings.go_live_notification_interval,
         )
+        pending_sign_ins = PendingSignInRepository(self._engine)
+        schedule_rows = ScheduleRepository(self._engine)
+        schedule_fediverse = ScheduleAnnouncer(
+            schedule_rows, federation, config, delivery.to_followers, self.clock
+        )
         schedule = ScheduleService(
-            ScheduleRepository(self._engine),
+            schedule_rows,
             config,
             self.clock,
             self.bus,
@@ -444,6 +451,7 @@ class Ownstream:
             send_reminder=notifications.send_reminder,
             send_chat_notice=_chat_notice(chat),
             interval=timings.schedule_interval,
+            fediverse=schedule_fediverse,
         )
         chat.opened_early = schedule.chat_open
         self.services = Services(
@@ -504,7 +512,8 @@ class Ownstream:
                 config=config,
                 http=self._outbound,
                 chat=chat,
-                monotonic=self.clock.monotonic,
+                pending=pending_sign_ins,
+                clock=self.clock,
                 allow_private=settings.allow_private_addresses,
                 timeout=timings.webfinger_timeout,
             ),
@@ -514,11 +523,13 @@ class Ownstream:
                 actors=remote_actors,
                 delivery=delivery,
                 chat=chat,
+                pending=pending_sign_ins,
                 clock=self.clock,
             ),
-            indieauth_provider=IndieAuthProvider(config, self.clock.monotonic),
+            indieauth_provider=IndieAuthProvider(config, pending_sign_ins, self.clock),
             media_forward=MediaForwarder(settings.media_url) if web_only and settings.media_url else None,
             schedule=schedule,
+            schedule_fediverse=schedule_fediverse,
         )
         self.services.metrics.registry.register(RestreamCollector(simulcast))
         self.backups = DatabaseBackups(

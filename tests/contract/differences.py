@@ -79,6 +79,10 @@ OUR_PATHS = {
     ),
     ("GET", "/federation/user/{name}/following"): "404, as Owncast.",
     ("GET", "/federation/{id}"): "A published Note at its IRI; 404 in private mode.",
+    ("GET", "/federation/events/{id}"): (
+        "An announced scheduled stream as an ActivityPub Event (newer §14.1, federation of the schedule); "
+        "404 in private mode or once deleted."
+    ),
     ("POST", "/federation/user/{name}/inbox"): (
         "Signed POSTs only (draft-cavage, rsa-sha256 or hs2019): 202 handled, 401 bad, missing, stale or "
         "RFC 9421-only signature, 403 blocked domain, 400 unparseable body, 413 above 1 MiB. 0.0.11 "

@@ -24,6 +24,7 @@ from ownstream.disk_full import DiskFullReporter
 from ownstream.events import EventBus
 from ownstream.federation.inbox import InboxProcessor
 from ownstream.federation.remote_follow import RemoteFollow
+from ownstream.federation.schedule_announcer import ScheduleAnnouncer
 from ownstream.federation.service import FederationService
 from ownstream.federation.verifier import InboxVerifier
 from ownstream.federation.webfinger import WebfingerClient
@@ -96,6 +97,8 @@ class Services:
     """The live stream's renditions in memory (the CMAF packager's), for `/hls/…`."""
     media_forward: MediaForwarder | None = None
     """A web process (`--role web`): where `/hls/…` is asked for (the media process has the stream)."""
+    schedule_fediverse: ScheduleAnnouncer | None = None
+    """Scheduled streams as fediverse `Event`s (newer §14.1 "Federation")."""
 
 
 SERVICES = web.AppKey("services", Services)

@@ -196,6 +196,9 @@ class ChatService:
     async def user_for_token(self, token: str) -> User | None:
         return await self._users.by_token(token)
 
+    async def user_for_token_hash(self, hashed: str) -> User | None:
+        return await self._users.by_token_hash(hashed)
+
     async def moderators(self) -> list[dict[str, Any]]:
         return [user_json(user) for user in await self._users.moderators()]
 
@@ -421,14 +424,17 @@ class ChatService:
         self.notify(client, notice)
 
     # --- chat authentication (newer Owncast §7) ------------------------------------------------------
-    async def identity_verified(self, token: str, user: User, identity_type: str, identity: str) -> User:
-        """`user` (holding `token`) proved `identity`. If another user proved it before, `token` moves to
-        that user, the room hears "**old** is now authenticated as **existing**" when the names differ,
-        and the sockets opened with the token close (the page reconnects as that user); otherwise the
-        identity becomes `user`'s and their sockets get the new user info (the badge)."""
+    async def identity_verified(
+        self, hashed_token: str, user: User, identity_type: str, identity: str
+    ) -> User:
+        """`user` (holding the token whose SHA-256 is `hashed_token`) proved `identity`. If another user
+        proved it before, the token moves to that user, the room hears "**old** is now authenticated as
+        **existing**" when the names differ, and the sockets opened with the token close (the page
+        reconnects as that user); otherwise the identity becomes `user`'s and their sockets get the new
+        user info (the badge)."""
         owner = await self._users.identity_owner(identity_type, identity)
         if owner is not None and owner != user.id:
-            await self._users.move_token(token, owner)
+            await self._users.move_token_hash(hashed_token, owner)
             existing = await self._users.authenticate(owner, identity_type, identity)
             if existing is None:
                 raise Invalid("the user who owns this identity no longer exists")

@@ -5,7 +5,8 @@ The account is found by WebFinger and its actor fetched (signed), both through t
 client with federation's address rule; the message goes through federation's signed delivery queue. A
 code lives 10 minutes, is good once, and one token has one pending code at a time (1000 pending in all).
 Our addition: a code survives at most five wrong guesses (Owncast allowed any number, which makes six
-digits guessable within the 10 minutes).
+digits guessable within the 10 minutes). Pending codes are in the database (repos/pending_sign_ins.py,
+keyed by the token's SHA-256), so the code may be typed into any process serving the site.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ import hmac
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ownstream.chat.service import ChatService
-from ownstream.chat_auth.pending import PendingRequests
 from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
+from ownstream.database.repos.pending_sign_ins import PendingRow, PendingSignInRepository, expiry
 from ownstream.domain.ids import short_id, token_hash
 from ownstream.domain.users import User
 from ownstream.errors import Invalid
@@ -47,14 +47,6 @@ SEND_FAILED = "Could not send code to fediverse: {reason}"
 
 class CodeRefused(Exception):
     """Wrong, expired or used code, or a token without a pending code (Owncast: 403, empty body)."""
-
-
-@dataclass
-class PendingCode:
-    user_id: str
-    account: str
-    code: str
-    wrong_guesses: int = 0
 
 
 def code_message(server_name: str, code: str) -> str:
@@ -91,6 +83,7 @@ class FediverseCodes:
         actors: RemoteActors,
         delivery: SignedDelivery,
         chat: ChatService,
+        pending: PendingSignInRepository,
         clock: Clock,
         new_code: Callable[[], str] | None = None,
     ) -> None:
@@ -101,16 +94,13 @@ class FediverseCodes:
         self._chat = chat
         self._clock = clock
         self._new_code = new_code or (lambda: f"{secrets.randbelow(1_000_000):06d}")
-        self._pending: PendingRequests[PendingCode] = PendingRequests(
-            limit=MAX_PENDING, lifetime=CODE_LIFETIME, monotonic=clock.monotonic
-        )
+        self._pending = pending
 
     async def send_code(self, user: User, token: str, account: str) -> None:
         """Send a code to `account` for the user holding `token`; `Invalid` with Owncast's texts."""
-        key = token_hash(token)
-        if self._pending.full():
+        if await self._pending.waiting(IDENTITY_TYPE, self._clock.now()) >= MAX_PENDING:
             raise Invalid(TOO_MANY)
-        if key in self._pending:
+        if await self._pending.peek(token, IDENTITY_TYPE, self._clock.now()) is not None:
             raise Invalid(ALREADY_PENDING)
         config = self._config.current
         if not config.federation_enabled or not config.server_url:
@@ -141,28 +131,40 @@ class FediverseCodes:
             text=code_message(config.server_name, code),
             published=self._clock.now(),
         )
-        # Checked again: other requests ran while the account was looked up.
-        if self._pending.full():
+        now = self._clock.now()
+        row = PendingRow(
+            kind=IDENTITY_TYPE,
+            user_id=user.id,
+            token_hash=token_hash(token),
+            details={"account": handle, "code": code},
+            expires_at=expiry(now, CODE_LIFETIME),
+        )
+        # Checked again as it is stored: other requests ran while the account was looked up.
+        added = await self._pending.add(token, row, now=now, limit=MAX_PENDING)
+        if added == "full":
             raise Invalid(TOO_MANY)
-        if key in self._pending:
+        if added == "exists":
             raise Invalid(ALREADY_PENDING)
-        self._pending.add(key, PendingCode(user.id, handle, code))
         await self._delivery.send(activity, actor.inbox)
         log.info("one-time code sent to %s for chat user %s", handle, user.id)
 
     async def verify(self, token: str, code: str) -> User:
         """Check the code typed for `token`; the user as they now are (authenticated), or `CodeRefused`."""
-        key = token_hash(token)
-        pending = self._pending.get(key)
-        if pending is None:
+        if not token:
             raise CodeRefused()
-        if not hmac.compare_digest(pending.code.encode(), code.strip().encode("utf-8", "surrogateescape")):
-            pending.wrong_guesses += 1
-            if pending.wrong_guesses >= MAX_WRONG_GUESSES:
-                self._pending.pop(key)
+        pending = await self._pending.peek(token, IDENTITY_TYPE, self._clock.now())
+        expected = pending.details.get("code") if pending is not None else None
+        account = pending.details.get("account") if pending is not None else None
+        if not isinstance(expected, str) or not isinstance(account, str):
             raise CodeRefused()
-        self._pending.pop(key)
-        user = await self._chat.user_for_token(token)
-        if user is None or user.id != pending.user_id or user.disabled:
+        if not hmac.compare_digest(expected.encode(), code.strip().encode("utf-8", "surrogateescape")):
+            if await self._pending.count_failure(token) >= MAX_WRONG_GUESSES:
+                await self._pending.discard(token)
             raise CodeRefused()
-        return await self._chat.identity_verified(token, user, IDENTITY_TYPE, pending.account)
+        taken = await self._pending.take(token, IDENTITY_TYPE, self._clock.now())
+        if taken is None:  # used meanwhile (by another process), or expired
+            raise CodeRefused()
+        user = await self._chat.user_for_token_hash(taken.token_hash)
+        if user is None or user.id != taken.user_id or user.disabled:
+            raise CodeRefused()
+        return await self._chat.identity_verified(taken.token_hash, user, IDENTITY_TYPE, account)

@@ -3,9 +3,11 @@
 `start()` fetches the profile page the user named (https only, through the shared outbound client with
 the stranger-aimed address rule: a private or loopback host is "unable to use provided host" unless
 `--allow-private-addresses`), finds its authorization endpoint, and keeps a pending request (state, PKCE
-verifier; 100 at most, 10 minutes each) while the browser goes there. `complete()` takes the `state` and
-`code` the endpoint sent the browser back with, posts the code with the verifier to the endpoint, and
-accepts the answer's `me` only when it is the URL asked for (trailing `/` aside). Redirects of the profile
+verifier; 100 at most, 10 minutes each) while the browser goes there. Pending requests are in the
+database (repos/pending_sign_ins.py), so the callback may reach any process serving the site; each is
+used once. `complete()` takes the `state` and `code` the endpoint sent the browser back with, posts the
+code with the verifier to the endpoint, and accepts the answer's `me` only when it is the URL asked for
+(trailing `/` aside). Redirects of the profile
 page are followed by hand (three at most), each hop checked by the same address rule.
 """
 
@@ -13,8 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
 from yarl import URL
@@ -31,8 +32,10 @@ from ownstream.chat_auth.indieauth_discovery import (
     random_text,
     same_profile,
 )
-from ownstream.chat_auth.pending import PendingRequests
+from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
+from ownstream.database.repos.pending_sign_ins import PendingRow, PendingSignInRepository, expiry
+from ownstream.domain.ids import token_hash
 from ownstream.domain.users import User
 from ownstream.errors import Invalid
 from ownstream.outbound.http import NOT_PUBLIC, OutboundFailure, OutboundHttp
@@ -56,9 +59,9 @@ class IndieAuthFailed(Exception):
 
 
 @dataclass(frozen=True)
-class PendingSignIn:
-    user_id: str
-    token: str
+class SignInDetails:
+    """What completing a sign-in needs besides the user (stored as the pending row's `details`)."""
+
     me: str
     endpoint: str
     verifier: str
@@ -73,7 +76,8 @@ class IndieAuthClient:
         config: ConfigService,
         http: OutboundHttp,
         chat: ChatService,
-        monotonic: Callable[[], float],
+        pending: PendingSignInRepository,
+        clock: Clock,
         allow_private: bool,
         timeout: float = 10.0,
     ) -> None:
@@ -82,9 +86,8 @@ class IndieAuthClient:
         self._chat = chat
         self._allow_private = allow_private
         self._timeout = timeout
-        self._pending: PendingRequests[PendingSignIn] = PendingRequests(
-            limit=MAX_PENDING, lifetime=PENDING_LIFETIME, monotonic=monotonic
-        )
+        self._pending = pending
+        self._clock = clock
 
     def _server_url(self) -> str:
         server_url = self._config.current.server_url.strip().rstrip("/")
@@ -100,7 +103,7 @@ class IndieAuthClient:
 
     async def start(self, user: User, token: str, auth_host: str) -> str:
         """The authorization URL to send the user's browser to; `Invalid` with Owncast's texts."""
-        if self._pending.full():
+        if await self._pending.waiting(IDENTITY_TYPE, self._clock.now()) >= MAX_PENDING:
             raise Invalid(TOO_MANY)
         server_url = self._server_url()
         try:
@@ -113,18 +116,24 @@ class IndieAuthClient:
         except ProfileUrlRefused as refused:
             raise Invalid(f"unable to generate IndieAuth request: {refused}") from None
         state, verifier = random_text(STATE_LENGTH), random_text(VERIFIER_LENGTH)
-        pending = PendingSignIn(
-            user_id=user.id,
-            token=token,
+        pending = SignInDetails(
             me=me,
             endpoint=endpoint,
             verifier=verifier,
             client_id=server_url,
             redirect_uri=server_url + CALLBACK_PATH,
         )
-        if self._pending.full():  # checked again: other sign-ins started while the page was fetched
+        now = self._clock.now()
+        row = PendingRow(
+            kind=IDENTITY_TYPE,
+            user_id=user.id,
+            token_hash=token_hash(token),
+            details=asdict(pending),
+            expires_at=expiry(now, PENDING_LIFETIME),
+        )
+        # Counted again as it is stored: other sign-ins started while the page was fetched.
+        if await self._pending.add(state, row, now=now, limit=MAX_PENDING) != "added":
             raise Invalid(TOO_MANY)
-        self._pending.add(state, pending)
         return authorization_url(
             endpoint,
             client_id=pending.client_id,
@@ -171,18 +180,22 @@ class IndieAuthClient:
 
     async def complete(self, state: str, code: str) -> User:
         """Finish a sign-in the endpoint sent back; the user as they now are (authenticated)."""
-        pending = self._pending.pop(state) if state else None
-        if pending is None:
+        row = await self._pending.take(state, IDENTITY_TYPE, self._clock.now()) if state else None
+        if row is None:
             raise IndieAuthFailed("no pending sign-in for this state")
+        try:
+            pending = SignInDetails(**row.details)
+        except TypeError:
+            raise IndieAuthFailed("the pending sign-in is unreadable") from None
         if not code:
             raise IndieAuthFailed("no code")
         me = await self._verify_code(pending, code)
-        user = await self._chat.user_for_token(pending.token)
-        if user is None or user.id != pending.user_id or user.disabled:
+        user = await self._chat.user_for_token_hash(row.token_hash)
+        if user is None or user.id != row.user_id or user.disabled:
             raise IndieAuthFailed("the chat user changed or was disabled during the sign-in")
-        return await self._chat.identity_verified(pending.token, user, IDENTITY_TYPE, me)
+        return await self._chat.identity_verified(row.token_hash, user, IDENTITY_TYPE, me)
 
-    async def _verify_code(self, pending: PendingSignIn, code: str) -> str:
+    async def _verify_code(self, pending: SignInDetails, code: str) -> str:
         form = urlencode(
             {
                 "grant_type": "authorization_code",

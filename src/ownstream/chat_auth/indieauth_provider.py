@@ -4,26 +4,28 @@ server's URL. The viewer page names `/api/auth/provider/indieauth` as its `autho
 `authorize()` (the admin's browser, after admin authentication) keeps the request under a fresh code and
 sends the browser back to the client; `redeem()` (the client, no authentication) trades the code, with
 the same client id, redirect URI and the PKCE verifier, for the server's identity. A code is good once and
-for 10 minutes; 99 may wait at a time. Answers and texts are Owncast's.
+for 10 minutes; 99 may wait at a time. Codes wait in the database (repos/pending_sign_ins.py), so the
+client's POST may reach any process serving the site. Answers and texts are Owncast's.
 """
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from yarl import URL
 
 from ownstream.chat_auth.indieauth_discovery import code_challenge
-from ownstream.chat_auth.pending import PendingRequests
+from ownstream.clock import Clock
 from ownstream.config.service import ConfigService
+from ownstream.database.repos.pending_sign_ins import PendingRow, PendingSignInRepository, expiry
 from ownstream.domain.ids import short_id
 
 MAX_PENDING = 99
 CODE_LIFETIME = 600.0
 TOO_MANY = "Please try again later. Too many pending requests."
+KIND = "provider"
 
 
 class ProviderRefused(Exception):
@@ -35,27 +37,19 @@ class ProviderRefused(Exception):
         self.document = document
 
 
-@dataclass(frozen=True)
-class PendingGrant:
-    client_id: str
-    redirect_uri: str
-    challenge: str
-
-
 def invalid_client(description: str) -> dict[str, str]:
     return {"error": "invalid_client", "error_description": description}
 
 
 class IndieAuthProvider:
-    def __init__(self, config: ConfigService, monotonic: Callable[[], float]) -> None:
+    def __init__(self, config: ConfigService, pending: PendingSignInRepository, clock: Clock) -> None:
         self._config = config
-        self._pending: PendingRequests[PendingGrant] = PendingRequests(
-            limit=MAX_PENDING, lifetime=CODE_LIFETIME, monotonic=monotonic
-        )
+        self._pending = pending
+        self._clock = clock
 
-    def authorize(self, query: Mapping[str, str]) -> str:
+    async def authorize(self, query: Mapping[str, str]) -> str:
         """Where to send the admin's browser: the client's redirect URI with `code` and `state`."""
-        if self._pending.full():
+        if await self._pending.waiting(KIND, self._clock.now()) >= MAX_PENDING:
             raise ProviderRefused(TOO_MANY)
         redirect_uri = query.get("redirect_uri", "")
         try:
@@ -70,25 +64,40 @@ class IndieAuthProvider:
                 "bad redirect", {"error": "invalid_request", "error_description": description}
             )
         code = short_id()
-        grant = PendingGrant(query.get("client_id", ""), redirect_uri, query.get("code_challenge", ""))
-        self._pending.add(code, grant)
+        now = self._clock.now()
+        grant = PendingRow(
+            kind=KIND,
+            user_id="",
+            token_hash="",
+            details={
+                "client_id": query.get("client_id", ""),
+                "redirect_uri": redirect_uri,
+                "challenge": query.get("code_challenge", ""),
+            },
+            expires_at=expiry(now, CODE_LIFETIME),
+        )
+        if await self._pending.add(code, grant, now=now, limit=MAX_PENDING) != "added":
+            raise ProviderRefused(TOO_MANY)
         return str(target.update_query(code=code, state=query.get("state", "")))
 
-    def redeem(self, form: Mapping[str, str]) -> dict[str, Any]:
+    async def redeem(self, form: Mapping[str, str]) -> dict[str, Any]:
         """The identity (`me` and a profile) for a good code, else Owncast's `invalid_client` answer."""
-        grant = self._pending.pop(form.get("code", ""))
-        if grant is None:
+        code = form.get("code", "")
+        row = await self._pending.take(code, KIND, self._clock.now()) if code else None
+        if row is None:
             return invalid_client("no pending authentication request")
-        if form.get("redirect_uri", "") != grant.redirect_uri:
+        grant = {key: str(value) for key, value in row.details.items()}
+        if form.get("redirect_uri", "") != grant.get("redirect_uri"):
             return invalid_client("redirect URI does not match")
-        if form.get("client_id", "") != grant.client_id:
+        if form.get("client_id", "") != grant.get("client_id"):
             return invalid_client("client ID does not match")
         verifier = form.get("code_verifier", "")
         try:
             challenge = code_challenge(verifier)
         except UnicodeEncodeError:
             challenge = ""
-        if not grant.challenge or not hmac.compare_digest(challenge, grant.challenge):
+        expected = grant.get("challenge", "")
+        if not expected or not hmac.compare_digest(challenge, expected):
             return invalid_client("code verifier is incorrect")
         config = self._config.current
         server_url = config.server_url.strip().rstrip("/")

@@ -289,9 +289,39 @@ stream_events = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("reminded", sa.String(64), nullable=False),
     sa.Column("announced", sa.String(64), nullable=False),
+    sa.Column("federated_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("federation_updated_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("federation_pending", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("series_id", "original_start", name="uq_stream_events_slot"),
 )
 """Scheduled occurrences, one-offs and those a series produced (newer §14.1); times in UTC. A series'
 occurrence keeps the instant it was produced for in `original_start`, so re-expanding never duplicates a
 moved or cancelled one. `reminded`: the reminder lead times (minutes, comma-separated) already sent;
-`announced`: the SCHEDULED_EVENTS webhook actions already sent (comma-separated)."""
+`announced`: the SCHEDULED_EVENTS webhook actions already sent (comma-separated). Federation (migration
+0016): `federated_at` when the occurrence's `Create(Event)` was sent (null: never announced),
+`federation_pending` an edit or cancellation still to send as `Update`, `federation_updated_at` the last
+`Update`'s time (the Event's `updated`)."""
+stream_event_federation_deletes = sa.Table(
+    "stream_event_federation_deletes",
+    metadata,
+    sa.Column("event_id", sa.String(32), primary_key=True),
+    sa.Column("queued_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Announced occurrences whose rows were deleted: the `Delete` each still owes to followers."""
+pending_sign_ins = sa.Table(
+    "pending_sign_ins",
+    metadata,
+    sa.Column("state_hash", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("user_id", sa.String(32), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("details", sa.JSON, nullable=False),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+"""Chat sign-ins waiting for the user's next step, shared by every process (newer §7): `kind` `indieauth`
+(keyed by the SHA-256 of the `state` the browser brings back; `details` the profile URL, the endpoint, the
+PKCE verifier, the client id and redirect URI) or `fediverse` (keyed by the SHA-256 of the chat token, one
+code per token; `details` the account and the code, `failures` the wrong guesses). The chat user's token
+is kept as its SHA-256. Expired rows are dropped as new ones come; a row is deleted when used, so each
+works once."""

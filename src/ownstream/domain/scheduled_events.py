@@ -58,6 +58,12 @@ class ScheduledEvent:
     """The reminder lead times (minutes) already sent for this occurrence."""
     announced: tuple[str, ...] = ()
     """The SCHEDULED_EVENTS webhook actions already sent (`10-minute-warning`, `started`, `ended`)."""
+    federated_at: datetime | None = None
+    """When its `Create(Event)` went to the followers; None = never announced."""
+    federation_updated_at: datetime | None = None
+    """When its last `Update(Event)` went out."""
+    federation_pending: bool = False
+    """An edit or cancellation not yet sent to the followers."""
 
     @property
     def end(self) -> datetime:

@@ -114,6 +114,7 @@ def note_document(
     url: str | None = None,
     attachment: list[dict[str, Any]] | None = None,
     sensitive: bool = False,
+    in_reply_to: str | None = None,
 ) -> dict[str, Any]:
     """A `Note` by the local actor, addressed as `addressing` says."""
     note: dict[str, Any] = {
@@ -132,4 +133,6 @@ def note_document(
         note["attachment"] = attachment
     if sensitive:
         note["sensitive"] = True
+    if in_reply_to is not None:
+        note["inReplyTo"] = in_reply_to
     return note

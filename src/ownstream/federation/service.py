@@ -29,6 +29,7 @@ from ownstream.federation.notes import (
     render_post,
     tag_word,
 )
+from ownstream.federation.scheduled_events import reminder_html
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +164,18 @@ class FederationService:
             sensitive=config.nsfw,
         )
 
+    async def publish_schedule_note(
+        self, text: str, url: str, in_reply_to: str | None = None
+    ) -> OutboxObject:
+        """A post about a scheduled stream (newer §14.1: its reminder, its cancellation), the way the
+        go-live post goes: stored in the outbox and sent to every follower. `text` is plain text, `url`
+        the occurrence's page, `in_reply_to` its `Event` (a cancellation is threaded under it)."""
+        server_url = self._require_active()
+        content, tags = reminder_html(text)
+        return await self._publish(
+            server_url, content, tags, live_notification=False, url=url, in_reply_to=in_reply_to
+        )
+
     async def _publish(
         self,
         server_url: str,
@@ -173,6 +186,7 @@ class FederationService:
         url: str | None = None,
         attachment: list[dict[str, Any]] | None = None,
         sensitive: bool = False,
+        in_reply_to: str | None = None,
     ) -> OutboxObject:
         config = self._config.current
         iri = object_iri(server_url, short_id())
@@ -187,6 +201,7 @@ class FederationService:
             url=url,
             attachment=attachment,
             sensitive=sensitive,
+            in_reply_to=in_reply_to,
         )
         post = OutboxObject(
             iri=iri, value=note, type="Note", created_at=now, live_notification=live_notification

@@ -6,6 +6,10 @@ schedule is ready when it is switched on. For each active series it inserts the 
 30 days that have no row yet (a series' slot is unique, so re-expansion never duplicates a moved or
 cancelled one). Reminders and the missed-event rule act only while the feature is on.
 
+With federation on, the `ScheduleFediverse` hears of every change (after each edit and on each tick) and of
+each reminder (federation/schedule_announcer.py); edits and cancellations are stored as changes it owes
+the followers (repos/schedule.py).
+
 `ScheduleError` carries Owncast's text for the route's *error body* (400); `ScheduleInternalError` the
 texts Owncast answers with status 200 (a failure after the write).
 """
@@ -17,7 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from ownstream.clock import Clock, PeriodicTimer
 from ownstream.config.service import ConfigService
@@ -55,6 +59,19 @@ NO_SUCH = "no scheduled event or series with that id"
 Send = Callable[[str], Awaitable[None]]
 
 
+class ScheduleFediverse(Protocol):
+    """What the fediverse hears of the schedule (federation/schedule_announcer.py)."""
+
+    async def sync(self) -> int:
+        """Send the announcements, updates and deletes the stored schedule owes the followers."""
+
+    async def remind(self, event: ScheduledEvent, text: str) -> None:
+        """Post a reminder for `event` to the followers."""
+
+    async def cancelled(self, event_id: str) -> None:
+        """The occurrence was just cancelled: tell the followers who heard of it."""
+
+
 class ScheduleError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -77,6 +94,7 @@ class ScheduleService:
         send_reminder: Send,
         send_chat_notice: Send,
         interval: float = 60.0,
+        fediverse: ScheduleFediverse | None = None,
     ) -> None:
         self._repository = repository
         self._config = config
@@ -85,6 +103,7 @@ class ScheduleService:
         self._online = online
         self._send_reminder = send_reminder
         self._send_chat_notice = send_chat_notice
+        self._fediverse = fediverse
         self._timer = PeriodicTimer("schedule", interval, self.tick, run_at_start=True)
         self._lock = asyncio.Lock()
         self._ticking = asyncio.Lock()
@@ -213,6 +232,7 @@ class ScheduleService:
                     await self._update(given)
             finally:
                 await self.refresh()  # what /api/status shows follows every edit at once
+                await self.federate()
         return await self.admin_schedule()
 
     async def _create_series(self, given: EventInput) -> None:
@@ -284,7 +304,8 @@ class ScheduleService:
                 start=given.start.astimezone(UTC).replace(microsecond=0) if given.start else event.start,
                 reminded_minutes=() if moved else event.reminded_minutes,
                 announced=() if moved else event.announced,
-            )
+            ),
+            changed=True,
         )
 
     async def _update_series(self, series: EventSeries, given: EventInput) -> None:
@@ -299,7 +320,14 @@ class ScheduleService:
             duration_minutes=given.duration_minutes or series.duration_minutes,
             recurrence=parsed.value,
         )
-        await self._repository.replace_series(edited, self._clock.now())
+        now = self._clock.now()
+        kept: set[datetime] | None
+        try:  # the slots the edited rule still has: announced occurrences in them are kept
+            instants = await asyncio.to_thread(self._expand, parsed, now, now + MATERIALIZE_AHEAD)
+            kept = {instant.astimezone(UTC) for instant in instants}
+        except RecurrenceError:
+            kept = None
+        await self._repository.replace_series(edited, now, kept)
         if edited.active:
             try:
                 await self._materialize(edited, parsed)
@@ -319,10 +347,14 @@ class ScheduleService:
                     await self._repository.delete_series(series.id, self._clock.now())
             elif event is not None:
                 if given.cancel:
-                    await self._repository.update_event(replace(event, status=CANCELLED))
+                    newly = event.status != CANCELLED
+                    await self._repository.update_event(replace(event, status=CANCELLED), changed=newly)
+                    if newly:
+                        await self._tell_followers_cancelled(event.id)
                 else:
-                    await self._repository.delete_event(event.id)
+                    await self._repository.delete_event(event.id, self._clock.now())
             await self.refresh()
+            await self.federate()
         return await self.admin_schedule()
 
     # --- the minute loop ---------------------------------------------------------------------------
@@ -345,6 +377,18 @@ class ScheduleService:
             await self._announce()
             await self._remind()
             await self._missed_events()
+        await self.federate()
+
+    async def federate(self) -> int:
+        """Send the followers what the schedule owes them (nothing without federation); a failure is
+        logged, never the admin's or the loop's problem (what is owed stays stored)."""
+        if self._fediverse is None:
+            return 0
+        try:
+            return await self._fediverse.sync()
+        except Exception:
+            log.exception("sending the schedule to the fediverse failed")
+            return 0
 
     async def _materialize(self, series: EventSeries, recurrence: Recurrence) -> int:
         now = self._clock.now()
@@ -407,6 +451,23 @@ class ScheduleService:
             if text is not None:
                 log.info("sending the reminder for scheduled event %s", event.id)
                 await self._send_reminder(text)
+                await self._remind_followers(event, text)
+
+    async def _remind_followers(self, event: ScheduledEvent, text: str) -> None:
+        if self._fediverse is None:
+            return
+        try:
+            await self._fediverse.remind(event, text)
+        except Exception:
+            log.exception("the fediverse reminder for scheduled event %s failed", event.id)
+
+    async def _tell_followers_cancelled(self, event_id: str) -> None:
+        if self._fediverse is None:
+            return
+        try:
+            await self._fediverse.cancelled(event_id)
+        except Exception:
+            log.exception("the fediverse post for cancelled scheduled event %s failed", event_id)
 
     async def _missed_events(self) -> None:
         """Chat opened early for an event whose stream never came: a notice at start + 9 min, and the
@@ -429,9 +490,14 @@ class ScheduleService:
                 self._noticed.add(event.id)
                 await self._send_chat_notice(timing.MISSED_NOTICE)
             if now >= event.start + timing.MISSED_AFTER:
-                await self._repository.update_event(replace(event, status=CANCELLED))
+                await self._repository.update_event(replace(event, status=CANCELLED), changed=True)
                 log.info("scheduled event %s never started: cancelled", event.id)
+                await self._tell_followers_cancelled(event.id)
                 await self.refresh()
+
+    async def occurrence(self, event_id: str) -> ScheduledEvent | None:
+        """One occurrence as stored (its federation state too)."""
+        return await self._repository.event(event_id)
 
     def _parse(self, value: str) -> Recurrence:
         if len(value) > MAX_RECURRENCE_CHARS:

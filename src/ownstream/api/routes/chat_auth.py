@@ -114,7 +114,7 @@ async def verify_fediverse_code(request: web.Request) -> web.Response:
 async def provider_authorize(request: web.Request) -> web.Response:
     """The streamer, signed in as the admin, approves a site's sign-in with this server's URL."""
     try:
-        target = services(request).indieauth_provider.authorize(request.query)
+        target = await services(request).indieauth_provider.authorize(request.query)
     except ProviderRefused as refused:
         if refused.document is not None:
             return json_response(refused.document)
@@ -129,4 +129,4 @@ async def provider_redeem(request: web.Request) -> web.Response:
     proof); always 200, mismatches as `{"error": "invalid_client", …}`, as in Owncast."""
     form = await request.post()
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
-    return json_response(services(request).indieauth_provider.redeem(fields), no_cache=True)
+    return json_response(await services(request).indieauth_provider.redeem(fields), no_cache=True)

@@ -1,6 +1,7 @@
 """The local actor and what hangs off it (reference §8.1, §8.3, §8.4, §8.6): the actor document, its
-followers and outbox collections, each published object at its IRI, and the inboxes (the actor's own
-and the shared `/federation/inbox`).
+followers and outbox collections, each published object at its IRI, each announced scheduled stream as an
+`Event` at `/federation/events/<id>` (newer §14.1), and the inboxes (the actor's own and the shared
+`/federation/inbox`).
 
 Everything answers 405 while federation is off. Reads are content-negotiated: ActivityStreams JSON to
 `Accept` (or `Content-Type`) naming `application/activity+json`, `application/ld+json` (with or without
@@ -156,6 +157,23 @@ async def post_to_shared_inbox(request: web.Request) -> web.Response:
     if (refused := _refusal(request, method="POST")) is not None:
         return refused
     return await _receive(request)
+
+
+@routes.route("*", "/federation/events/{id}")
+@public
+async def get_scheduled_event(request: web.Request) -> web.Response:
+    """An announced scheduled occurrence as an `Event`, as the objects above: 404 in private mode, for an
+    unknown or never announced one, and once it is deleted."""
+    if (refused := _refusal(request) or _negotiated(request)) is not None:
+        return refused
+    svc = services(request)
+    if svc.config.current.federation_private or svc.schedule_fediverse is None:
+        raise web.HTTPNotFound()
+    event = await svc.schedule.occurrence(request.match_info["id"])
+    document = svc.schedule_fediverse.document(event) if event is not None else None
+    if document is None:
+        raise web.HTTPNotFound()
+    return activity_json(document)
 
 
 @routes.route("*", "/federation/{id}")

@@ -119,7 +119,10 @@ class UsersRepository:
         """The user holding `token`: their first token, or one moved to them (`user_access_tokens`)."""
         if not token:
             return None
-        hashed = token_hash(token)
+        return await self.by_token_hash(token_hash(token))
+
+    async def by_token_hash(self, hashed: str) -> User | None:
+        """The user holding the token whose SHA-256 is `hashed` (what a pending sign-in keeps)."""
         moved = sa.select(user_access_tokens.c.user_id).where(user_access_tokens.c.token_hash == hashed)
         return await self._one(sa.or_(users.c.token_hash == hashed, users.c.id.in_(moved)))
 
@@ -303,7 +306,10 @@ class UsersRepository:
     async def move_token(self, token: str, to_user_id: str) -> None:
         """Give `token` to `to_user_id`: the user who held it keeps a fresh token nobody knows (their
         row needs one), and `token` now opens `to_user_id`'s account."""
-        hashed = token_hash(token)
+        await self.move_token_hash(token_hash(token), to_user_id)
+
+    async def move_token_hash(self, hashed: str, to_user_id: str) -> None:
+        """`move_token` of the token whose SHA-256 is `hashed`."""
         async with self._engine.begin() as conn:
             await conn.execute(
                 users.update()
