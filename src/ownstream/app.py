@@ -435,6 +435,7 @@ class Ownstream:
             delay=timings.go_live_notification_delay,
             min_interval=timings.go_live_notification_interval,
         )
+        stream_title = StreamTitle(config, chat.announce_title)
         schedule = ScheduleService(
             ScheduleRepository(self._engine),
             config,
@@ -443,6 +444,7 @@ class Ownstream:
             online=lambda: lifecycle.online,
             send_reminder=notifications.send_reminder,
             send_chat_notice=_chat_notice(chat),
+            set_title=stream_title.change,
             interval=timings.schedule_interval,
         )
         chat.opened_early = schedule.chat_open
@@ -494,7 +496,7 @@ class Ownstream:
                 self.clock.monotonic,
             ),
             page_texts=page_texts,
-            stream_title=StreamTitle(config, chat.announce_title),
+            stream_title=stream_title,
             ffmpeg=FfmpegSettings(config),
             simulcast=simulcast,
             notifications=notifications,
