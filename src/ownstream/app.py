@@ -442,6 +442,7 @@ class Ownstream:
         schedule_fediverse = ScheduleAnnouncer(
             schedule_rows, federation, config, delivery.to_followers, self.clock
         )
+        stream_title = StreamTitle(config, chat.announce_title)
         schedule = ScheduleService(
             schedule_rows,
             config,
@@ -450,6 +451,7 @@ class Ownstream:
             online=lambda: lifecycle.online,
             send_reminder=notifications.send_reminder,
             send_chat_notice=_chat_notice(chat),
+            set_title=stream_title.change,
             interval=timings.schedule_interval,
             fediverse=schedule_fediverse,
         )
@@ -502,7 +504,7 @@ class Ownstream:
                 self.clock.monotonic,
             ),
             page_texts=page_texts,
-            stream_title=StreamTitle(config, chat.announce_title),
+            stream_title=stream_title,
             ffmpeg=FfmpegSettings(config),
             simulcast=simulcast,
             notifications=notifications,

@@ -61,3 +61,26 @@ async def test_update_routes_say_no_self_update(server: RunningServer, http: aio
     async with http.post(server.base_url + "/api/admin/update/start", headers=ADMIN) as response:
         assert response.status == 400
         assert (await response.json())["success"] is False
+
+
+async def test_owncast_0_2_dev_origin_is_trusted_only_when_the_admin_allows_it(
+    server: RunningServer, http: aiohttp.ClientSession
+) -> None:
+    """0.2 answers every admin request with a fixed `Access-Control-Allow-Origin: http://localhost:3000`
+    (its web dev server; newer C10). 0.0.11's echo of allowed origins stays; that origin is one only once
+    the admin adds it to `adminOrigins`."""
+    dev = "http://localhost:3000"
+    ask = {"Origin": dev, "Access-Control-Request-Method": "DELETE"}
+    url = server.base_url + "/api/admin/config/favicon"
+    async with http.options(url, headers=ask) as response:
+        assert response.status == 204
+        assert "Access-Control-Allow-Origin" not in response.headers
+    async with http.post(
+        server.base_url + "/api/admin/config/adminorigins", json={"value": [dev]}, headers=ADMIN
+    ) as response:
+        assert response.status == 200, await response.text()
+    async with http.options(url, headers=ask) as response:
+        assert response.status == 204
+        assert response.headers["Access-Control-Allow-Origin"] == dev
+        assert response.headers["Access-Control-Allow-Credentials"] == "true"
+        assert "DELETE" in response.headers["Access-Control-Allow-Methods"]

@@ -20,8 +20,10 @@ from ownstream.auth.admin import REALM, AdminGate, BasicPassword
 from ownstream.auth.admin_password import AdminPassword
 from ownstream.auth.requirements import (
     Admin,
+    ChatUser,
     DashboardEntry,
     DashboardPage,
+    Integration,
     Requirement,
     declared_requirement,
     public,
@@ -202,3 +204,32 @@ def test_declarations_are_read_through_bound_methods() -> None:
 
     assert declared_requirement(Pages().page) == declared_requirement(declared_public)
     assert declared_requirement(served) is None
+
+
+@requires(Integration("HAS_ADMIN_ACCESS"))
+async def declared_integration(request: web.Request) -> web.Response:
+    return web.Response(text="served")
+
+
+@requires(ChatUser())
+async def declared_chat_user(request: web.Request) -> web.Response:
+    return web.Response(text="served")
+
+
+async def test_a_preflight_to_a_get_only_route_goes_to_a_gate_that_answers_preflights(
+    services: Services, aiohttp_client: ClientFactory
+) -> None:
+    """The router refuses `OPTIONS` on a route registered for GET only (405); the integration gate
+    answers it (204, `*`) as it does on routes registered for any method. Gates that do not answer
+    preflights (a chat user's, the public's) leave aiohttp's 405."""
+    app = create_web_app(services)
+    app.router.add_get("/integrated", declared_integration)
+    app.router.add_get("/chatting", declared_chat_user)
+    app.router.add_get("/open", declared_public)
+    client = await aiohttp_client(app)
+    response = await client.options("/integrated")
+    assert response.status == 204 and response.headers["Access-Control-Allow-Origin"] == "*"
+    assert (await client.get("/integrated")).status == 401, "the GET itself still needs the token"
+    for path in ("/chatting", "/open"):
+        assert (await client.options(path)).status == 405, path
+    assert (await client.options("/no-such-thing")).status == 404

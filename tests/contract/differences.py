@@ -245,7 +245,8 @@ BEHAVIOUR_DEVIATIONS = {
         "empty): the live stream's objects go under `<pathPrefix>/hls/`, URLs "
         "`<public address>/<pathPrefix>/hls/…`. Stored without surrounding slashes; `..`, `.`, empty "
         "folders, spaces, `?`, `#`, `\\` and control characters are a 400 (Owncast stored any string). "
-        "Replays recorded to S3 stay under `recordings/` at the bucket's root."
+        "Replays recorded to S3 go under `<pathPrefix>/recordings/<id>/` (ours: Owncast has no replays); "
+        "each keeps the prefix of its start, so it still plays after the prefix changes."
     ),
     "simulcast webhook events": (
         "Ours (issue 14; Owncast has none): webhooks may subscribe to `RESTREAM_STARTED` and "
@@ -636,12 +637,14 @@ NEWER_OWNCAST |= {
         "Accepts the development branch's `SCHEDULED_EVENTS`: `eventData` `{status, serverURL?, event, "
         "action, timestamp}`, `action` `10-minute-warning` (within 10 minutes before the start; none once "
         "it has passed), `started`, `ended` (after `started`), each once per occurrence (kept in the "
-        "database), none for cancelled ones; only while the schedule is on. tests/schedule/."
+        "database), none for cancelled ones; only while the schedule is on. At `started` the stream title "
+        "first becomes the event's name (the latest revision), through the admin's title setter: stored "
+        "(/api/status, /api/config, the webhooks' `status`), announced in chat and STREAM_TITLE_UPDATED; "
+        "`ended` leaves the title as it is. tests/schedule/."
     ),
 }
-"""Not built from §14.1: the stream title set to the event's name at `started` (its latest revision), and
-ActivityPub events and federated reminders (the federation issue). The reminder's link
-`<server URL>/schedule/<id>` opens the viewer page."""
+"""Not built from §14.1: ActivityPub events and federated reminders (the federation issue). The
+reminder's link `<server URL>/schedule/<id>` opens the viewer page."""
 
 LENGTH_CAPS = {
     ("POST", "/api/admin/config/name"): "255 characters.",
@@ -662,9 +665,28 @@ NEWER_OWNCAST |= {
     ("*", "/api/ newer routes (methods)"): (
         "Owncast 0.2's router rule (C11) on the `/api/` routes 0.0.11 did not have (the newer routes of this "
         "table, `api/newer_methods.py`): a method 0.2's OpenAPI file does not list is a 405 with an empty "
-        "body and `Allow`, before any security check; HEAD goes where GET does, OPTIONS to the route. "
+        "body and `Allow`, before any security check; HEAD goes where GET does, OPTIONS to the route's "
+        "gate (the preflight entry below). "
         "`/api/admin/prometheus` answers GET, POST, PUT and DELETE. 0.0.11's routes are untouched (a "
         "simple 400 `GET not supported` from POST-only actions, aiohttp's 405 elsewhere), as are 0.2's "
         "500 for panics and 400 `text/plain` for typed parameters."
+    ),
+}
+NEWER_OWNCAST |= {
+    ("OPTIONS", "/api/admin/…, /api/integrations/… (CORS preflight)"): (
+        "Every admin and integration route answers `OPTIONS` 204 with an empty body before any credential "
+        "check, whatever methods it has (0.0.11's gates did so on its method-agnostic routes; 0.2's router "
+        "registers OPTIONS on most such paths, and the reference gives it for Prometheus and the schedule). "
+        "Integrations as 0.0.11 and 0.2: `Access-Control-Allow-Origin: *`, with `Allow-Headers: "
+        "Authorization, Content-Type` and `Allow-Methods: GET, POST, OPTIONS`. Admin: 0.2's \"dev CORS "
+        'headers" are a fixed `Access-Control-Allow-Origin: http://localhost:3000` (its web dev server) '
+        "with credentials (C10); 0.0.11's echo stays the default: the request's `Origin` with "
+        "`Allow-Credentials: true` when it is the server's own, the server URL's or in `adminOrigins` "
+        "(nothing for a foreign one, the admin entry of DEVIATIONS), so `http://localhost:3000` is trusted "
+        "only once the admin adds it there. Headers as the newest Owncast: `Allow-Headers: Origin, "
+        "X-Requested-With, Content-Type, Accept, Authorization`, `Allow-Methods: GET, POST, PUT, DELETE, "
+        "OPTIONS`, plus `Vary: Origin`. Other routes keep their answers to OPTIONS (`/api/schedule`, "
+        "`/api/metrics/cmcd`: 204 with `*`; a chat user's or moderator's route: 405 or its own). "
+        "tests/contract/test_preflight.py."
     ),
 }

@@ -5,17 +5,20 @@ autogenerate does not compare, by the inspector)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from ownstream.database.db import alembic_config, migrate
+from ownstream.database.db import alembic_config, migrate, open_database
+from ownstream.database.repos.replays import BucketLocation, ReplayRepository
 from ownstream.database.schema import metadata
 
 
@@ -70,3 +73,28 @@ def test_the_comparison_sees_drift(migrated: sa.Connection) -> None:
     found = differences(migrated, drifted)
     kinds = {change[0] if isinstance(change, tuple) else change[0][0] for change in found}
     assert {"add_column", "modify_nullable", "modify_type", "add_index"} <= kinds
+
+
+def _a_bucket_replay_before_0018(path: Path) -> None:
+    command.upgrade(alembic_config(f"sqlite+aiosqlite:///{path}"), "0015")
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO replays (id, title, rendition, started_at, s3_endpoint, s3_bucket) "
+                "VALUES ('old', 'Old', 0, '2026-11-01 10:00:00.000000', 'http://s3.example', 'videos')"
+            )
+        )
+    engine.dispose()
+
+
+async def test_0018_keeps_older_bucket_replays_at_the_root(tmp_path: Path) -> None:
+    """A replay recorded to S3 before 0018 has no path prefix stored: it is at the bucket's root."""
+    path = tmp_path / "before.db"
+    await asyncio.to_thread(_a_bucket_replay_before_0018, path)
+    engine = await open_database(f"sqlite+aiosqlite:///{path}")
+    try:
+        replay = await ReplayRepository(engine).get("old")
+    finally:
+        await engine.dispose()
+    assert replay is not None and replay.location == BucketLocation("http://s3.example", "videos", "")

@@ -118,3 +118,58 @@ async def test_a_replay_is_recorded_to_the_bucket_played_downloaded_and_deleted_
     assert await list_keys(s3, bucket, "recordings/") == []
     assert not folder.exists()
     assert await replays(http, server.base_url) == []
+
+
+async def test_a_replay_under_a_path_prefix_still_plays_after_the_admin_changes_the_prefix(
+    server: RunningServer, http: aiohttp.ClientSession, clip: Clip, s3: MotoS3, tmp_path: Path
+) -> None:
+    """Newer Owncast's S3 `pathPrefix`: the replay is recorded under `<pathPrefix>/recordings/<id>/`,
+    beside the live stream's `<pathPrefix>/hls/`; after the admin sets another prefix its playlist, its
+    `media/…` redirects and `download.mp4` still reach it there, and its delete removes it there."""
+    services = server.server.services
+    assert services is not None
+    bucket = await create_public_bucket(s3)
+    await services.config.update(s3=s3.config(bucket, pathPrefix="shows/2026"), replays_reconnect_window=0)
+    await publish_for(clip, http, server.base_url, server.rtmp_url(), 3)
+
+    async def finalised() -> bool:
+        listed = await replays(http, server.base_url)
+        return bool(listed) and listed[0]["endTime"] is not None
+
+    await wait_until(finalised, 15, "the replay to be finalised")
+    (replay,) = await replays(http, server.base_url)
+    replay_id = replay["id"]
+    folder = f"shows/2026/recordings/{replay_id}/"
+    recorded = await list_keys(s3, bucket, folder)
+    assert recorded and await list_keys(s3, bucket, "recordings/") == []
+    assert await list_keys(s3, bucket, "shows/2026/hls/"), "the live stream under the same prefix"
+
+    moved = s3.config(bucket, pathPrefix="elsewhere").model_dump(by_alias=True)
+    async with http.post(
+        f"{server.base_url}/api/admin/config/s3", json={"value": moved}, headers=admin_auth()
+    ) as response:
+        assert response.status == 200, await response.text()
+    assert services.config.current.s3.path_prefix == "elsewhere"
+
+    text = await playlist(http, server.base_url, replay_id)
+    uris = [line for line in text.splitlines() if line and not line.startswith("#")]
+    prefix = f"{s3.endpoint}/{bucket}/{folder}"
+    assert uris and all(uri.startswith(prefix) for uri in uris), text
+    for uri in uris[:2]:
+        async with http.get(uri) as response:
+            assert response.status == 200 and response.headers["Content-Type"] == "video/mp4"
+    first = uris[0].removeprefix(prefix)
+    async with http.get(
+        f"{server.base_url}/replay/{replay_id}/media/{first}", allow_redirects=False
+    ) as response:
+        assert response.status == 302 and response.headers["Location"] == uris[0]
+    target = tmp_path / "replay.mp4"
+    await download(http, server.base_url, replay_id, target)
+    assert abs(mp4_duration(target) - extinf_total(text)) <= 1.0
+
+    async with http.delete(
+        f"{server.base_url}/api/admin/replays/{replay_id}", headers=admin_auth()
+    ) as response:
+        assert response.status == 200, await response.text()
+    assert await list_keys(s3, bucket, folder) == []
+    assert await replays(http, server.base_url) == []

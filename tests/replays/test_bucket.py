@@ -1,5 +1,6 @@
 """Replays recorded to S3, against a real S3 API (moto's server on loopback): segments and their init
-segment uploaded under `recordings/<id>/` before they are indexed, the retention and the admin's delete
+segment uploaded under `recordings/<id>/` (or `<pathPrefix>/recordings/<id>/`, kept per replay) before
+they are indexed, the retention and the admin's delete
 removing the objects (never the replay being recorded), a bucket that is down leaving the replay listed
 until it can be removed, and the disk budget counting only what is on local disk."""
 
@@ -15,7 +16,7 @@ import pytest
 
 from ownstream.config.model import S3Config
 from ownstream.database.db import open_database
-from ownstream.database.repos.replays import ReplayRepository
+from ownstream.database.repos.replays import BucketLocation, ReplayRepository
 from ownstream.errors import Unavailable
 from ownstream.replays.bucket import BucketUploadFailed, location_of, media_base_url
 from ownstream.replays.files import RecordingFiles
@@ -181,3 +182,47 @@ async def test_a_replay_in_a_bucket_no_longer_configured_is_unlisted_and_its_obj
         "recordings/r/init-s.mp4",
         "recordings/r/stream-s-0.m4s",
     ]
+
+
+async def test_a_replay_under_a_path_prefix_plays_and_goes_from_there_after_the_prefix_changes(
+    repository: ReplayRepository, tmp_path: Path, s3: MotoS3
+) -> None:
+    """Newer Owncast's `pathPrefix`: the replay's objects go under `<pathPrefix>/recordings/<id>/`
+    (beside the live stream's `<pathPrefix>/hls/`), and the replay keeps that prefix: after the admin
+    changes it, the replay is still read, and deleted, where it was recorded."""
+    config = s3.config(await create_public_bucket(s3), pathPrefix="site-a/live")
+    library = await bucket_library(repository, tmp_path, config)
+    await record_to_bucket(library, config, tmp_path, "r1", 2, 2)
+    await library.finish("r1", START)
+    assert await list_keys(s3, config.bucket) == [
+        "site-a/live/recordings/r1/init-s.mp4",
+        "site-a/live/recordings/r1/stream-s-0.m4s",
+        "site-a/live/recordings/r1/stream-s-1.m4s",
+    ]
+    replay = await library.get("r1")
+    assert replay.location == BucketLocation(s3.endpoint, config.bucket, "site-a/live")
+
+    moved = config.model_copy(update={"path_prefix": "site-b"})
+    library.s3_config = lambda: moved
+    await record_to_bucket(library, moved, tmp_path, "r2", 1, 1)
+    location = (await library.get("r1")).location  # read back from the database
+    assert location is not None
+    base = media_base_url(location, "r1", moved)
+    assert base == f"{s3.endpoint}/{config.bucket}/site-a/live/recordings/r1/"
+    async with aiohttp.ClientSession() as http, http.get(base + "stream-s-1.m4s") as response:
+        assert response.status == 200 and await response.read() == b"x" * 1000
+    cdn = moved.model_copy(update={"serving_endpoint": "https://cdn.example.com"})
+    assert media_base_url(location, "r1", cdn) == "https://cdn.example.com/site-a/live/recordings/r1/"
+    new = (await library.get("r2")).location
+    assert new is not None
+    assert media_base_url(new, "r2", moved) == f"{s3.endpoint}/{config.bucket}/site-b/recordings/r2/"
+
+    await library.delete("r1")
+    assert await list_keys(s3, config.bucket) == [
+        "site-b/recordings/r2/init-s.mp4",
+        "site-b/recordings/r2/stream-s-0.m4s",
+    ]
+    await library.finish("r2", START)
+    library.s3_config = lambda: config  # back to the first prefix: r2 is still deleted under its own
+    await library.delete("r2")
+    assert await list_keys(s3, config.bucket) == [] and await library.all() == []

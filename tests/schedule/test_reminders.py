@@ -131,3 +131,39 @@ async def test_scheduled_events_webhooks_warn_then_start(server: RunningServer) 
     assert data["status"]["online"] is False
     assert receiver.requests[1].at >= started_at - 0.1, "started only once the start is reached"
     assert len(receiver.requests) == 2
+
+
+async def test_at_its_start_the_stream_title_becomes_the_events_name(server: RunningServer) -> None:
+    """As when the admin sets the title: stored (/api/status, /api/config), STREAM_TITLE_UPDATED, and the
+    `started` webhook's status already carries it."""
+    async with receiving() as receiver, aiohttp.ClientSession(server.base_url) as http:
+        await admin_set(http, "streamtitle", "Waiting room")
+        async with http.post(
+            "/api/admin/webhooks/create",
+            json={"url": receiver.url("/hook"), "events": ["SCHEDULED_EVENTS", "STREAM_TITLE_UPDATED"]},
+            headers=ADMIN,
+        ) as response:
+            assert response.status == 200, await response.text()
+        await admin_set(http, "schedule/enabled", True)
+        start = datetime.fromtimestamp(math.ceil(time.time()) + 3, UTC)
+        async with http.post(
+            "/api/admin/schedule/event",
+            json={"name": "Synth night", "start": start.strftime("%Y-%m-%dT%H:%M:%SZ")},
+            headers=ADMIN,
+        ) as response:
+            assert response.status == 200, await response.text()
+        [warning] = await receiver.wait_for(1, "SCHEDULED_EVENTS")
+        async with http.get("/api/status") as response:
+            assert (await response.json())["streamTitle"] == "Waiting room", "not before the start"
+        [retitled] = await receiver.wait_for(1, "STREAM_TITLE_UPDATED")
+        _, started = await receiver.wait_for(2, "SCHEDULED_EVENTS")
+        async with http.get("/api/status") as response:
+            assert (await response.json())["streamTitle"] == "Synth night"
+        async with http.get("/api/config") as response:
+            assert (await response.json())["streamTitle"] == "Synth night"
+        await asyncio.sleep(0.6)
+    assert warning["eventData"]["action"] == "10-minute-warning"
+    assert started["eventData"]["action"] == "started"
+    assert started["eventData"]["status"]["streamTitle"] == "Synth night"
+    assert retitled["eventData"]["streamTitle"] == "Synth night"
+    assert len(receiver.bodies("STREAM_TITLE_UPDATED")) == 1, "once, at the start"

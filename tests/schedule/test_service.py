@@ -1,6 +1,7 @@
 """ScheduleService on a real SQLite database with a hand-moved clock: the 30-day materializer across the
-autumn DST change, the missed-event rule (chat notice at start + 9 min, cancelled at + 10 min) and the
-SCHEDULED_EVENTS actions through to `ended` — moments a test cannot wait for in real time."""
+autumn DST change, the missed-event rule (chat notice at start + 9 min, cancelled at + 10 min), the
+SCHEDULED_EVENTS actions through to `ended`, and the stream title taken from the event at `started` —
+moments a test cannot wait for in real time."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from ownstream.config.service import ConfigService
+from ownstream.config.stream_title import StreamTitle
 from ownstream.database.db import open_database
 from ownstream.database.repos.config import ConfigRepository
 from ownstream.database.repos.schedule import ScheduleRepository
 from ownstream.events import EventBus, ScheduledEventAction
-from ownstream.schedule.event_input import EventInput
+from ownstream.schedule.event_input import DeleteInput, EventInput
 from ownstream.schedule.service import ScheduleService
 
 
@@ -40,6 +42,8 @@ class Harness:
     notices: list[str] = field(default_factory=list)
     reminders: list[str] = field(default_factory=list)
     actions: list[tuple[str, str]] = field(default_factory=list)
+    happened: list[str] = field(default_factory=list)
+    """Title announcements (`title: …`) and webhook actions (`action: …`), in the order they came."""
 
 
 @pytest.fixture
@@ -52,12 +56,16 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     online = [False]
     notices: list[str] = []
     reminders: list[str] = []
+    happened: list[str] = []
 
     async def notice(text: str) -> None:
         notices.append(text)
 
     async def remind(text: str) -> None:
         reminders.append(text)
+
+    async def announce_title(title: str) -> None:
+        happened.append(f"title: {title}")
 
     service = ScheduleService(
         ScheduleRepository(engine),
@@ -67,9 +75,12 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
         online=lambda: online[0],
         send_reminder=remind,
         send_chat_notice=notice,
+        # The admin's title setter, with the chat announcement (which publishes StreamTitleChanged) recorded.
+        set_title=StreamTitle(config, announce_title).change,
     )
-    state = Harness(service, clock, config, online, notices, reminders)
+    state = Harness(service, clock, config, online, notices, reminders, happened=happened)
     bus.subscribe(ScheduledEventAction, lambda e: state.actions.append((e.event["name"], e.action)))
+    bus.subscribe(ScheduledEventAction, lambda e: happened.append(f"action: {e.action}"))
     try:
         yield state
     finally:
@@ -139,3 +150,40 @@ async def test_webhook_actions_run_to_ended_while_the_stream_is_live(harness: Ha
     assert harness.notices == []
     [event] = (await harness.service.admin_schedule())["events"]
     assert event["status"] == "scheduled"
+
+
+async def test_the_stream_title_becomes_the_events_name_when_it_starts(harness: Harness) -> None:
+    await harness.config.update(schedule_enabled=True, stream_title="Before the show")
+    start = harness.clock.moment + timedelta(hours=1)
+    await harness.service.save(EventInput(name="Building a synth", start=start, duration_minutes=30))
+    harness.clock.moment = start - timedelta(minutes=5)
+    await harness.service.tick()
+    assert harness.config.current.stream_title == "Before the show", "not at the warning"
+    harness.clock.moment = start
+    await harness.service.tick()
+    assert harness.config.current.stream_title == "Building a synth"
+    assert harness.happened == ["action: 10-minute-warning", "title: Building a synth", "action: started"]
+    # The admin may change it during the event; `ended` leaves theirs alone.
+    await harness.config.update(stream_title="Synth, part two")
+    harness.clock.moment = start + timedelta(minutes=31)
+    await harness.service.tick()
+    assert harness.config.current.stream_title == "Synth, part two"
+    assert harness.happened[-1] == "action: ended"
+
+
+async def test_no_title_while_the_schedule_is_off_nor_for_a_cancelled_event(harness: Harness) -> None:
+    await harness.config.update(stream_title="Mine")
+    start = harness.clock.moment + timedelta(hours=1)
+    await harness.service.save(EventInput(name="Off", start=start))
+    harness.clock.moment = start
+    await harness.service.tick()
+    assert harness.config.current.stream_title == "Mine"
+    await harness.config.update(schedule_enabled=True)
+    later = start + timedelta(hours=2)
+    document = await harness.service.save(EventInput(name="Cancelled", start=later))
+    [cancelled] = [event for event in document["events"] if event["name"] == "Cancelled"]
+    await harness.service.delete(DeleteInput(id=cancelled["id"], cancel=True))
+    harness.clock.moment = later
+    await harness.service.tick()
+    assert harness.config.current.stream_title == "Mine"
+    assert "title: Cancelled" not in harness.happened

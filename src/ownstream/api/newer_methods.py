@@ -4,7 +4,8 @@ security, as the router matches before the handler runs.
 
 Only routes 0.0.11 did not have: 0.0.11's own routes keep 0.0.11's answers (a simple 400 "GET not
 supported" from a POST-only action, aiohttp's 405 where 0.0.11 routed by method), because 0.0.11 clients
-rely on them. HEAD is allowed wherever GET is, OPTIONS is left to the route (CORS preflights).
+rely on them. HEAD is allowed wherever GET is; OPTIONS goes on to the route's gate (the admin's and the
+integrations' answer CORS preflights 204 on every route, auth/route_security.py).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ the admin password (the stream key until one is set, auth/admin_password.py), or
 session cookie.
 
 In order: CORS headers (the request's `Origin` echoed with credentials allowed, unless it is foreign,
-see auth/origins.py), `OPTIONS` answered 204 before any auth check, no credentials at all 401 with the
+see auth/origins.py), `OPTIONS` answered 204 before any auth check (on every admin route, whatever
+methods it registered: auth/route_security.py), no credentials at all 401 with the
 Basic challenge, a cross-site request carrying credentials refused 403, then the credential's own check
 (for Basic: the password, braked per client address by the login throttle).
 
@@ -42,6 +43,8 @@ ADMIN_USER = "admin"
 REALM = 'Basic realm="Owncast Authenticated Request"'
 ADMIN_PREFIXES = ("/api/admin/", "/admin")
 ALLOWED_HEADERS = "Origin, X-Requested-With, Content-Type, Accept, Authorization"
+ALLOWED_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
+"""Newer Owncast's list (its admin routes use DELETE and PUT too: the favicon, the Prometheus text)."""
 CROSS_SITE_REFUSED = (
     "cross-site request refused: {origin} is not this server's origin, its server URL or an allowed "
     "admin origin (POST /api/admin/config/adminorigins)"
@@ -78,7 +81,7 @@ async def credentials_valid(header: str | None, password: AdminPassword) -> bool
 def cors_headers(request: web.Request, config: RuntimeConfig) -> dict[str, str]:
     headers = {
         "Access-Control-Allow-Headers": ALLOWED_HEADERS,
-        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Methods": ALLOWED_METHODS,
         "Vary": "Origin",
     }
     origin = request.headers.get("Origin")

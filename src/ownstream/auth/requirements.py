@@ -34,6 +34,10 @@ class Requirement:
     admin_grade: ClassVar[bool] = False
     """May stand under the admin prefixes (`/api/admin/`, `/admin`); anything else there is held to
     `Admin`, whatever it declares."""
+    answers_preflight: ClassVar[bool] = False
+    """Its gate answers a CORS preflight (`OPTIONS`) itself, 204 before any credential check (the admin
+    and the integrations, reference §2, newer §1), so the route answers `OPTIONS` whatever methods it
+    registered."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Admin(Requirement):
 
     scheme: ClassVar[str | None] = "AdminBasicAuth"
     admin_grade: ClassVar[bool] = True
+    answers_preflight: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ class Integration(Requirement):
     """An integration access token (`Authorization: Bearer`) holding `scope`, not deleted."""
 
     scheme: ClassVar[str | None] = "AccessToken"
+    answers_preflight: ClassVar[bool] = True
     scope: str
 
 

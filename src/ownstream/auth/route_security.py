@@ -7,6 +7,11 @@ preflight). Beside the declarations stands a default-deny: everything under the 
 someone forgot to declare there, a mis-declared one and a path no route matches all answer 401 without
 credentials.
 
+A CORS preflight (`OPTIONS`) to a route that registered other methods only is held to what those
+methods declare when that gate answers preflights itself (`Admin`, `Integration`: 204 before any
+credential check, reference §2 and newer §1), so every admin and integration route answers `OPTIONS`,
+not only those registered for any method.
+
 Elsewhere a path no route matches goes on to aiohttp's own 404/405. A matched route without a
 declaration is a bug: `check_declarations` refuses to build such an app, and should one slip past it
 (a route added later), the middleware refuses the request with a 500 rather than serve it unguarded.
@@ -73,6 +78,8 @@ def route_security(gates: Mapping[type[Requirement], Gate]) -> Middleware:
         unmatched = isinstance(match_info, MatchInfoError)
         declared = None if unmatched else declared_requirement(match_info.handler)
         requirement = effective_requirement(request.path, declared)
+        if unmatched and requirement is None and request.method == "OPTIONS":
+            requirement = await preflight_requirement(request)
         if requirement is None:
             if unmatched:
                 requirement = PUBLIC  # aiohttp's 404 / 405
@@ -86,6 +93,22 @@ def route_security(gates: Mapping[type[Requirement], Gate]) -> Middleware:
         return await gate.serve(request, requirement, handler)
 
     return middleware
+
+
+async def preflight_requirement(request: web.Request) -> Requirement | None:
+    """For an `OPTIONS` the router refused 405: the requirement of the route's other methods whose gate
+    answers preflights (the first such, in the order of the methods), or None."""
+    error = request.match_info.http_exception
+    if not isinstance(error, web.HTTPMethodNotAllowed):
+        return None
+    for method in sorted(error.allowed_methods):
+        match = await request.app.router.resolve(request.clone(method=method))
+        if isinstance(match, MatchInfoError):
+            continue
+        requirement = effective_requirement(request.path, declared_requirement(match.handler))
+        if requirement is not None and requirement.answers_preflight:
+            return requirement
+    return None
 
 
 def route_declarations(app: web.Application) -> Iterator[tuple[web.AbstractRoute, Requirement | None]]:

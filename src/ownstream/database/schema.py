@@ -184,11 +184,13 @@ replays = sa.Table(
     sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("s3_endpoint", sa.Text, nullable=True),
     sa.Column("s3_bucket", sa.Text, nullable=True),
+    sa.Column("s3_path_prefix", sa.Text, nullable=True),
     sa.Index("ix_replays_started_at", "started_at"),
 )
 """Recorded streams: one row per replay (a stream, continued across reconnects within the window);
 `ended_at` is None until it is finalised. `s3_endpoint` and `s3_bucket` name the bucket its files were
-uploaded to (under `recordings/<id>/`); null for a replay kept on local disk."""
+uploaded to, under `<s3_path_prefix>/recordings/<id>/` (the S3 `pathPrefix` of its start; null or empty:
+`recordings/<id>/` at the root); all null for a replay kept on local disk."""
 
 replay_segments = sa.Table(
     "replay_segments",

@@ -1,7 +1,11 @@
 """Replays recorded to S3: when a stream's storage is S3, its replay's init and media segments are
-uploaded to the bucket under `recordings/<replay id>/<name>` (the packager's own names), instead of
-being kept under `<datadir>/recordings/`. Only the replay's thumbnail stays on local disk (it is small,
-and served by the origin as for any replay).
+uploaded to the bucket under `recordings/<replay id>/<name>` (the packager's own names), or
+`<pathPrefix>/recordings/<replay id>/<name>` with newer Owncast's S3 `pathPrefix` (beside the live
+stream's `<pathPrefix>/hls/`), instead of being kept under `<datadir>/recordings/`. Only the replay's
+thumbnail stays on local disk (it is small, and served by the origin as for any replay).
+
+The replay's row keeps the bucket and the prefix it was uploaded under (`BucketLocation`): a replay is
+read and deleted there, whatever the prefix is now, so changing the prefix leaves older replays playing.
 
 Viewers read the media from the bucket, as they read the live stream: the replay's playlist names
 absolute URLs under the bucket's public address (the serving endpoint, a CDN, when one is set), so the
@@ -29,17 +33,26 @@ class BucketUploadFailed(OSError):
     """A file could not be uploaded after the retries: the segment is left out of the replay."""
 
 
-def object_key(replay_id: str, name: str) -> str:
-    return f"{KEY_PREFIX}/{replay_id}/{name}"
+def recordings_folder(path_prefix: str = "") -> str:
+    """The folder of the replays' objects: `recordings`, or `<pathPrefix>/recordings`."""
+    return f"{path_prefix}/{KEY_PREFIX}" if path_prefix else KEY_PREFIX
+
+
+def object_key(replay_id: str, name: str, path_prefix: str = "") -> str:
+    return f"{recordings_folder(path_prefix)}/{replay_id}/{name}"
 
 
 def location_of(config: S3Config) -> BucketLocation:
-    return BucketLocation(config.endpoint.rstrip("/"), config.bucket)
+    """Where a replay starting now is uploaded: the configured bucket, under its path prefix."""
+    return BucketLocation(config.endpoint.rstrip("/"), config.bucket, config.path_prefix)
 
 
 def is_configured(location: BucketLocation, config: S3Config) -> bool:
-    """Whether `config` (the S3 settings now) reaches the bucket the replay was uploaded to."""
-    return location_of(config) == location and bool(config.endpoint and config.bucket)
+    """Whether `config` (the S3 settings now) reaches the bucket the replay was uploaded to (the path
+    prefix may have changed since: the replay's objects stay under the one it was recorded with)."""
+    now = location_of(config)
+    same_bucket = (now.endpoint, now.bucket) == (location.endpoint, location.bucket)
+    return same_bucket and bool(config.endpoint and config.bucket)
 
 
 def media_base_url(
@@ -51,25 +64,38 @@ def media_base_url(
         base = public_base_url(config, video_serving_endpoint)
     else:
         base = f"{location.endpoint}/{location.bucket}"
-    return f"{base}/{object_key(replay_id, '')}"
+    return f"{base}/{object_key(replay_id, '', location.path_prefix)}"
 
 
 class RecordingBucket:
-    """Uploads one replay's files (each init segment once) and removes replays' files."""
+    """Uploads one replay's files (each init segment once) and removes replays' files, under one path
+    prefix."""
 
-    def __init__(self, store: ObjectStore, *, retry_delay: float, attempts: int = DEFAULT_ATTEMPTS) -> None:
+    def __init__(
+        self,
+        store: ObjectStore,
+        *,
+        retry_delay: float,
+        attempts: int = DEFAULT_ATTEMPTS,
+        path_prefix: str = "",
+    ) -> None:
         self._store = store
         self._retry_delay = retry_delay
         self._attempts = attempts
+        self._path_prefix = path_prefix
         self._uploaded: set[str] = set()
 
     @classmethod
-    async def open(cls, config: S3Config, *, retry_delay: float) -> RecordingBucket:
-        return cls(await S3ObjectStore.open(config), retry_delay=retry_delay)
+    async def open(
+        cls, config: S3Config, *, retry_delay: float, path_prefix: str | None = None
+    ) -> RecordingBucket:
+        """A client for `config`'s bucket, under `path_prefix` (default: `config`'s own)."""
+        prefix = config.path_prefix if path_prefix is None else path_prefix
+        return cls(await S3ObjectStore.open(config), retry_delay=retry_delay, path_prefix=prefix)
 
     async def upload(self, replay_id: str, source: Path, name: str) -> None:
         """Put `source` as the replay's `name` (retried with back-off); once per name."""
-        key = object_key(replay_id, name)
+        key = object_key(replay_id, name, self._path_prefix)
         if key in self._uploaded:
             return
         body = await asyncio.to_thread(source.read_bytes)
@@ -87,7 +113,7 @@ class RecordingBucket:
 
     async def remove(self, replay_id: str, names: Iterable[str]) -> None:
         """Delete the replay's objects (raises when the bucket refuses or cannot be reached)."""
-        await self._store.delete(sorted({object_key(replay_id, name) for name in names}))
+        await self._store.delete(sorted({object_key(replay_id, name, self._path_prefix) for name in names}))
 
     async def close(self) -> None:
         await self._store.close()

@@ -8,7 +8,8 @@ Removing takes the index rows first, then the folder, so a replay is never liste
 A replay recorded while storage was S3 has its files in the bucket (`replays/bucket.py`). The disk
 budget is the local disk's: it counts the replays kept there. The admin's byte retention counts every
 replay, wherever it is kept. Removing a replay from a bucket deletes its objects first (with the S3
-settings of now); when the bucket cannot be reached the replay stays listed and is tried again later.
+settings of now, under the path prefix the replay was recorded with); when the bucket cannot be reached
+the replay stays listed and is tried again later.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Final
 from ownstream.config.model import S3Config
 from ownstream.database.repos.replays import BucketLocation, ReplayRepository, ReplaySegment, StoredReplay
 from ownstream.errors import Conflict, NotFound, Unavailable
-from ownstream.replays.bucket import RecordingBucket, is_configured
+from ownstream.replays.bucket import RecordingBucket, is_configured, object_key
 from ownstream.replays.dvr import DvrPlaylists
 from ownstream.replays.files import RecordingFiles, valid_replay_id
 from ownstream.replays.playlist import render_replay_playlist
@@ -176,9 +177,12 @@ class ReplayLibrary:
     ) -> None:
         await self.repository.create(replay_id, title, rendition, started_at, location)
 
-    async def open_bucket(self, config: S3Config) -> RecordingBucket:
-        """A client for uploading a replay to the bucket `config` names (no request made yet)."""
-        return await RecordingBucket.open(config, retry_delay=self.bucket_retry_delay)
+    async def open_bucket(self, config: S3Config, path_prefix: str | None = None) -> RecordingBucket:
+        """A client for a replay's files in the bucket `config` names, under `path_prefix` (default: the
+        configured one); no request made yet."""
+        return await RecordingBucket.open(
+            config, retry_delay=self.bucket_retry_delay, path_prefix=path_prefix
+        )
 
     async def make_room(self, size: int, *, in_bucket: bool = False) -> bool:
         """Whether `size` more bytes fit — the byte retention (every replay), and for a replay on local
@@ -337,11 +341,11 @@ class ReplayLibrary:
         if not is_configured(location, config):
             log.warning(
                 "replay %s is in the bucket %s at %s, which S3 storage no longer names; its objects stay "
-                "there (under recordings/%s/)",
+                "there (under %s)",
                 replay.id,
                 location.bucket,
                 location.endpoint,
-                replay.id,
+                object_key(replay.id, "", location.path_prefix),
             )
             return
         segments = await self.repository.segments(replay.id)
@@ -349,7 +353,7 @@ class ReplayLibrary:
         if not names:
             return
         try:
-            bucket = await self.open_bucket(config)
+            bucket = await self.open_bucket(config, location.path_prefix)  # the prefix it was recorded under
         except Exception as error:
             raise Unavailable(f"the bucket cannot be reached: {error}") from error
         try:

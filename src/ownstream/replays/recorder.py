@@ -10,7 +10,8 @@ its `ended_at` is set, and its playlist becomes a VOD with `#EXT-X-ENDLIST`. A r
 left unfinished is finalised at the next start (`discard`), with everything kept so far.
 
 When the stream's storage is S3 (its settings when the stream started), the replay is recorded to the
-bucket instead (`replays/bucket.py`): each kept segment and init segment is uploaded, then indexed.
+bucket instead (`replays/bucket.py`, under the S3 `pathPrefix` of that moment, which the replay's row
+keeps): each kept segment and init segment is uploaded, then indexed.
 
 One owned task does the work in order, from a bounded queue: a disk that stalls loses recorded segments
 (counted, logged once per stall), never the live stream.

@@ -4,7 +4,10 @@ that expands series, sends reminders and closes chat after a missed event.
 The loop runs at start-up and every `interval` (Owncast: a minute), also while the feature is off, so the
 schedule is ready when it is switched on. For each active series it inserts the occurrences of the next
 30 days that have no row yet (a series' slot is unique, so re-expansion never duplicates a moved or
-cancelled one). Reminders and the missed-event rule act only while the feature is on.
+cancelled one). Reminders, the SCHEDULED_EVENTS actions and the missed-event rule act only while the
+feature is on. At an occurrence's `started` the stream title becomes the event's name first (the latest
+revision of Owncast's branch), through the admin's own title setter (`set_title`: stored, announced in
+chat, STREAM_TITLE_UPDATED), so everything that shows the title follows as when the admin sets it.
 
 With federation on, the `ScheduleFediverse` hears of every change (after each edit and on each tick) and of
 each reminder (federation/schedule_announcer.py); edits and cancellations are stored as changes it owes
@@ -28,6 +31,7 @@ from ownstream.config.service import ConfigService
 from ownstream.database.repos.schedule import ScheduleRepository
 from ownstream.domain.ids import short_id
 from ownstream.domain.scheduled_events import CANCELLED, SCHEDULED, EventSeries, ScheduledEvent, utc_text
+from ownstream.errors import Invalid
 from ownstream.events import EventBus, ScheduledEventAction
 from ownstream.schedule import timing
 from ownstream.schedule.event_input import DeleteInput, EventInput
@@ -57,6 +61,7 @@ MAX_RECURRENCE_CHARS = 2048
 NO_SUCH = "no scheduled event or series with that id"
 
 Send = Callable[[str], Awaitable[None]]
+SetTitle = Callable[[str], Awaitable[object]]
 
 
 class ScheduleFediverse(Protocol):
@@ -93,6 +98,7 @@ class ScheduleService:
         online: Callable[[], bool],
         send_reminder: Send,
         send_chat_notice: Send,
+        set_title: SetTitle | None = None,
         interval: float = 60.0,
         fediverse: ScheduleFediverse | None = None,
     ) -> None:
@@ -104,6 +110,7 @@ class ScheduleService:
         self._send_reminder = send_reminder
         self._send_chat_notice = send_chat_notice
         self._fediverse = fediverse
+        self._set_title = set_title
         self._timer = PeriodicTimer("schedule", interval, self.tick, run_at_start=True)
         self._lock = asyncio.Lock()
         self._ticking = asyncio.Lock()
@@ -427,7 +434,18 @@ class ScheduleService:
                 continue
             await self._repository.update_event(replace(event, announced=(*event.announced, *due)))
             for action in due:
+                if action == timing.STARTED:
+                    await self._title_from(event)
                 self._bus.publish(ScheduledEventAction(event.to_json(), action, now))
+
+    async def _title_from(self, event: ScheduledEvent) -> None:
+        """The stream title becomes the event's name, as the admin's setter would set it."""
+        if self._set_title is None:
+            return
+        try:
+            await self._set_title(event.name)
+        except Invalid as error:
+            log.warning("scheduled event %s: its name was not taken as the stream title: %s", event.id, error)
 
     async def _remind(self) -> None:
         config = self._config.current

@@ -30,10 +30,12 @@ class ReplaySegment:
 
 @dataclass(frozen=True)
 class BucketLocation:
-    """The S3 bucket a replay's files were uploaded to."""
+    """The S3 bucket a replay's files were uploaded to, and the folder in it (the S3 `pathPrefix` when
+    the replay started; "" for the bucket's root)."""
 
     endpoint: str
     bucket: str
+    path_prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,9 @@ def _replay(row: sa.Row[tuple[object, ...]]) -> StoredReplay:
         segments=int(row.segments),
         last_end=last_end,
         location=(
-            BucketLocation(str(row.s3_endpoint), str(row.s3_bucket)) if row.s3_bucket is not None else None
+            BucketLocation(str(row.s3_endpoint), str(row.s3_bucket), str(row.s3_path_prefix or ""))
+            if row.s3_bucket is not None
+            else None
         ),
     )
 
@@ -147,6 +151,7 @@ class ReplayRepository:
                     started_at=for_db(started_at),
                     s3_endpoint=location.endpoint if location is not None else None,
                     s3_bucket=location.bucket if location is not None else None,
+                    s3_path_prefix=location.path_prefix if location is not None else None,
                 )
             )
 
