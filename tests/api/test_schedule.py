@@ -64,6 +64,27 @@ async def setting(http: aiohttp.ClientSession, path: str, value: Any) -> None:
     assert status == 200, body
 
 
+async def test_starts_with_milliseconds_as_browsers_send_them(http: aiohttp.ClientSession) -> None:
+    """`Date.toISOString()` writes `….000Z`: a create and a move with it are compared with "now" as
+    instants (once read as a time without zone, which failed with a 500)."""
+    start = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    browser_text = start.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    status, document = await post(http, "/api/admin/schedule/event", {"name": "Quiz", "start": browser_text})
+    assert status == 200, document
+    [event] = document["events"]
+    assert event["startTime"] == start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    moved = start + timedelta(hours=1)
+    body = {"id": event["id"], "name": "Quiz", "start": moved.isoformat(timespec="milliseconds")}
+    status, document = await post(http, "/api/admin/schedule/event", body)
+    assert status == 200, document
+    assert document["events"][0]["startTime"] == moved.strftime("%Y-%m-%dT%H:%M:%SZ")
+    past = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    status, document = await post(
+        http, "/api/admin/schedule/event", {"id": event["id"], "name": "Quiz", "start": past}
+    )
+    assert (status, document) == (400, {"error": "start must be in the future"})
+
+
 async def test_one_off_create_update_cancel_delete(http: aiohttp.ClientSession) -> None:
     assert await admin_schedule(http) == {"series": [], "events": []}
     start = in_future(days=2)

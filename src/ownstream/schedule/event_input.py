@@ -156,8 +156,8 @@ def parse_rfc3339(value: str) -> datetime | None:
         return None
     text = value.replace("Z", "+00:00")
     seconds, dot, rest = text.partition(".")
-    if dot:  # Python takes at most microseconds
-        digits = "".join(c for c in rest if c.isdigit())
+    if dot:  # Python takes at most microseconds; the offset follows the fraction's digits
+        digits = rest[: len(rest) - len(rest.lstrip("0123456789"))]
         text = f"{seconds}.{digits[:6].ljust(6, '0')}{rest[len(digits) :]}"
     try:
         return datetime.fromisoformat(text)

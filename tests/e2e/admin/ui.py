@@ -109,8 +109,9 @@ def shot_name(path: str, width: int, suffix: str = "") -> str:
     return f"admin-{slug}{suffix}-{width}.png"
 
 
-async def screenshot(page: Page, name: str) -> Path:
-    """A full-page PNG in SCREENSHOTS (Playwright creates the folder)."""
+async def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """A full-page PNG in SCREENSHOTS (Playwright creates the folder); `full_page=False` for what the
+    screen shows (a dialog over the page)."""
     target = SCREENSHOTS / name
-    await page.screenshot(path=str(target), full_page=True)
+    await page.screenshot(path=str(target), full_page=full_page)
     return target

@@ -111,3 +111,77 @@ export function describeRecurrence(value: string): string {
   const until = fields.UNTIL ? `, until ${fields.UNTIL.slice(0, 4)}-${fields.UNTIL.slice(4, 6)}-${fields.UNTIL.slice(6, 8)}` : '';
   return `Weekly on ${days} at ${start[3]}:${start[4]} (${start[1] ?? 'UTC'})${until}`;
 }
+
+/** The wall date ("2026-07-06") and time ("18:00") of `instant` in `zone`; null for a zone the browser lacks. */
+export function wallTime(instant: Date, zone: string): { date: string; time: string } | null {
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).formatToParts(instant);
+    const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
+    return { date: `${get('year')}-${get('month')}-${get('day')}`, time: `${get('hour')}:${get('minute')}` };
+  } catch {
+    return null;
+  }
+}
+
+/** A weekly rule as the form edits it. */
+export interface WeeklyRule {
+  zone: string;
+  /** The first day (DTSTART's date), "2026-07-06". */
+  date: string;
+  time: string;
+  days: string[];
+  /** The last day in the rule's zone, or "" for none. */
+  until: string;
+}
+
+/**
+ * The form's fields for a rule of the kind the form writes — a DTSTART (with a zone, or UTC) at a whole
+ * minute and `RRULE:FREQ=WEEKLY;BYDAY=…` with an optional `UNTIL` — else null: other rules (COUNT,
+ * INTERVAL, other frequencies, written through the API) are shown as they are and not edited here.
+ */
+export function parseWeekly(value: string): WeeklyRule | null {
+  const lines = value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+  if (lines.length !== 2) return null;
+  const start = /^DTSTART(?:;TZID=([^:;"]+))?:(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})00(Z?)$/.exec(lines[0]);
+  const rule = /^RRULE:(.+)$/.exec(lines[1]);
+  if (!start || !rule || (start[1] && start[7])) return null;
+  const fields: Record<string, string> = {};
+  for (const part of rule[1].split(';')) {
+    const [key, text, ...rest] = part.split('=');
+    if (text === undefined || rest.length || key in fields) return null;
+    fields[key] = text;
+  }
+  const known = new Set(['FREQ', 'BYDAY', 'UNTIL']);
+  if (Object.keys(fields).some((key) => !known.has(key)) || fields.FREQ !== 'WEEKLY' || !fields.BYDAY) return null;
+  const codes = WEEKDAYS.map(([day]) => day);
+  const days = fields.BYDAY.split(',');
+  if (!days.every((day) => codes.includes(day))) return null;
+  const zone = start[1] ?? 'UTC';
+  let until = '';
+  if (fields.UNTIL !== undefined) {
+    const end = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(fields.UNTIL);
+    if (!end) return null;
+    const instant = new Date(Date.UTC(+end[1], +end[2] - 1, +end[3], +end[4], +end[5], +end[6]));
+    const local = wallTime(instant, zone);
+    if (!local) return null;
+    until = local.date;
+  }
+  return {
+    zone,
+    date: `${start[2]}-${start[3]}-${start[4]}`,
+    time: `${start[5]}:${start[6]}`,
+    days: codes.filter((day) => days.includes(day)),
+    until,
+  };
+}

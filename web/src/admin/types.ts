@@ -174,6 +174,34 @@ export interface ActiveViewer {
   clientID: string;
 }
 
+/** One player's latest figures (newer Owncast's development branch, §14.3); a value older than 30 s is null. */
+export interface PlayerHealth {
+  /** "client" while the player reported within 30 s, else "server" (this server timed its segments). */
+  source: 'client' | 'server';
+  lastUpdate: string;
+  /** CMCD `sta`: p playing, a paused, w waiting (stalled), k seeking, e ended. */
+  playerState?: string;
+  measurementStatus?: 'unmeasurable';
+  bandwidthKbps: number | null;
+  latencySeconds: number | null;
+  downloadSeconds: number | null;
+  bitrateKbps: number | null;
+  /** Null for a player that never reported them (measured by the server only). */
+  errorCount: number | null;
+  qualityVariantChanges: number | null;
+}
+
+/** `GET /api/admin/viewers/playback`: one entry per player of each active viewer. */
+export interface PlaybackClient {
+  clientID: string;
+  viewerID: string;
+  firstSeen: string;
+  geo: ActiveViewer['geo'];
+  userAgent: string;
+  ipAddress: string;
+  playback: PlayerHealth | null;
+}
+
 /** `/api/status` (public): the admin needs `lastConnectTime` for the online timer. */
 export interface PublicStatus {
   online: boolean;

@@ -1,25 +1,17 @@
 // Configuration → Schedule (Owncast's development-branch scheduled streams): the feature's settings, the
-// recurring series and the coming streams, and a form for a one-time stream or a weekly series.
+// coming streams (edit, cancel, delete a one-time one) and the recurring series (edit, pause, delete),
+// and a form for a one-time stream or a weekly series (the dialogs are in components/ScheduleForms).
 
 import { useId, useState } from 'preact/hooks';
 import { getJson, postForJson, saveSetting } from '../api';
 import { DataTable, ErrorBanner, PageHeading } from '../components/bits';
 import { Section, TextSetting, ToggleSetting } from '../components/fields';
-import { Modal, useConfirm } from '../components/Modal';
+import { useConfirm } from '../components/Modal';
+import { AddStream, EditEvent, EditSeries } from '../components/ScheduleForms';
 import { SaveStatus, useSave } from '../components/save';
 import { formatDateTime } from '../format';
 import { usePoll } from '../poll';
-import {
-  type AdminSchedule,
-  browserZone,
-  describeRecurrence,
-  type EventSeries,
-  knownZones,
-  type ScheduledEvent,
-  WEEKDAYS,
-  weeklyRecurrence,
-  zonedInstant,
-} from '../schedule';
+import { type AdminSchedule, describeRecurrence, type EventSeries, type ScheduledEvent } from '../schedule';
 import { useAdmin, useConfig } from '../state';
 import type { ServerConfig } from '../types';
 
@@ -86,172 +78,6 @@ function ChoiceSetting({
   );
 }
 
-function today(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
-function AddStream({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
-  const base = useId();
-  const [kind, setKind] = useState<'once' | 'weekly'>('once');
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const [date, setDate] = useState(today());
-  const [time, setTime] = useState('20:00');
-  const [zone, setZone] = useState(browserZone());
-  const [days, setDays] = useState<string[]>([]);
-  const [until, setUntil] = useState('');
-  const [duration, setDuration] = useState(60);
-  const [error, setError] = useState<string | null>(null);
-  const [preview, setPreview] = useState<string[] | null>(null);
-  const zones = knownZones();
-
-  const recurrence = () => weeklyRecurrence(date, time, zone, days, until);
-  const check = (): string | null => {
-    if (!name.trim()) return 'Give the stream a name.';
-    if (!date || !time) return 'Choose the date and time.';
-    if (kind === 'weekly' && !days.length) return 'Choose at least one day of the week.';
-    if (!(duration > 0 && duration <= 10080)) return 'The length is between 1 minute and one week.';
-    return null;
-  };
-  const showPreview = async () => {
-    const problem = kind === 'weekly' && !days.length ? 'Choose at least one day of the week.' : null;
-    if (problem) return setError(problem);
-    try {
-      const answer = await postForJson<{ occurrences: string[] }>('/api/admin/schedule/preview', { recurrence: recurrence() });
-      setPreview(answer.occurrences);
-      setError(null);
-    } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
-    }
-  };
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const problem = check();
-    if (problem) return setError(problem);
-    const body: Record<string, unknown> = { name: name.trim(), description: description.trim(), durationMinutes: duration };
-    if (kind === 'weekly') {
-      body.recurrence = recurrence();
-    } else {
-      const start = zonedInstant(date, time, zone);
-      if (!start) return setError('Choose the date and time.');
-      body.start = start.toISOString();
-      body.timezone = zone;
-    }
-    try {
-      const answer = await postForJson<AdminSchedule & { error?: string }>('/api/admin/schedule/event', body);
-      if (answer.error) return setError(answer.error);
-      onSaved();
-      onClose();
-    } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
-    }
-  };
-  const toggleDay = (day: string) =>
-    setDays((current) => (current.includes(day) ? current.filter((d) => d !== day) : WEEKDAYS.map(([d]) => d).filter((d) => d === day || current.includes(d))));
-  return (
-    <Modal title="Schedule a stream" onClose={onClose} wide>
-      <form class="stack" onSubmit={submit} noValidate>
-        <fieldset class="fieldset">
-          <legend>How often</legend>
-          <div class="toggle-row">
-            <input id={`${base}-once`} type="radio" name={`${base}-kind`} checked={kind === 'once'} onChange={() => setKind('once')} />
-            <label for={`${base}-once`}>Once</label>
-          </div>
-          <div class="toggle-row">
-            <input id={`${base}-weekly`} type="radio" name={`${base}-kind`} checked={kind === 'weekly'} onChange={() => setKind('weekly')} />
-            <label for={`${base}-weekly`}>Every week</label>
-          </div>
-        </fieldset>
-        <label for={`${base}-name`} class="setting-label">
-          Name
-        </label>
-        <input id={`${base}-name`} type="text" maxLength={255} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        <label for={`${base}-description`} class="setting-label">
-          Description (optional)
-        </label>
-        <textarea id={`${base}-description`} rows={2} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-        <div class="grid-2">
-          <div class="field">
-            <label for={`${base}-date`} class="setting-label">
-              {kind === 'weekly' ? 'First day' : 'Date'}
-            </label>
-            <input id={`${base}-date`} type="date" value={date} onInput={(e) => setDate(e.currentTarget.value)} />
-          </div>
-          <div class="field">
-            <label for={`${base}-time`} class="setting-label">
-              Start time
-            </label>
-            <input id={`${base}-time`} type="time" value={time} onInput={(e) => setTime(e.currentTarget.value)} />
-          </div>
-        </div>
-        <label for={`${base}-zone`} class="setting-label">
-          Time zone
-        </label>
-        <select id={`${base}-zone`} value={zone} onChange={(e) => setZone(e.currentTarget.value)}>
-          {zones.map((z) => (
-            <option key={z} value={z}>
-              {z}
-            </option>
-          ))}
-        </select>
-        {kind === 'weekly' && (
-          <>
-            <fieldset class="fieldset">
-              <legend>On</legend>
-              <div class="checkbox-grid">
-                {WEEKDAYS.map(([day, label]) => (
-                  <div class="toggle-row" key={day}>
-                    <input id={`${base}-${day}`} type="checkbox" checked={days.includes(day)} onChange={() => toggleDay(day)} />
-                    <label for={`${base}-${day}`}>{label}</label>
-                  </div>
-                ))}
-              </div>
-            </fieldset>
-            <label for={`${base}-until`} class="setting-label">
-              Last day (optional)
-            </label>
-            <input id={`${base}-until`} type="date" value={until} onInput={(e) => setUntil(e.currentTarget.value)} />
-            <div>
-              <button type="button" class="button" onClick={() => void showPreview()}>
-                Show the next dates
-              </button>
-            </div>
-            {preview && (
-              <ul class="plain-list" aria-label="The next dates">
-                {preview.length ? preview.map((when) => <li key={when}>{formatDateTime(when)}</li>) : <li>No dates in the next year.</li>}
-              </ul>
-            )}
-          </>
-        )}
-        <label for={`${base}-duration`} class="setting-label">
-          Length (minutes)
-        </label>
-        <input
-          id={`${base}-duration`}
-          type="number"
-          min={1}
-          max={10080}
-          value={duration}
-          onInput={(e) => setDuration(Number(e.currentTarget.value))}
-        />
-        <p class="save-status save-error" role="status">
-          {error}
-        </p>
-        <div class="modal-footer">
-          <button type="button" class="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="button primary">
-            Schedule
-          </button>
-        </div>
-      </form>
-    </Modal>
-  );
-}
-
 export function Schedule() {
   const config = useConfig();
   const { patchConfig } = useAdmin();
@@ -259,19 +85,24 @@ export function Schedule() {
   const patch = (change: Partial<Settings>) => patchConfig((c) => ({ ...c, schedule: { ...(c.schedule ?? DEFAULTS), ...change } }));
   const schedule = usePoll(() => getJson<AdminSchedule>('/api/admin/schedule'), 60_000);
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<{ event: ScheduledEvent } | { series: EventSeries } | null>(null);
   const [confirm, dialog] = useConfirm();
   const { state, run } = useSave();
   const data = schedule.data;
   const upcoming = (data?.events ?? []).filter((event) => new Date(event.startTime).getTime() + event.durationMinutes * 60_000 > Date.now());
   const seriesName = Object.fromEntries((data?.series ?? []).map((series) => [series.id, series.name]));
+  const reload = () => void schedule.reload();
 
   const act = async (body: { id: string; cancel?: boolean }, done: string) =>
     run(async () => {
-      const answer = await postForJson<AdminSchedule & { error?: string }>('/api/admin/schedule/event/delete', body);
-      if (answer.error) return { success: false, message: answer.error };
-      await schedule.reload();
+      try {
+        const answer = await postForJson<AdminSchedule & { error?: string }>('/api/admin/schedule/event/delete', body);
+        if (answer.error) return { success: false, message: answer.error };
+      } finally {
+        await schedule.reload(); // also after a refusal: the row may have changed meanwhile
+      }
       return { success: true, message: done };
-    });
+    }, done);
   const removeSeries = async (series: EventSeries) => {
     const ok = await confirm({
       title: 'Delete this series?',
@@ -281,14 +112,36 @@ export function Schedule() {
     });
     if (ok) await act({ id: series.id }, 'Series deleted');
   };
+  const pauseSeries = async (series: EventSeries) => {
+    const ok = await confirm({
+      title: 'Pause this series?',
+      message: (
+        <p>
+          “{series.name}” adds no more streams to the schedule; those already listed stay (cancel them one by one). A paused series cannot be
+          resumed: schedule a new one instead.
+        </p>
+      ),
+      confirmLabel: 'Pause',
+    });
+    if (ok) await act({ id: series.id, cancel: true }, 'Series paused');
+  };
   const cancelEvent = async (event: ScheduledEvent) => {
     const ok = await confirm({
       title: 'Cancel this stream?',
-      message: <p>“{event.name}” stays on the schedule marked as cancelled, and nobody is reminded of it.</p>,
+      message: <p>“{event.name}” stays on the schedule marked as cancelled, and nobody is reminded of it. This cannot be undone.</p>,
       confirmLabel: 'Cancel the stream',
       danger: true,
     });
     if (ok) await act({ id: event.id, cancel: true }, 'Stream cancelled');
+  };
+  const removeEvent = async (event: ScheduledEvent) => {
+    const ok = await confirm({
+      title: 'Delete this stream?',
+      message: <p>“{event.name}” is removed from the schedule.</p>,
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (ok) await act({ id: event.id }, 'Stream deleted');
   };
 
   return (
@@ -371,12 +224,27 @@ export function Schedule() {
             {
               label: 'Actions',
               hideLabel: true,
-              render: (event) =>
-                event.status === 'scheduled' ? (
-                  <button type="button" class="button small danger" aria-label={`Cancel ${event.name}`} onClick={() => void cancelEvent(event)}>
-                    Cancel
-                  </button>
-                ) : null,
+              render: (event) => (
+                // A series' occurrence is dropped by cancelling it: a deleted one would come back on the next
+                // expansion of its series (the server's rule), so only one-time streams offer Delete.
+                <div class="button-row">
+                  {event.status === 'scheduled' && (
+                    <>
+                      <button type="button" class="button small" aria-label={`Edit ${event.name}, ${formatDateTime(event.startTime)}`} onClick={() => setEditing({ event })}>
+                        Edit
+                      </button>
+                      <button type="button" class="button small danger" aria-label={`Cancel ${event.name}, ${formatDateTime(event.startTime)}`} onClick={() => void cancelEvent(event)}>
+                        Cancel
+                      </button>
+                    </>
+                  )}
+                  {!event.seriesId && (
+                    <button type="button" class="button small danger" aria-label={`Delete ${event.name}, ${formatDateTime(event.startTime)}`} onClick={() => void removeEvent(event)}>
+                      Delete
+                    </button>
+                  )}
+                </div>
+              ),
             },
           ]}
         />
@@ -397,12 +265,15 @@ export function Schedule() {
               hideLabel: true,
               render: (series) => (
                 <div class="button-row">
+                  <button type="button" class="button small" aria-label={`Edit the series ${series.name}`} onClick={() => setEditing({ series })}>
+                    Edit
+                  </button>
                   {series.active && (
-                    <button type="button" class="button small" aria-label={`Pause ${series.name}`} onClick={() => void act({ id: series.id, cancel: true }, 'Series paused')}>
+                    <button type="button" class="button small" aria-label={`Pause the series ${series.name}`} onClick={() => void pauseSeries(series)}>
                       Pause
                     </button>
                   )}
-                  <button type="button" class="button small danger" aria-label={`Delete ${series.name}`} onClick={() => void removeSeries(series)}>
+                  <button type="button" class="button small danger" aria-label={`Delete the series ${series.name}`} onClick={() => void removeSeries(series)}>
                     Delete
                   </button>
                 </div>
@@ -411,7 +282,16 @@ export function Schedule() {
           ]}
         />
       </Section>
-      {adding && <AddStream onClose={() => setAdding(false)} onSaved={() => void schedule.reload()} />}
+      {adding && <AddStream onClose={() => setAdding(false)} onSaved={reload} />}
+      {editing && 'event' in editing && (
+        <EditEvent
+          event={editing.event}
+          seriesName={editing.event.seriesId ? (seriesName[editing.event.seriesId] ?? 'Deleted series') : null}
+          onClose={() => setEditing(null)}
+          onSaved={reload}
+        />
+      )}
+      {editing && 'series' in editing && <EditSeries series={editing.series} onClose={() => setEditing(null)} onSaved={reload} />}
       {dialog}
     </>
   );

@@ -1,14 +1,16 @@
 // Utilities → Stream Health: how the stream looks from the server — what the encoder sends, what goes
-// out, how busy the machine is, recent warnings — and from the players (newer Owncast's
-// /api/admin/metrics/video and the `health` of /api/admin/status, fed by /api/metrics/playback).
+// out, how busy the machine is, recent warnings — and from the players: each player watching now
+// (newer Owncast's development-branch /api/admin/viewers/playback, fed by CMCD reports, the viewer
+// page's playback reports or this server timing segments) and the charts of /api/admin/metrics/video
+// and the `health` of /api/admin/status.
 
 import { getJson } from '../api';
-import { ErrorBanner, PageHeading, Stat } from '../components/bits';
-import { formatKbps } from '../format';
+import { DataTable, ErrorBanner, Loading, PageHeading, Stat } from '../components/bits';
+import { describeUserAgent, formatKbps, formatStamp } from '../format';
 import { usePoll } from '../poll';
 import { STATUS_INTERVAL_MS, useAdmin } from '../state';
 import { TimeChart } from '../components/Chart';
-import type { HardwareStats, LogEntry, VideoMetrics } from '../types';
+import type { HardwareStats, LogEntry, PlaybackClient, PlayerHealth, VideoMetrics } from '../types';
 
 interface Health {
   hardware: HardwareStats;
@@ -72,6 +74,90 @@ function PlayerCharts({ video }: { video: VideoMetrics }) {
   );
 }
 
+/** CMCD's player states (`sta`) the collector keeps. */
+const PLAYER_STATES: Record<string, string> = { p: 'Playing', a: 'Paused', w: 'Stalled', k: 'Seeking', e: 'Ended' };
+
+function dash(value: number | null | undefined, show: (value: number) => string): string {
+  return value === null || value === undefined ? '—' : show(value);
+}
+
+function PlayerState({ health }: { health: PlayerHealth | null }) {
+  if (!health) return <span class="muted">Not measured yet</span>;
+  const state = health.playerState ? PLAYER_STATES[health.playerState] : undefined;
+  if (state) return <span class={`pill ${health.playerState === 'p' ? 'pill-on' : health.playerState === 'w' ? 'pill-warn' : 'pill-off'}`}>{state}</span>;
+  if (health.measurementStatus === 'unmeasurable') return <span class="muted">Segments too small to time</span>;
+  return <span class="muted">{health.source === 'client' ? 'Reporting' : 'Watching'}</span>;
+}
+
+/** A session total; errors above zero stand out. Null: the player never reported it. */
+function Counter({ value, alarm = false }: { value: number | null; alarm?: boolean }) {
+  if (value === null) return <span class="muted">—</span>;
+  return alarm && value > 0 ? <strong class="level level-error">{value}</strong> : <>{value}</>;
+}
+
+/** One row per player watching now, refreshed with the rest of the page. */
+function PlayersNow({ online }: { online: boolean }) {
+  const players = usePoll(() => getJson<PlaybackClient[]>('/api/admin/viewers/playback'), STATUS_INTERVAL_MS);
+  const rows = players.data ?? [];
+  const measured = rows.filter((row) => row.playback).length;
+  return (
+    <section class="card" aria-labelledby="players-now">
+      <h2 id="players-now">Each player now</h2>
+      <p class="help">
+        One row per player watching, refreshed every 15 seconds
+        {rows.length ? ` (${measured} of ${rows.length} measured)` : ''}. Players that report their playback (CMCD, or this server's viewer
+        page) give their own figures; for the others this server times the video segments it sends them. A dash means nothing was
+        measured in the last 30 seconds.
+      </p>
+      <ErrorBanner message={players.error} />
+      {!players.data && players.loading ? (
+        <Loading what="the players" />
+      ) : (
+        <div class="players-table">
+          <DataTable
+            caption="Players watching now"
+            rows={rows}
+            rowKey={(row) => `${row.viewerID}/${row.clientID}`}
+            empty={online ? 'Nobody is watching right now. Players show up here seconds after they start.' : 'Nobody is watching: the stream is offline.'}
+            columns={[
+              {
+                label: 'Player',
+                render: (row) => (
+                  <span class="player-cell">
+                    <span title={row.userAgent}>{describeUserAgent(row.userAgent)}</span>
+                    <span class="muted">
+                      <code>{row.ipAddress}</code> · <span title={row.clientID}>{row.clientID.slice(0, 8)}</span>
+                    </span>
+                  </span>
+                ),
+              },
+              { label: 'State', render: (row) => <PlayerState health={row.playback} /> },
+              { label: 'Rendition', render: (row) => dash(row.playback?.bitrateKbps, formatKbps) },
+              { label: 'Bandwidth', render: (row) => dash(row.playback?.bandwidthKbps, formatKbps) },
+              { label: 'Behind live', render: (row) => dash(row.playback?.latencySeconds, (s) => `${s.toFixed(1)} s`) },
+              { label: 'Segment download', render: (row) => dash(row.playback?.downloadSeconds, (s) => `${s.toFixed(2)} s`) },
+              { label: 'Errors', render: (row) => <Counter value={row.playback?.errorCount ?? null} alarm /> },
+              { label: 'Quality changes', render: (row) => <Counter value={row.playback?.qualityVariantChanges ?? null} /> },
+              {
+                label: 'Last update',
+                render: (row) =>
+                  row.playback ? (
+                    <span class="player-cell">
+                      <time dateTime={row.playback.lastUpdate}>{formatStamp(row.playback.lastUpdate)}</time>
+                      <span class="muted">{row.playback.source === 'client' ? 'from the player' : 'timed by the server'}</span>
+                    </span>
+                  ) : (
+                    '—'
+                  ),
+              },
+            ]}
+          />
+        </div>
+      )}
+    </section>
+  );
+}
+
 function advice(online: boolean, cpu: number | null, expected: number, actual: number, recentWarnings: number): string[] {
   const tips: string[] = [];
   if (!online) tips.push('Nothing to check while offline: go live to see the stream’s health.');
@@ -120,6 +206,7 @@ export function StreamHealth() {
           ))}
         </ul>
       </section>
+      <PlayersNow online={online} />
       {health.data && <PlayerCharts video={health.data.video} />}
     </>
   );

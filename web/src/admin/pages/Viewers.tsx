@@ -39,6 +39,9 @@ export function Viewers() {
       </section>
       <section class="card" aria-labelledby="active-viewers">
         <h2 id="active-viewers">Watching now</h2>
+        <p class="help">
+          How each of their players is doing (rendition, latency, stalls, errors) is on <a href="/admin/stream-health">Stream Health</a>.
+        </p>
         <ErrorBanner message={active.error} />
         <DataTable
           caption="Active viewers"
