@@ -221,11 +221,16 @@ clips = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("created_by", sa.Text, nullable=False),
     sa.Column("created_by_name", sa.Text, nullable=False),
+    sa.Column("s3_endpoint", sa.Text, nullable=True),
+    sa.Column("s3_bucket", sa.Text, nullable=True),
+    sa.Column("s3_path_prefix", sa.Text, nullable=True),
     sa.Index("ix_clips_created_at", "created_at"),
 )
 """Clips (issue 13): a stretch of a replay cut on segment boundaries. Never changes once made; it keeps
 its own links to its segment files, so it outlives its replay (`replay_id` is where it came from, not a
-foreign key). `created_by` is the chat user's id, or `admin`."""
+foreign key). `created_by` is the chat user's id, or `admin`. `s3_endpoint`, `s3_bucket` and
+`s3_path_prefix` (migration 0019) name the bucket a clip of a replay recorded to S3 was copied into
+(null: its files are under `<datadir>/clips/<id>/`)."""
 
 clip_segments = sa.Table(
     "clip_segments",

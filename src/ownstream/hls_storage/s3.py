@@ -101,6 +101,17 @@ class S3ObjectStore:
             CacheControl=cache_control,
         )
 
+    async def copy(self, source_key: str, key: str) -> None:
+        """Copy an object inside the bucket on the server's side (CopyObject): its content type and cache
+        control come along; the ACL, which a copy does not keep, is set again."""
+        await self._client.copy_object(
+            Bucket=self._bucket,
+            Key=key,
+            CopySource={"Bucket": self._bucket, "Key": source_key},
+            ACL=self._acl,
+            MetadataDirective="COPY",
+        )
+
     async def delete(self, keys: Sequence[str]) -> None:
         for start in range(0, len(keys), DELETE_BATCH):
             batch = keys[start : start + DELETE_BATCH]

@@ -60,11 +60,16 @@ def media_base_url(
 ) -> str:
     """The URL the replay's files are read under (ending in `/`): the configured public address (CDN)
     while the replay's bucket is the configured one, else the bucket's own address."""
-    if is_configured(location, config):
-        base = public_base_url(config, video_serving_endpoint)
-    else:
-        base = f"{location.endpoint}/{location.bucket}"
+    base = bucket_base_url(location, config, video_serving_endpoint)
     return f"{base}/{object_key(replay_id, '', location.path_prefix)}"
+
+
+def bucket_base_url(location: BucketLocation, config: S3Config, video_serving_endpoint: str = "") -> str:
+    """The address standing for the bucket `location` names (no `/` at the end): the configured public
+    address (CDN) while it is the configured bucket, else the bucket's own."""
+    if is_configured(location, config):
+        return public_base_url(config, video_serving_endpoint)
+    return f"{location.endpoint}/{location.bucket}"
 
 
 class RecordingBucket:

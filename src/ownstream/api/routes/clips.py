@@ -4,12 +4,16 @@
 them, `/clip/{id}/stream.m3u8` (VOD, `EXT-X-PROGRAM-DATE-TIME` on every segment), its files under
 `/clip/{id}/media/…`, `/clip/{id}/download.mp4` (remuxed as it is sent) and the admin's
 `DELETE /api/admin/clips/{id}`. The page `/clip/{id}` is served with the viewer's pages (web/pages.py).
+
+A clip of a replay recorded to S3 is played from its bucket (clips/bucket.py): its playlist names the
+objects' URLs, its `media/…` URLs redirect there, and `download.mp4` is remuxed from them.
 """
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Final
 
 from aiohttp import web
@@ -20,11 +24,13 @@ from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
 from ownstream.auth.requirements import Admin, ChatUser, public, requires
 from ownstream.auth.token_gates import caller
+from ownstream.clips.bucket import clip_media_base_url
 from ownstream.clips.library import ADMIN, ClipAuthor
 from ownstream.clips.permission import check_admin_may_clip, check_user_may_clip
 from ownstream.clips.request import parse_clip_request
 from ownstream.database.repos.clips import StoredClip
 from ownstream.errors import NotFound
+from ownstream.replays.download import MediaSource
 from ownstream.replays.files import valid_name
 from ownstream.transcode.ffmpeg_binary import resolve_ffmpeg_path
 
@@ -96,12 +102,22 @@ async def _cut(request: web.Request, author: ClipAuthor) -> web.Response:
     return json_response(clip_json(clip), status=201, no_cache=True)
 
 
+def media_source(request: web.Request, clip: StoredClip) -> MediaSource:
+    """The clip's folder, or the URL its objects are read under when it was copied in a bucket."""
+    svc = services(request)
+    if clip.location is None:
+        return svc.clips.folder(clip.id)
+    current = svc.config.current
+    return clip_media_base_url(clip.location, clip.id, current.s3, current.video_serving_endpoint)
+
+
 @routes.get("/clip/{id}/stream.m3u8")
 @public
 async def clip_playlist(request: web.Request) -> web.Response:
     library = services(request).clips
     clip = await library.get(request.match_info["id"])
-    text = await library.playlist(clip, MEDIA_PREFIX)
+    source = media_source(request, clip)
+    text = await library.playlist(clip, MEDIA_PREFIX if isinstance(source, Path) else source)
     headers = {**CORS, "Cache-Control": "public, max-age=300"}  # a clip never changes
     return web.Response(text=text, content_type=PLAYLIST_TYPE, headers=headers)
 
@@ -118,7 +134,11 @@ async def clip_media(request: web.Request) -> web.StreamResponse:
     except ValueError:
         raise NotFound("no such file") from None
     if not await asyncio.to_thread(path.is_file):
-        raise NotFound("no such file")
+        clip = await library.get(request.match_info["id"])
+        if clip.location is None:
+            raise NotFound("no such file")
+        # Copied in a bucket: the file is there.
+        raise web.HTTPFound(f"{media_source(request, clip)}{name}", headers=CORS)
     return web.FileResponse(path, headers={**CORS, "Cache-Control": IMMUTABLE, "Content-Type": "video/mp4"})
 
 
@@ -133,7 +153,7 @@ async def clip_download(request: web.Request) -> web.StreamResponse:
         raise NotFound("the clip has no video")
     ffmpeg_path = resolve_ffmpeg_path(svc.config.current.ffmpeg_path)
     return await send_remuxed_mp4(
-        request, library.downloads, ffmpeg_path, library.folder(clip.id), segments, f"clip-{clip.id}.mp4"
+        request, library.downloads, ffmpeg_path, media_source(request, clip), segments, f"clip-{clip.id}.mp4"
     )
 
 

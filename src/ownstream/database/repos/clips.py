@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ownstream.database.repos.replays import ReplaySegment
+from ownstream.database.repos.replays import BucketLocation, ReplaySegment
 from ownstream.database.schema import clip_segments, clips
 from ownstream.database.timestamps import for_db, from_db
 
@@ -32,6 +32,8 @@ class StoredClip:
     created_by: str
     """The chat user's id, or `admin`."""
     created_by_name: str
+    location: BucketLocation | None = None
+    """Where its files are: None under `<datadir>/clips/<id>/`, else in that bucket (clips/bucket.py)."""
 
 
 def _clip(row: sa.Row[tuple[object, ...]]) -> StoredClip:
@@ -48,6 +50,11 @@ def _clip(row: sa.Row[tuple[object, ...]]) -> StoredClip:
         created_at=created,
         created_by=row.created_by,
         created_by_name=row.created_by_name,
+        location=(
+            BucketLocation(str(row.s3_endpoint), str(row.s3_bucket), str(row.s3_path_prefix or ""))
+            if row.s3_bucket is not None
+            else None
+        ),
     )
 
 
@@ -70,6 +77,9 @@ class ClipRepository:
                     created_at=for_db(clip.created_at),
                     created_by=clip.created_by,
                     created_by_name=clip.created_by_name,
+                    s3_endpoint=clip.location.endpoint if clip.location is not None else None,
+                    s3_bucket=clip.location.bucket if clip.location is not None else None,
+                    s3_path_prefix=clip.location.path_prefix if clip.location is not None else None,
                 )
             )
             await conn.execute(
