@@ -219,7 +219,7 @@ class Ownstream:
         config = ConfigService(config_rows, self.bus)
         await config.load(settings.overrides)
         config.follow()  # the reload when another process changes the configuration (a shared bus)
-        admin_sessions = AdminSessions(config_rows, self.clock)
+        admin_sessions = AdminSessions(config_rows, self.clock, bus=self.bus)
         await admin_sessions.load()
         if not config.current.stream_key:
             raise StartupError("the stream key is empty: set --streamkey / OWNSTREAM_STREAMKEY")
@@ -520,7 +520,8 @@ class Ownstream:
             media_forward=MediaForwarder(settings.media_url) if web_only and settings.media_url else None,
             schedule=schedule,
         )
-        self.services.metrics.registry.register(RestreamCollector(simulcast))
+        if not web_only:  # the forwarders and their statuses are the media process's
+            self.services.metrics.registry.register(RestreamCollector(simulcast))
         self.backups = DatabaseBackups(
             settings.database_url,
             settings.backup_path,
