@@ -98,6 +98,8 @@ class ClusterStream:
         if self._writer is not None and self._pending and not self._writer.done():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._flushed.wait(), flush_timeout)
+        # Both loops also end on their own once stopping: redis-py can swallow a cancellation that
+        # arrives while a command is on the wire, and the loop would then go on for ever.
         for task in (self._writer, self._reader):
             if task is not None:
                 task.cancel()
@@ -110,6 +112,8 @@ class ClusterStream:
         while True:
             if not self._pending:
                 self._flushed.set()
+                if self._stopping:
+                    return
                 self._wakeup.clear()
                 await self._wakeup.wait()
                 self._flushed.clear()
@@ -135,7 +139,7 @@ class ClusterStream:
     async def _read_loop(self) -> None:
         retry = FIRST_RETRY
         failing = False
-        while True:
+        while not self._stopping:
             try:
                 answer: Any = await self._link.reads.xread(
                     {STREAM_KEY: self._last_id}, count=BATCH, block=READ_BLOCK_MS
