@@ -221,7 +221,7 @@ class Ownstream:
         config = ConfigService(config_rows, self.bus)
         await config.load(settings.overrides)
         config.follow()  # the reload when another process changes the configuration (a shared bus)
-        admin_sessions = AdminSessions(config_rows, self.clock)
+        admin_sessions = AdminSessions(config_rows, self.clock, bus=self.bus)
         await admin_sessions.load()
         if not config.current.stream_key:
             raise StartupError("the stream key is empty: set --streamkey / OWNSTREAM_STREAMKEY")
@@ -533,7 +533,8 @@ class Ownstream:
             schedule=schedule,
             schedule_fediverse=schedule_fediverse,
         )
-        self.services.metrics.registry.register(RestreamCollector(simulcast))
+        if not web_only:  # the forwarders and their statuses are the media process's
+            self.services.metrics.registry.register(RestreamCollector(simulcast))
         self.backups = DatabaseBackups(
             settings.database_url,
             settings.backup_path,

@@ -84,6 +84,16 @@ class PlaylistWritten:
 
 
 @dataclass(frozen=True)
+class AdminSessionRevoked:
+    """The admin logged out of a dashboard session: its id and expiry (Unix seconds), so that every
+    process refuses its cookie at once. Never the cookie's value or its MAC (the event crosses processes
+    on a shared bus)."""
+
+    session_id: str
+    expires: int
+
+
+@dataclass(frozen=True)
 class ConfigChanged:
     """Runtime configuration was changed and stored: these settings, by that `ConfigService`.
 

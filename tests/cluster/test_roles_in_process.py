@@ -1,7 +1,9 @@
 """A media and a web server in this process (PostgreSQL and Redis real, started by the tests): the web
 server follows the media server's stream state from the bus, catches up with it when it starts late,
-forwards `/hls/` with the client's address, and hands an admin's disconnect to the media server. (The
-same runs as separate processes in test_roles.py; here the code is measured by coverage too.)"""
+forwards `/hls/` with the client's address, hands an admin's disconnect to the media server, has the
+media server answer the admin's simulcast routes, and a logout through it ends the session on the media
+server. (The same runs as separate processes in test_roles.py; here the code is measured by coverage
+too.)"""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pathlib import Path
 import aiohttp
 
 from ownstream.events import StreamDisconnectRequested, StreamOnline, StreamStarted, StreamStopped
+from tests.api.admin_login import log_in
 from tests.e2e.waiting import wait_until
 from tests.harness import admin_auth, make_settings, running_server
 from tests.postgres import database_url_for
@@ -72,6 +75,62 @@ async def test_a_web_server_follows_forwards_and_relays_to_the_media_server(
                 assert response.status == 404  # the media server's answer: nothing packaged here
                 assert response.headers["Access-Control-Allow-Origin"] == "*"
 
+            # Simulcast is the media server's: written and read through the web server, answered there.
+            assert media.server.services is not None
+            on_media = media.server.services.simulcast
+            dashboard = await log_in(http, web.base_url)
+            restream = web.base_url + "/api/admin/restream"
+            async with http.post(
+                restream + "/destinations/create",
+                json={"name": "Friend", "url": "rtmp://127.0.0.1:9/live/friend-key-0123", "enabled": False},
+                headers=dashboard.headers(),
+            ) as response:
+                assert response.status == 200, await response.text()
+                created = await response.json()
+            assert [destination.id for destination in on_media.destinations()] == [created["id"]]
+            assert services.simulcast.destinations() == [], "the web server's own copy is not asked"
+            async with http.post(
+                restream + "/destinations/update",
+                json={"id": created["id"], "name": "Friend's"},
+                headers=dashboard.headers(csrf=False),
+            ) as response:
+                assert response.status == 403, "the CSRF token is wanted here already"
+            async with http.post(
+                restream + "/destinations/update",
+                json={"id": created["id"], "name": "Friend's"},
+                headers=admin_auth(),
+            ) as response:
+                assert (await response.json())["name"] == "Friend's"
+            async with http.get(restream + "/status", headers=admin_auth()) as response:
+                assert [(entry["name"], entry["state"]) for entry in await response.json()] == [
+                    ("Friend's", "idle")
+                ]
+            async with http.post(
+                restream + "/destinations/delete", json={"id": created["id"]}, headers=admin_auth()
+            ) as response:
+                assert (await response.json())["success"] is True
+            assert on_media.destinations() == []
+
+            # A logout through the web server: the media server refuses the cookie at once.
+            async with http.get(
+                media.base_url + "/api/admin/status", headers=dashboard.headers()
+            ) as response:
+                assert response.status == 200
+            async with http.post(
+                web.base_url + "/admin/logout",
+                json={"csrf": dashboard.csrf},
+                headers={"Cookie": dashboard.cookie},
+            ) as response:
+                assert response.status == 200
+
+            async def refused_on_media() -> bool:
+                async with http.get(
+                    media.base_url + "/api/admin/status", headers=dashboard.headers()
+                ) as answer:
+                    return answer.status == 401
+
+            await wait_until(refused_on_media, 1, "the logged-out cookie refused by the media server")
+
             async with http.post(web.base_url + "/api/admin/disconnect", headers=admin_auth()) as response:
                 assert (await response.json())["success"] is True
             await eventually(lambda: bool(asked))
@@ -84,7 +143,7 @@ async def test_a_web_server_follows_forwards_and_relays_to_the_media_server(
                 assert (await response.json())["online"] is False
 
 
-async def test_a_web_server_whose_media_server_is_gone_answers_hls_with_502(
+async def test_a_web_server_whose_media_server_is_gone_answers_hls_and_simulcast_with_502(
     postgres_admin_url: str, redis_server: RedisServer, tmp_path: Path
 ) -> None:
     settings = dataclasses.replace(
@@ -95,11 +154,11 @@ async def test_a_web_server_whose_media_server_is_gone_answers_hls_with_502(
         process_slot=1,
         media_url="http://127.0.0.1:9",  # the discard port: nobody answers
     )
-    async with (
-        running_server(tmp_path / "web", settings) as web,
-        aiohttp.ClientSession() as http,
-        http.get(web.base_url + "/hls/stream.m3u8") as response,
-    ):
-        assert response.status == 502
-        assert response.headers["Access-Control-Allow-Origin"] == "*"
-        assert "error" in await response.json()
+    async with running_server(tmp_path / "web", settings) as web, aiohttp.ClientSession() as http:
+        async with http.get(web.base_url + "/hls/stream.m3u8") as response:
+            assert response.status == 502
+            assert response.headers["Access-Control-Allow-Origin"] == "*"
+            assert "error" in await response.json()
+        async with http.get(web.base_url + "/api/admin/restream/status", headers=admin_auth()) as response:
+            assert response.status == 502
+            assert (await response.json())["success"] is False

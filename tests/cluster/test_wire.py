@@ -19,7 +19,13 @@ from ownstream.cluster.wire import (
 )
 from ownstream.domain.chat_events import ConnectedClient
 from ownstream.domain.users import User
-from ownstream.events import ConfigChanged, StreamStarted, StreamStopped, StreamTitleChanged
+from ownstream.events import (
+    AdminSessionRevoked,
+    ConfigChanged,
+    StreamStarted,
+    StreamStopped,
+    StreamTitleChanged,
+)
 from ownstream.stream.viewers import Viewer
 
 WHEN = datetime(2026, 12, 2, 7, 30, 1, 250000, tzinfo=UTC)
@@ -45,6 +51,7 @@ USER = User(
         StreamStarted(stream_id="s1", started_at=WHEN),
         StreamStopped(stream_id="s1", stopped_at=WHEN),
         StreamTitleChanged(title="Live ✨"),
+        AdminSessionRevoked(session_id="Zm9vYmFy", expires=1_800_000_000),
     ],
 )
 def test_relayed_events_come_back_equal(event: object) -> None:

@@ -1,6 +1,7 @@
 """The database layer on a real PostgreSQL (Debian's, started by the test run or by this module): the
-migrations build the schema `schema.py` declares, processes starting together migrate one at a time, and
-two writers upserting the same new key both succeed."""
+migrations build the schema `schema.py` declares, processes starting together migrate one at a time,
+two writers upserting the same new key both succeed, and processes starting together on a fresh database
+share one admin session secret."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ownstream.auth.session import AdminSessions
+from ownstream.clock import SystemClock
 from ownstream.database.db import open_database
 from ownstream.database.repos.config import ConfigRepository
 from ownstream.database.schema import config, metadata
@@ -107,6 +110,25 @@ async def test_two_writers_inserting_the_same_new_key_both_succeed(url: str) -> 
         assert [row.value for row in rows] == ["second"]
     finally:
         await engine.dispose()
+
+
+async def test_processes_starting_together_share_one_session_secret(url: str) -> None:
+    """Two processes' session stores on a fresh database, each on its own connection pool, load at once:
+    each may find no secret and offer its own, one insert wins, and both sign with the winner's."""
+    engines = await asyncio.gather(open_database(url), open_database(url))
+    try:
+        repositories = [ConfigRepository(engine) for engine in engines]
+        assert await repositories[0].insert_if_absent("kept", {"v": 1})
+        assert not await repositories[1].insert_if_absent("kept", {"v": 2})
+        assert await repositories[1].get("kept") == {"v": 1}
+        clock = SystemClock()
+        first, second = (AdminSessions(repository, clock) for repository in repositories)
+        await asyncio.gather(first.load(), second.load())
+        issued = first.issue("s3cret-key")
+        assert second.verify(issued.cookie_value, "s3cret-key") == issued.session
+    finally:
+        for engine in engines:
+            await engine.dispose()
 
 
 async def test_two_server_processes_share_one_postgresql(url: str, tmp_path: Path) -> None:

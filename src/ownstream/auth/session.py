@@ -5,12 +5,16 @@ over both and a fingerprint of the admin password (0.0.11: the stream key). Noth
 stored, so sessions survive a restart until they expire. Because the password takes part in the MAC,
 changing it ends every session signed under the old one (other browsers, a stolen cookie); the admin
 gate gives the request that changed it a fresh cookie, so the dashboard that made the change stays
-logged in. Logging out revokes the id: revoked ids are kept, until their expiry, in the config table.
+logged in. Logging out revokes the id: revoked ids are kept, until their expiry, in the config table,
+and, with several processes serving the site, announced on the bus (`AdminSessionRevoked`: the id and
+its expiry, never the cookie or its MAC) so that every other process refuses the cookie at once.
 
 The secret is 32 random bytes generated at first start and kept in the config table under its own key,
 outside `RuntimeConfig`: it never appears in `/api/admin/serverconfig`, in a `ConfigChanged` event or
-in a log line. A CSRF token is an HMAC of the session id under the same secret, so it needs no storage
-and dies with its session.
+in a log line. It is created with an insert that does nothing when the key exists, then read back, so
+two processes starting together on a fresh database end up with the one secret the first stored. A
+CSRF token is an HMAC of the session id under the same secret, so it needs no storage and dies with its
+session.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from datetime import timedelta
 from typing import Any, Final, Protocol
 
 from ownstream.clock import Clock
+from ownstream.events import AdminSessionRevoked, EventBus
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +50,9 @@ class KeyValueStore(Protocol):
     async def get(self, key: str) -> Any: ...
 
     async def save(self, values: dict[str, Any]) -> None: ...
+
+    async def insert_if_absent(self, key: str, value: Any) -> bool:
+        """Store `value` under `key` unless the key exists; whether this call stored it."""
 
 
 @dataclass(frozen=True)
@@ -67,25 +75,39 @@ def _b64(data: bytes) -> str:
 
 
 class AdminSessions:
-    def __init__(self, store: KeyValueStore, clock: Clock, lifetime: timedelta = SESSION_LIFETIME) -> None:
+    def __init__(
+        self,
+        store: KeyValueStore,
+        clock: Clock,
+        *,
+        bus: EventBus | None = None,
+        lifetime: timedelta = SESSION_LIFETIME,
+    ) -> None:
+        """`bus`: where a logout is announced, and where the other processes' logouts arrive."""
         self._store = store
         self._clock = clock
+        self._bus = bus
         self._lifetime = lifetime
         self._secret = b""
         self._revoked: dict[str, int] = {}
+        if bus is not None:  # from now on: a logout elsewhere while this process loads counts too
+            bus.subscribe_elsewhere(AdminSessionRevoked, self._revoked_elsewhere)
 
     async def load(self) -> None:
         """Reads the signing secret (creating it on first start) and the revoked session ids."""
-        stored = await self._store.get(SECRET_KEY)
-        secret = bytes.fromhex(stored) if isinstance(stored, str) and _is_hex(stored) else b""
-        if len(secret) < _SECRET_BYTES:
-            secret = secrets.token_bytes(_SECRET_BYTES)
-            await self._store.save({SECRET_KEY: secret.hex()})
-            log.info("created the admin session signing secret")
+        secret = _secret_of(await self._store.get(SECRET_KEY))
+        if secret is None:
+            if await self._store.insert_if_absent(SECRET_KEY, secrets.token_bytes(_SECRET_BYTES).hex()):
+                log.info("created the admin session signing secret")
+            secret = _secret_of(await self._store.get(SECRET_KEY))
+        if secret is None:  # a hand-edited value: replaced, and read back as above
+            log.warning("the stored admin session signing secret is unusable; creating a new one")
+            await self._store.save({SECRET_KEY: secrets.token_bytes(_SECRET_BYTES).hex()})
+            secret = _secret_of(await self._store.get(SECRET_KEY))
+        if secret is None:
+            raise RuntimeError("the admin session signing secret cannot be stored")
         self._secret = secret
-        revoked = await self._store.get(REVOKED_KEY)
-        if isinstance(revoked, dict):
-            self._revoked = {str(key): int(value) for key, value in revoked.items() if isinstance(value, int)}
+        self._revoked.update(_revocations(await self._store.get(REVOKED_KEY)))
         self._prune()
 
     def _now(self) -> int:
@@ -138,10 +160,21 @@ class AdminSessions:
         return hmac.compare_digest(token.encode(), self.csrf_token(session).encode())
 
     async def revoke(self, session: Session) -> None:
-        """Logs a session out for good (its cookie stays invalid even if it was copied)."""
+        """Logs a session out for good (its cookie stays invalid even if it was copied), here at once,
+        in every other process as soon as the bus carries it there, and in the store for later starts
+        (merged with what the others stored meanwhile)."""
         self._revoked[session.id] = session.expires
         self._prune()
+        if self._bus is not None:
+            self._bus.publish(AdminSessionRevoked(session_id=session.id, expires=session.expires))
+        self._revoked.update(_revocations(await self._store.get(REVOKED_KEY)))
+        self._prune()
         await self._store.save({REVOKED_KEY: dict(self._revoked)})
+
+    def _revoked_elsewhere(self, event: AdminSessionRevoked) -> None:
+        """Another process logged a session out (and stored it): refused here from now on."""
+        self._revoked[event.session_id] = event.expires
+        self._prune()
 
     def _prune(self) -> None:
         now = self._now()
@@ -153,9 +186,18 @@ class AdminSessions:
             raise RuntimeError("AdminSessions.load() was not awaited")
 
 
-def _is_hex(text: str) -> bool:
+def _secret_of(stored: object) -> bytes | None:
+    """The signing secret a stored value holds, or None when it holds none usable."""
+    if not isinstance(stored, str):
+        return None
     try:
-        bytes.fromhex(text)
+        secret = bytes.fromhex(stored)
     except ValueError:
-        return False
-    return True
+        return None
+    return secret if len(secret) >= _SECRET_BYTES else None
+
+
+def _revocations(stored: object) -> dict[str, int]:
+    if not isinstance(stored, dict):
+        return {}
+    return {str(key): value for key, value in stored.items() if isinstance(value, int)}

@@ -1,10 +1,21 @@
-"""A web process's `/hls/…`: asked of the media process (`--media-url`), answered as it answers.
+"""What a web process asks of the media process (`--media-url`) and answers as the media process answers.
 
-The media process holds the live stream in memory, so blocking playlist reloads (`_HLS_msn`/`_HLS_part`)
-and parts sent as they arrive work through here exactly as there: the answer is passed on chunk by chunk
-as it comes. The request carries the client's address in `X-Forwarded-For` (the media process trusts
-it from the web processes: `--trusted-proxies`, or on its own under `--workers`), so the media process
-counts the viewer and applies its rules to the client, not to this process.
+- `/hls/…` (`forward`): the media process holds the live stream in memory, so blocking playlist reloads
+  (`_HLS_msn`/`_HLS_part`) and parts sent as they arrive work through here exactly as there: the answer
+  is passed on chunk by chunk as it comes.
+- The admin's simulcast routes (`relay`): the media process owns the destinations' forwarders, so a
+  destination written through a web process must start or stop there at once, and only there are the
+  live statuses. The web process's admin gate has admitted the request already (credentials, CSRF token,
+  cross-site rule, back-off); the media process checks the same credentials again (it shares the
+  database, hence the password and the session secret), which is why the relayed request carries
+  `Authorization`, the admin's session cookie and the CSRF header. It does not carry `Origin` or
+  `Referer`: the cross-site rule is about what a browser sends, and it was applied here, to the
+  browser's request; the hop to the media process is this process's own. The small JSON answer is
+  read whole and passed back with its status.
+
+Both carry the client's address in `X-Forwarded-For` (the media process trusts it from the web
+processes: `--trusted-proxies`, or on its own under `--workers`), so the media process counts the viewer
+and applies its rules (a login's back-off) to the client, not to this process.
 """
 
 from __future__ import annotations
@@ -14,6 +25,7 @@ import logging
 import aiohttp
 from aiohttp import web
 
+from ownstream.auth.session import COOKIE_NAME
 from ownstream.net.rate_limited_log import RateLimitedLog
 
 log = logging.getLogger(__name__)
@@ -31,6 +43,12 @@ PASSED_RESPONSE_HEADERS = (
     "Expires",
     "Pragma",
 )
+
+
+RELAYED_REQUEST_HEADERS = ("Authorization", "X-CSRF-Token", "Content-Type", "Accept", "User-Agent")
+RELAY_TIMEOUT = 60.0
+"""An admin write waits for the database and for a forwarder to stop or start: seconds, not minutes."""
+MEDIA_UNREACHABLE = "the media process cannot be reached right now; try again"
 
 
 class MediaForwarder:
@@ -87,3 +105,38 @@ class MediaForwarder:
             if request.transport is not None:
                 request.transport.close()  # cut short: no cache may keep a truncated answer
             return response
+
+    async def relay(self, request: web.Request, client: str) -> web.Response:
+        """The request asked of the media process as it came (method, path, query, body, credentials),
+        and its answer (status, JSON body) passed back; 502 in the simple shape when it cannot be asked."""
+        session = self._session
+        if session is None:
+            raise web.HTTPServiceUnavailable()
+        body = await request.read()
+        headers = {name: request.headers[name] for name in RELAYED_REQUEST_HEADERS if name in request.headers}
+        cookie = request.cookies.get(COOKIE_NAME)
+        if cookie is not None:
+            headers["Cookie"] = f"{COOKIE_NAME}={cookie}"
+        headers["X-Forwarded-For"] = client
+        headers["Accept-Encoding"] = "identity"
+        try:
+            async with session.request(
+                request.method,
+                self._base + str(request.rel_url),
+                data=body if body else None,
+                headers=headers,
+                allow_redirects=False,
+                timeout=aiohttp.ClientTimeout(total=RELAY_TIMEOUT, sock_connect=CONNECT_TIMEOUT),
+            ) as upstream:
+                answer = await upstream.read()
+                content_type = upstream.headers.get("Content-Type")
+                status = upstream.status
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            self._failures.log(
+                "the media process at %s cannot be reached for %s: %r", self._base, request.path, error
+            )
+            return web.json_response({"success": False, "message": MEDIA_UNREACHABLE}, status=502)
+        response = web.Response(status=status, body=answer)
+        if content_type is not None:
+            response.headers["Content-Type"] = content_type
+        return response

@@ -17,6 +17,7 @@ from typing import Any
 from ownstream.domain.chat_events import ConnectedClient
 from ownstream.domain.users import User
 from ownstream.events import (
+    AdminSessionRevoked,
     ConfigChanged,
     StreamDisconnectRequested,
     StreamEnding,
@@ -35,9 +36,10 @@ RELAYED_EVENTS: tuple[type, ...] = (
     StreamStopped,
     StreamTitleChanged,
     StreamDisconnectRequested,
+    AdminSessionRevoked,
 )
-"""What every process must follow: the stored configuration changed, the stream's state and title; and
-an admin's disconnect asked of a process without the stream."""
+"""What every process must follow: the stored configuration changed, the stream's state and title, an
+admin's disconnect asked of a process without the stream, and a dashboard session logged out."""
 _RELAYED_BY_NAME = {cls.__name__: cls for cls in RELAYED_EVENTS}
 
 

@@ -4,6 +4,11 @@ Destinations are `{id, name, url, displayUrl, enabled, variant, createdAt, updat
 key included (only the admin reaches these routes), `displayUrl` with the key masked for lists and
 screenshots. `variant` is null for the source as received (copied), else a video variant's index.
 Errors are simple responses `{"success": false, "message"}` with 400; a rejected write stores nothing.
+
+The destinations' forwarders live in the process with the stream: a web process (`--role web`,
+`--workers`) admits the admin and then asks the media process, whose answer it passes back
+(`MediaForwarder.relay`, cluster/media_forward.py), so a write starts or stops the forwarder at once
+and the statuses are the live ones.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from ownstream.api.responses import json_response, simple_response
 from ownstream.api.state import services
 from ownstream.auth.requirements import Admin, requires
 from ownstream.clock import rfc3339
+from ownstream.net.client_address import client_address
 from ownstream.simulcast.destinations import Destination
 from ownstream.simulcast.service import DestinationChanges
 from ownstream.simulcast.supervisor import DestinationStatus
@@ -82,15 +88,27 @@ def status_json(status: DestinationStatus) -> dict[str, Any]:
     }
 
 
+async def media_process_answer(request: web.Request) -> web.Response | None:
+    """In a web process, the media process's answer to the request; None where the stream is here."""
+    forward = services(request).media_forward
+    if forward is None:
+        return None
+    return await forward.relay(request, client_address(request))
+
+
 @routes.route("*", "/api/admin/restream/destinations")
 @requires(Admin())
 async def list_destinations(request: web.Request) -> web.Response:
+    if (relayed := await media_process_answer(request)) is not None:
+        return relayed
     return json_response([destination_json(d) for d in services(request).simulcast.destinations()])
 
 
 @routes.route("*", "/api/admin/restream/status")
 @requires(Admin())
 async def restream_status(request: web.Request) -> web.Response:
+    if (relayed := await media_process_answer(request)) is not None:
+        return relayed
     return json_response([status_json(status) for status in services(request).simulcast.statuses()])
 
 
@@ -98,6 +116,8 @@ async def restream_status(request: web.Request) -> web.Response:
 @requires(Admin())
 @error_shape("simple")
 async def create_destination(request: web.Request) -> web.Response:
+    if (relayed := await media_process_answer(request)) is not None:
+        return relayed
     if refused := unsupported_method(request):
         return refused
     body = await read_body(request, CreateDestination)
@@ -109,6 +129,8 @@ async def create_destination(request: web.Request) -> web.Response:
 @requires(Admin())
 @error_shape("simple")
 async def update_destination(request: web.Request) -> web.Response:
+    if (relayed := await media_process_answer(request)) is not None:
+        return relayed
     if refused := unsupported_method(request):
         return refused
     body = await read_body(request, UpdateDestination)
@@ -127,6 +149,8 @@ async def update_destination(request: web.Request) -> web.Response:
 @requires(Admin())
 @error_shape("simple")
 async def delete_destination(request: web.Request) -> web.Response:
+    if (relayed := await media_process_answer(request)) is not None:
+        return relayed
     if refused := unsupported_method(request):
         return refused
     body = await read_body(request, DeleteDestination)

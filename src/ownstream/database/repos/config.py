@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ownstream.database.schema import config
@@ -25,6 +26,18 @@ class ConfigRepository:
         """One stored value, or None."""
         async with self._engine.connect() as conn:
             return await conn.scalar(sa.select(config.c.value).where(config.c.key == key))
+
+    async def insert_if_absent(self, key: str, value: Any) -> bool:
+        """Store `value` under `key` unless a row has that key already (another process may insert it at
+        the same moment: the key's uniqueness decides); whether this call stored it. The insert is its
+        own transaction, so a refused one leaves nothing to roll back on either engine."""
+        row = {"key": key, "value": value, "updated_at": datetime.now(UTC)}
+        try:
+            async with self._engine.begin() as conn:
+                await conn.execute(sa.insert(config).values(row))
+        except IntegrityError:
+            return False
+        return True
 
     async def save(self, values: dict[str, Any]) -> None:
         """Upsert several keys in one transaction."""
