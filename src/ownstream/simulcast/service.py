@@ -107,6 +107,12 @@ class SimulcastService:
                 continue
             self._supervisors[destination.id] = DestinationSupervisor(destination, self._tools)
 
+    async def reload(self) -> None:
+        """Read the destinations again. Only for a process without the stream (a web process after the
+        media process made a change): supervisors are replaced, not stopped."""
+        self._supervisors.clear()
+        await self.load()
+
     def start(self) -> None:
         if self._unsubscribe:
             return

@@ -93,7 +93,11 @@ async def media_process_answer(request: web.Request) -> web.Response | None:
     forward = services(request).media_forward
     if forward is None:
         return None
-    return await forward.relay(request, client_address(request))
+    answer = await forward.relay(request, client_address(request))
+    if request.method == "POST" and answer.status == 200:
+        # This process's copy is not the one that acts, but its stream keys feed the log filter.
+        await services(request).simulcast.reload()
+    return answer
 
 
 @routes.route("*", "/api/admin/restream/destinations")
