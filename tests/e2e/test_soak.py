@@ -52,4 +52,6 @@ async def test_a_short_soak_leaves_memory_fds_and_tasks_flat(tmp_path: Path, cli
         values = summary[series]
         assert values["start"] > 0, summary
         assert values["end"] - values["start"] <= DRIFT, (series, result["samples"])
-        assert values["max"] - values["min"] <= 2 * DRIFT, (series, result["samples"])
+        # A leak is growth: the count may dip below where it started (a sample taken between a chat
+        # reconnect's close and its open) without anything being held on to.
+        assert values["max"] - values["start"] <= 2 * DRIFT, (series, result["samples"])
