@@ -6,56 +6,32 @@ web/node_modules (installed by `npm ci`), loaded into a blank page and called wi
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.async_api import Browser, Page
 
-pytestmark = pytest.mark.browser
+from tests.web.units_page import bundle, run_in, units_page
 
-WEB = Path(__file__).resolve().parents[2] / "web"
-ESBUILD = WEB / "node_modules" / ".bin" / "esbuild"
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="session")
 def units_script() -> str:
-    if not ESBUILD.exists():
-        pytest.fail("web/node_modules is missing: run `npm ci` in web/", pytrace=False)
-    result = subprocess.run(
-        [
-            str(ESBUILD),
-            "test/chat-units.ts",
-            "--bundle",
-            "--format=iife",
-            "--target=es2020",
-            "--jsx=automatic",
-            "--jsx-import-source=preact",
-            "--log-level=warning",
-        ],
-        cwd=WEB,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
+    return bundle(
+        "test/chat-units.ts", "--jsx=automatic", "--jsx-import-source=preact", "--log-level=warning"
     )
-    return result.stdout
 
 
 @pytest.fixture
 async def units(browser: Browser, units_script: str) -> AsyncIterator[Page]:
-    page = await browser.new_page()
-    await page.set_content("<!doctype html><html><body></body></html>")
-    await page.add_script_tag(content=units_script)
-    yield page
-    await page.close()
+    async with units_page(browser, units_script) as page:
+        yield page
 
 
 async def run(page: Page, body: str, arg: Any = None) -> Any:
-    """Evaluates `body` (a function body with `u` = the units and `arg`) in the page."""
-    return await page.evaluate(f"(arg) => {{ const u = window.chatUnits; {body} }}", arg)
+    return await run_in(page, "chatUnits", body, arg)
 
 
 async def test_one_frame_carries_several_events(units: Page) -> None:
